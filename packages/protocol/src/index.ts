@@ -1,0 +1,5 @@
+export * from './job.js';
+export * from './events.js';
+export * from './errors.js';
+export * from './requests.js';
+export * from './stream.js';

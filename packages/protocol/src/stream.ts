@@ -1,0 +1,19 @@
+import type { JobEvent, ProgressUpdate } from './events.js';
+import type { Job } from './job.js';
+
+/** Channels a live subscriber may follow. */
+export type Channel = `job:${string}` | `user:${string}` | 'jobs';
+
+export type ClientMessage =
+  | { type: 'subscribe'; channel: Channel; after?: number }
+  | { type: 'unsubscribe'; channel: Channel };
+
+export type ServerMessage =
+  /** Current state of every job in the channel (one for `job:` channels). `seq` is the resume point. */
+  | { type: 'snapshot'; channel: Channel; jobs: Job[]; seq: number }
+  /** A durable event; `job` is the job's state after it. */
+  | { type: 'event'; channel: Channel; jobId: string; seq: number; cursor?: number; event: JobEvent; job?: Job }
+  | { type: 'progress'; channel: Channel; jobId: string; seq: number; update: ProgressUpdate }
+  /** The server cannot replay what was missed; the client must replace its state with this snapshot. */
+  | { type: 'resync'; channel: Channel; jobs: Job[]; seq: number; reason: string }
+  | { type: 'error'; channel?: Channel; code: string; message: string };

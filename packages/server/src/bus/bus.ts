@@ -1,0 +1,16 @@
+import type { Job, JobEvent, ProgressUpdate } from '@headway/protocol';
+
+/** What travels between the service and live subscribers, within one node or across nodes. */
+export type BusMessage =
+  | { type: 'event'; event: JobEvent; job: Job }
+  | { type: 'progress'; update: ProgressUpdate; owner: string | null; parentId: string | null };
+
+/**
+ * Carries job events to every subscriber on every node. Implementations deliver the
+ * messages of one job in the order they were published.
+ */
+export interface Bus {
+  publish(message: BusMessage): void;
+  subscribe(listener: (message: BusMessage) => void): () => void;
+  close(): Promise<void>;
+}

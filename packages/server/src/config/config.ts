@@ -1,0 +1,46 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** The one typed configuration, built once at start (see load.ts) and passed down. */
+export const ConfigSchema = Type.Object({
+  host: Type.String({ default: '127.0.0.1' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /** SQLite file path, ':memory:', or a postgres:// URL. */
+  db: Type.String({ minLength: 1, default: './headway.db' }),
+  redis: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Channel/key prefix on Redis, so several deployments (and tests) can share one server. */
+  redisPrefix: Type.String({ default: 'headway' }),
+  demo: Type.Boolean({ default: false }),
+  adminKey: Type.Optional(Type.String({ minLength: 16 })),
+  /** HS256 secret for user tokens; generated and stored on first start when absent. */
+  tokenSecret: Type.Optional(Type.String({ minLength: 32 })),
+  /** Stable id of this node; its running jobs are re-queued at once when it restarts. */
+  nodeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  flushIntervalMs: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+  leaseMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+  retentionDays: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+  bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  logLevel: Type.Union(
+    [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')],
+    { default: 'info' },
+  ),
+  smtp: Type.Optional(
+    Type.Object({
+      host: Type.String(),
+      port: Type.Integer({ minimum: 1, maximum: 65535 }),
+      secure: Type.Boolean({ default: false }),
+      user: Type.Optional(Type.String()),
+      pass: Type.Optional(Type.String()),
+      from: Type.String({ default: 'Headway <headway@localhost>' }),
+    }),
+  ),
+  sms: Type.Optional(
+    Type.Object({
+      baseUrl: Type.String(),
+      accountSid: Type.String(),
+      authToken: Type.String(),
+      from: Type.String(),
+    }),
+  ),
+});
+
+export type Config = Static<typeof ConfigSchema>;

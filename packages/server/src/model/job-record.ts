@@ -1,0 +1,15 @@
+import type { Job } from '@headway/protocol';
+
+/** A job as the store keeps it: the wire shape plus the runtime lease. */
+export interface JobRecord extends Job {
+  /** Node whose runtime holds the job; null for reported jobs and jobs not running. */
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  /** Percent milestones already announced, so none fires twice. */
+  milestones: number[];
+}
+
+export function toJobView(record: JobRecord): Job {
+  const { leaseOwner: _o, leaseExpiresAt: _e, milestones: _m, ...job } = record;
+  return job;
+}

@@ -1,0 +1,41 @@
+import type {
+  BatchProgressBody,
+  CreateJobBody,
+  Job,
+  JobAction,
+  JobEvent,
+  ListJobsQuery,
+  ProgressAnswer,
+  ProgressBody,
+} from '@headway/protocol';
+import type { Actor } from './actor.js';
+
+export type BatchProgressAnswer = Array<
+  ({ jobId: string } & ProgressAnswer) | { jobId: string; error: { code: string; message: string } }
+>;
+
+/** Body accepted by `act`: fail takes an error, complete a result, the rest nothing. */
+export interface ActionInput {
+  error?: { message: string; code?: string };
+  result?: unknown;
+  retry?: boolean;
+  /** Checkpoint saved with pause/complete acknowledgements from workers. */
+  checkpoint?: unknown;
+}
+
+/**
+ * What the HTTP layer, the CLI and in-process callers use to work with jobs. Every method
+ * checks that the actor may see the job (404 otherwise) and throws HeadwayError.
+ */
+export interface JobService {
+  create(body: CreateJobBody, actor: Actor): Promise<Job>;
+  get(id: string, actor: Actor): Promise<Job>;
+  list(query: ListJobsQuery, actor: Actor): Promise<{ items: Job[]; nextCursor: string | null }>;
+  /** Accepts a progress report; answers at once with the job's seq and control intent. */
+  report(id: string, body: ProgressBody, actor: Actor): Promise<ProgressAnswer>;
+  reportMany(items: BatchProgressBody, actor: Actor): Promise<BatchProgressAnswer>;
+  act(id: string, action: JobAction, input: ActionInput, actor: Actor): Promise<Job>;
+  events(id: string, afterSeq: number, limit: number, actor: Actor): Promise<JobEvent[]>;
+  /** Resolves with the job once its seq or progress changes after `afterSeq`, or at the timeout. */
+  waitForChange(id: string, afterSeq: number, timeoutMs: number, actor: Actor): Promise<Job>;
+}

@@ -1,0 +1,139 @@
+import type { JobEvent, JobEventData, JobStatus } from '@headway/protocol';
+import type { JobRecord } from '../model/job-record.js';
+
+/**
+ * The narrow domain interface every store (SQLite, PostgreSQL) implements, and that one
+ * conformance suite (test/store/conformance.ts) checks. Each method is one transaction.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly jobs: JobStore;
+  readonly keys: KeyStore;
+  /** Applies pending migrations; refuses to run against a schema newer than the code. */
+  migrate(): Promise<void>;
+  /** Cheap round-trip used by /v1/health readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface JobQuery {
+  statuses?: JobStatus[];
+  type?: string;
+  owner?: string;
+  tag?: string;
+  /** `null` means top-level jobs only. */
+  parentId?: string | null;
+  /** Case-insensitive substring of title, message or error message. */
+  text?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt';
+  limit: number;
+  /** Opaque cursor returned as nextCursor by the previous page. */
+  cursor?: string;
+}
+
+export interface JobPage {
+  items: JobRecord[];
+  nextCursor: string | null;
+}
+
+/** Fields a change may set; the store bumps `seq` by the number of events itself. */
+export type JobPatch = Partial<Omit<JobRecord, 'id' | 'seq' | 'type' | 'createdAt' | 'parentId'>>;
+
+export interface JobChange {
+  id: string;
+  /** Optimistic check: the change applies only if the stored seq still equals this. */
+  expectedSeq: number;
+  patch: JobPatch;
+  events: JobEventData[];
+}
+
+/** Result of a change: the stored events (with seq, at, cursor) or a lost race. */
+export type CommitResult = { ok: true; events: JobEvent[] } | { ok: false; currentSeq: number | null };
+
+/** Progress fields written by the coalescing flusher; never touches status or seq. */
+export type ProgressPatch = Pick<JobRecord, 'id'> &
+  Partial<
+    Pick<
+      JobRecord,
+      'percent' | 'done' | 'total' | 'unit' | 'currentStep' | 'message' | 'eta' | 'metrics' | 'counts' | 'steps' | 'updatedAt'
+    >
+  >;
+
+export interface ClaimRequest {
+  type: string;
+  nodeId: string;
+  leaseExpiresAt: number;
+  now: number;
+}
+
+export interface ClaimedJob {
+  job: JobRecord;
+  events: JobEvent[];
+}
+
+export interface RequeueRequest {
+  /** Requeue running jobs leased by this node (start-up recovery). */
+  nodeId?: string;
+  /** Requeue running jobs whose lease expired before this time (any node). */
+  leaseExpiredBefore?: number;
+  now: number;
+}
+
+export interface JobStore {
+  /** Inserts a job tree (parents before children) with its `created` events, all or nothing. */
+  insert(jobs: JobRecord[], now: number): Promise<JobEvent[]>;
+  get(id: string): Promise<JobRecord | null>;
+  getMany(ids: string[]): Promise<JobRecord[]>;
+  list(query: JobQuery): Promise<JobPage>;
+  /** Applies one change with its events atomically, if `expectedSeq` still holds. */
+  commit(change: JobChange, now: number): Promise<CommitResult>;
+  /** Writes many coalesced progress patches in one transaction. */
+  saveProgress(patches: ProgressPatch[]): Promise<void>;
+  /** Events of one job with seq > afterSeq, oldest first. */
+  events(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
+  /** Events of all jobs (optionally of one owner) with cursor > afterCursor, oldest first. */
+  eventsSince(afterCursor: number, limit: number, owner?: string): Promise<JobEvent[]>;
+  /** Newest event cursor, the resume point for a fresh multi-job subscription. */
+  latestCursor(): Promise<number>;
+  /** Claims the oldest claimable queued job of a type (runAfter <= now): queued → running with a lease. Never hands one job to two callers. */
+  claim(request: ClaimRequest): Promise<ClaimedJob | null>;
+  /** Extends leases this node still holds; returns the ids it still holds. */
+  renewLeases(nodeId: string, ids: string[], leaseExpiresAt: number): Promise<string[]>;
+  /** Moves running leased jobs back to queued (recovery / reclaim), with their transition events. */
+  requeue(request: RequeueRequest): Promise<ClaimedJob[]>;
+  /** Status counts and weighted percent of a parent's children. */
+  childSummary(parentId: string): Promise<ChildSummary>;
+  /** Work durations (ms) of recently completed jobs of a type, newest first: the ETA prior. */
+  recentDurations(type: string, limit: number): Promise<number[]>;
+  /** Deletes finished jobs (and their events) that finished before `before`; returns how many. */
+  purgeFinished(before: number): Promise<number>;
+}
+
+export interface ChildSummary {
+  counts: { total: number; pending: number; running: number; paused: number; completed: number; failed: number; cancelled: number };
+  /** Σ weight × percent / Σ weight over children, 0–100. */
+  weightedPercent: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** SHA-256 hex of the secret; the secret itself is never stored. */
+  hash: string;
+  scopes: string[];
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface KeyStore {
+  create(key: ApiKeyRecord): Promise<void>;
+  findByHash(hash: string): Promise<ApiKeyRecord | null>;
+  list(): Promise<ApiKeyRecord[]>;
+  revoke(id: string, now: number): Promise<boolean>;
+  /** Small named settings (admin key hash, token secret). */
+  getSetting(name: string): Promise<string | null>;
+  /** Sets a setting only if absent; returns the value now stored. */
+  initSetting(name: string, value: string): Promise<string>;
+}
