@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import type { Bus } from './bus/bus.js';
+import type { Config } from './config/config.js';
+import type { JobService } from './service/job-service.js';
+import type { Runtime } from './runtime/runtime.js';
+import type { Store } from './store/store.js';
+
+/** Counters the system view and benchmarks read. */
+export interface HeadwayStats {
+  reportsAccepted: number;
+  eventsPublished: number;
+  flushes: number;
+}
+
+/** One Headway node: store, bus, services and runtime, wired once from the config. */
+export interface Headway {
+  readonly config: Config;
+  readonly nodeId: string;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly jobs: JobService;
+  readonly runtime: Runtime;
+  readonly stats: HeadwayStats;
+  /** Recovers this node's jobs and starts the flusher, lease renewer and claim loop. */
+  start(): Promise<void>;
+  /** Flushes pending progress, stops loops and handlers, closes the store and bus. */
+  stop(): Promise<void>;
+}
