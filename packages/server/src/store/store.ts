@@ -52,12 +52,12 @@ export interface JobChange {
 /** Result of a change: the stored events (with seq, at, cursor) or a lost race. */
 export type CommitResult = { ok: true; events: JobEvent[] } | { ok: false; currentSeq: number | null };
 
-/** Progress fields written by the coalescing flusher; never touches status or seq. */
+/** Progress fields (and the handler's latest checkpoint) written by the coalescing flusher; never touches status or seq. */
 export type ProgressPatch = Pick<JobRecord, 'id'> &
   Partial<
     Pick<
       JobRecord,
-      'percent' | 'done' | 'total' | 'unit' | 'currentStep' | 'message' | 'eta' | 'metrics' | 'counts' | 'steps' | 'updatedAt'
+      'percent' | 'done' | 'total' | 'unit' | 'currentStep' | 'message' | 'eta' | 'metrics' | 'counts' | 'steps' | 'checkpoint' | 'updatedAt'
     >
   >;
 
@@ -87,7 +87,7 @@ export interface JobStore {
   get(id: string): Promise<JobRecord | null>;
   getMany(ids: string[]): Promise<JobRecord[]>;
   list(query: JobQuery): Promise<JobPage>;
-  /** Applies one change with its events atomically, if `expectedSeq` still holds. */
+  /** Applies one change with its events atomically, if `expectedSeq` still holds. A change may carry no events (seq unchanged). */
   commit(change: JobChange, now: number): Promise<CommitResult>;
   /** Writes many coalesced progress patches in one transaction. */
   saveProgress(patches: ProgressPatch[]): Promise<void>;

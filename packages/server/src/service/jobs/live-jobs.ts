@@ -1,0 +1,54 @@
+import { FINAL_STATUSES } from '@headway/protocol';
+import type { JobRecord } from '../../model/job-record.js';
+import { createEtaTracker, type EtaTracker } from '../../model/eta/tracker.js';
+import { RateMeter } from './rate-meter.js';
+
+export interface LiveJob {
+  record: JobRecord;
+  eta: EtaTracker;
+  rate: RateMeter;
+}
+
+/**
+ * The newest state of unfinished jobs on this node, including progress not yet flushed.
+ * Progress ticks only touch this cache; the flusher writes the dirty ones in batches.
+ */
+export class LiveJobs {
+  private readonly jobs = new Map<string, LiveJob>();
+  /** Jobs whose progress changed since the last flush. */
+  readonly dirty = new Set<string>();
+  /** Parents whose roll-up must be recomputed at the next flush. */
+  readonly dirtyParents = new Set<string>();
+
+  get(id: string): LiveJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Caches an unfinished job; finished jobs are not kept (their state no longer changes). */
+  put(record: JobRecord, priorDurationsMs: number[] = []): LiveJob | undefined {
+    const existing = this.jobs.get(record.id);
+    if (existing) {
+      existing.record = record;
+      return existing;
+    }
+    if (FINAL_STATUSES.includes(record.status)) return undefined;
+    const live: LiveJob = { record, eta: createEtaTracker({ priorDurationsMs }), rate: new RateMeter() };
+    if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
+    this.jobs.set(record.id, live);
+    return live;
+  }
+
+  /** Drops finished jobs once nothing is pending for them. */
+  evictIfFinished(id: string): void {
+    const live = this.jobs.get(id);
+    if (live && FINAL_STATUSES.includes(live.record.status) && !this.dirty.has(id)) this.jobs.delete(id);
+  }
+
+  values(): IterableIterator<LiveJob> {
+    return this.jobs.values();
+  }
+
+  get size(): number {
+    return this.jobs.size;
+  }
+}
