@@ -3,8 +3,8 @@ import type { Job, ProgressBody } from '@headway/protocol';
 /** What a registered handler receives; pause and cancel take effect at `checkpoint()`. */
 export interface JobContext<TCheckpoint = unknown> {
   readonly job: Job;
-  /** The state saved by the last checkpoint (undefined on a first run). */
-  readonly checkpoint: TCheckpoint | undefined;
+  /** The state saved by the last checkpoint, to continue from (undefined on a first run). */
+  readonly saved: TCheckpoint | undefined;
   /** Aborted when the job is cancelled or its lease is lost. */
   readonly signal: AbortSignal;
   step(name: string, message?: string): void;

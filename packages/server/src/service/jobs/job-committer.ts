@@ -47,9 +47,7 @@ export class JobCommitter {
         const result = await this.deps.store.jobs.commit({ id, expectedSeq: current.seq, patch, events: planned.events }, now);
         if (!result.ok) continue;
         const record: JobRecord = { ...current, ...patch, seq: current.seq + result.events.length };
-        this.deps.live.put(record);
-        this.publish(record, result.events);
-        this.deps.afterCommit({ record, events: result.events }, current);
+        this.announce(record, result.events, current);
         return { record, events: result.events };
       }
       throw new HeadwayError('CONFLICT', `job ${id} is being changed concurrently; try again`);
@@ -69,8 +67,13 @@ export class JobCommitter {
     return this.deps.live.put(stored)?.record ?? stored;
   }
 
-  private publish(record: JobRecord, events: JobEvent[]): void {
+  /** Caches and publishes a change the store already made (commits, claims, requeues). */
+  announce(record: JobRecord, events: JobEvent[], previous: JobRecord): void {
+    const cached = this.deps.live.get(record.id);
+    if (cached) cached.record = record;
+    else this.deps.live.put(record);
     const job = toJobView(record);
     for (const event of events) this.deps.bus.publish({ type: 'event', event, job });
+    this.deps.afterCommit({ record, events }, previous);
   }
 }

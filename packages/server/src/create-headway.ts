@@ -1,0 +1,80 @@
+import { pino, type Logger } from 'pino';
+import { uuidv7 } from 'uuidv7';
+import type { Bus } from './bus/bus.js';
+import { LocalBus } from './bus/local-bus.js';
+import type { Config } from './config/config.js';
+import type { Headway, HeadwayStats } from './headway.js';
+import { defaultBackoffMs } from './model/transitions.js';
+import { WorkerRuntime } from './runtime/worker-runtime.js';
+import { afterCommit } from './service/jobs/after-commit.js';
+import { JobCommitter } from './service/jobs/job-committer.js';
+import { JobLocks } from './service/jobs/job-locks.js';
+import { JobsService } from './service/jobs/jobs-service.js';
+import { LiveJobs } from './service/jobs/live-jobs.js';
+import { ProgressFlusher } from './service/jobs/progress-flusher.js';
+import { RetentionSweeper } from './service/retention.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+
+export interface HeadwayOptions {
+  logger?: Logger;
+  /** The clock; tests inject one. */
+  now?: () => number;
+  /** Defaults to the store and bus the config names. */
+  store?: Store;
+  bus?: Bus;
+  milestonePercents?: (type: string) => number[];
+}
+
+const DEFAULT_MILESTONES = [25, 50, 75];
+
+/** Wires one Headway node from its config. Nothing runs until `start()`. */
+export async function createHeadway(config: Config, options: HeadwayOptions = {}): Promise<Headway> {
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: ['adminKey', 'tokenSecret', 'smtp.pass', 'sms.authToken'] });
+  const now = options.now ?? Date.now;
+  const store = options.store ?? (await openStore(config.db));
+  await store.migrate();
+  const bus = options.bus ?? new LocalBus((err) => logger.error({ err }, 'bus:listener failed'));
+  const nodeId = config.nodeId ?? (store.dialect === 'sqlite' ? await store.keys.initSetting('node_id', uuidv7()) : uuidv7());
+  const stats: HeadwayStats = { reportsAccepted: 0, eventsPublished: 0, flushes: 0 };
+  bus.subscribe(() => void stats.eventsPublished++);
+
+  const live = new LiveJobs();
+  const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now) });
+  const jobs = new JobsService({
+    store,
+    bus,
+    live,
+    committer,
+    stats,
+    now,
+    backoffMs: (attempt) => Math.round(defaultBackoffMs(attempt) * (0.5 + Math.random() / 2)),
+    milestonePercents: options.milestonePercents ?? (() => DEFAULT_MILESTONES),
+  });
+  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, intervalMs: config.flushIntervalMs });
+  const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });
+  const retention = new RetentionSweeper(store, logger, now, config.retentionDays);
+
+  return {
+    config,
+    nodeId,
+    logger,
+    store,
+    bus,
+    jobs,
+    runtime,
+    stats,
+    async start() {
+      flusher.start();
+      retention.start();
+      await runtime.start();
+    },
+    async stop() {
+      await runtime.stop();
+      retention.stop();
+      await flusher.stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}

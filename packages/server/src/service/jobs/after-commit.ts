@@ -1,0 +1,20 @@
+import { FINAL_STATUSES } from '@headway/protocol';
+import type { Committed } from './job-committer.js';
+import type { LiveJobs } from './live-jobs.js';
+import type { JobRecord } from '../../model/job-record.js';
+
+/**
+ * What follows a stored change: the parent's roll-up is due, the ETA clock stops while the
+ * job is paused (paused time is not work time), and finished jobs leave the cache.
+ */
+export function afterCommit(live: LiveJobs, now: () => number) {
+  return ({ record, events }: Committed, previous: JobRecord): void => {
+    if (record.parentId && events.length > 0) live.dirtyParents.add(record.parentId);
+    const entry = live.get(record.id);
+    if (entry && record.status !== previous.status) {
+      if (record.status === 'paused' || record.status === 'queued') entry.eta.pause(now());
+      if (record.status === 'running') entry.eta.resume(now());
+    }
+    if (FINAL_STATUSES.includes(record.status)) live.evictIfFinished(record.id);
+  };
+}

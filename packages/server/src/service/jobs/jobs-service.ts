@@ -1,0 +1,208 @@
+import {
+  FINAL_STATUSES,
+  HeadwayError,
+  type BatchProgressBody,
+  type CreateJobBody,
+  type Job,
+  type JobAction,
+  type JobEvent,
+  type JobStatus,
+  type ListJobsQuery,
+  type ProgressAnswer,
+  type ProgressBody,
+} from '@headway/protocol';
+import type { Bus } from '../../bus/bus.js';
+import { toJobView, type JobRecord } from '../../model/job-record.js';
+import { applyProgress } from '../../model/progress.js';
+import { planAction, type TransitionInput } from '../../model/transitions.js';
+import type { Store } from '../../store/store.js';
+import type { HeadwayStats } from '../../headway.js';
+import { canSeeOwner, hasScope, type Actor } from '../actor.js';
+import type { ActionInput, BatchProgressAnswer, JobService } from '../job-service.js';
+import { applyToChildren } from './batch-control.js';
+import type { JobCommitter } from './job-committer.js';
+import type { LiveJobs } from './live-jobs.js';
+import { buildJobTree } from './new-job.js';
+import { waitForJobChange } from './wait-for-change.js';
+
+export interface JobsServiceDeps {
+  store: Store;
+  bus: Bus;
+  live: LiveJobs;
+  committer: JobCommitter;
+  stats: HeadwayStats;
+  now: () => number;
+  backoffMs: (attempt: number) => number;
+  milestonePercents: (type: string) => number[];
+}
+
+const STATUS_SET = new Set<string>(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
+
+export class JobsService implements JobService {
+  constructor(private readonly deps: JobsServiceDeps) {}
+
+  async create(body: CreateJobBody, actor: Actor): Promise<Job> {
+    requireScope(actor, 'jobs:write');
+    const owner = actor.kind === 'user' ? actor.userId : (body.owner ?? null);
+    if (actor.kind === 'user' && body.owner !== undefined && body.owner !== actor.userId) {
+      throw new HeadwayError('FORBIDDEN', `a user token can only create jobs it owns; drop "owner" or set it to "${actor.userId}"`);
+    }
+    if (body.parentId !== undefined) await this.visibleRecord(body.parentId, actor);
+    const now = this.deps.now();
+    const records = buildJobTree(body, owner, now);
+    await this.deps.store.jobs.insert(records, now);
+    const created = await this.deps.store.jobs.getMany(records.map((r) => r.id));
+    const byId = new Map(created.map((r) => [r.id, r]));
+    for (const record of records) {
+      const stored = byId.get(record.id) ?? record;
+      this.deps.live.put(stored);
+      const job = toJobView(stored);
+      this.deps.bus.publish({ type: 'event', event: { kind: 'created', jobId: stored.id, seq: stored.seq, at: now }, job });
+    }
+    if (body.parentId !== undefined) this.deps.live.dirtyParents.add(body.parentId);
+    return toJobView(byId.get(records[0]!.id) ?? records[0]!);
+  }
+
+  async get(id: string, actor: Actor): Promise<Job> {
+    requireScope(actor, 'jobs:read');
+    return toJobView(await this.visibleRecord(id, actor));
+  }
+
+  async list(query: ListJobsQuery, actor: Actor): Promise<{ items: Job[]; nextCursor: string | null }> {
+    requireScope(actor, 'jobs:read');
+    const statuses = query.status?.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = statuses?.filter((s) => !STATUS_SET.has(s));
+    if (unknown && unknown.length > 0) {
+      throw new HeadwayError('VALIDATION_FAILED', `unknown status "${unknown.join(',')}"; use queued, running, paused, completed, failed or cancelled`);
+    }
+    const page = await this.deps.store.jobs.list({
+      statuses: statuses as JobStatus[] | undefined,
+      type: query.type,
+      owner: actor.kind === 'user' ? actor.userId : query.owner,
+      tag: query.tag,
+      parentId: query.parentId,
+      text: query.q,
+      createdFrom: query.from,
+      createdTo: query.to,
+      sort: query.sort,
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+    });
+    // The cache holds progress newer than the last flush.
+    const items = page.items.map((r) => toJobView(this.deps.live.get(r.id)?.record ?? r));
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  async report(id: string, body: ProgressBody, actor: Actor): Promise<ProgressAnswer> {
+    requireScope(actor, 'jobs:write');
+    let record = await this.deps.committer.load(id);
+    if (!canSeeOwner(actor, record.owner)) throw new HeadwayError('JOB_NOT_FOUND', `job ${id} does not exist`);
+    if (record.status === 'queued') record = (await this.deps.committer.change(id, (j) => (j.status === 'queued' ? planAction(j, 'start', this.input({})) : null))).record;
+    if (FINAL_STATUSES.includes(record.status)) {
+      throw new HeadwayError('ILLEGAL_TRANSITION', `job ${id} is ${record.status}; progress can only be reported for queued, running or paused jobs`, { status: record.status });
+    }
+    const now = this.deps.now();
+    const plan = applyProgress(record, body, now, this.deps.milestonePercents(record.type));
+    this.deps.stats.reportsAccepted++;
+    if (plan.events.length > 0) {
+      const { record: saved } = await this.deps.committer.change(id, (current) => applyProgress(current, body, now, this.deps.milestonePercents(record.type)));
+      this.observe(saved, now);
+      return { seq: saved.seq, control: saved.control };
+    }
+    const entry = this.deps.live.get(id);
+    if (entry) {
+      Object.assign(entry.record, plan.patch, { updatedAt: now });
+      this.observe(entry.record, now);
+    }
+    return { seq: record.seq, control: record.control };
+  }
+
+  async reportMany(items: BatchProgressBody, actor: Actor): Promise<BatchProgressAnswer> {
+    const answers: BatchProgressAnswer = [];
+    for (const { jobId, ...body } of items) {
+      try {
+        answers.push({ jobId, ...(await this.report(jobId, body, actor)) });
+      } catch (error) {
+        if (!(error instanceof HeadwayError)) throw error;
+        answers.push({ jobId, error: { code: error.code, message: error.message } });
+      }
+    }
+    return answers;
+  }
+
+  async act(id: string, action: JobAction, input: ActionInput, actor: Actor): Promise<Job> {
+    requireScope(actor, 'jobs:write');
+    await this.visibleRecord(id, actor);
+    const { record } = await this.deps.committer.change(id, (current) => planAction(current, action, this.input(input, actor)));
+    if (action === 'pause' || action === 'resume' || action === 'cancel') {
+      await applyToChildren(this.deps.store, id, (childId) =>
+        this.deps.committer.change(childId, (child) => planAction(child, action, this.input(input, actor))),
+      );
+    }
+    return toJobView(record);
+  }
+
+  async events(id: string, afterSeq: number, limit: number, actor: Actor): Promise<JobEvent[]> {
+    requireScope(actor, 'jobs:read');
+    await this.visibleRecord(id, actor);
+    return this.deps.store.jobs.events(id, afterSeq, limit);
+  }
+
+  async waitForChange(id: string, afterSeq: number, timeoutMs: number, actor: Actor): Promise<Job> {
+    const record = await this.visibleRecord(id, actor);
+    if (record.seq > afterSeq || FINAL_STATUSES.includes(record.status)) return toJobView(record);
+    await waitForJobChange(this.deps.bus, id, timeoutMs);
+    return toJobView(await this.visibleRecord(id, actor));
+  }
+
+  /** Saves a runtime handler's checkpoint with the next flush (in-process callers only). */
+  saveCheckpoint(id: string, state: unknown): void {
+    const entry = this.deps.live.get(id);
+    if (!entry) return;
+    entry.record.checkpoint = state;
+    this.deps.live.dirty.add(id);
+  }
+
+  /** The newest state of a job the actor may see; someone else's job is "not found". */
+  private async visibleRecord(id: string, actor: Actor): Promise<JobRecord> {
+    const record = this.deps.live.get(id)?.record ?? (await this.deps.store.jobs.get(id));
+    if (!record || !canSeeOwner(actor, record.owner)) throw new HeadwayError('JOB_NOT_FOUND', `job ${id} does not exist`);
+    return record;
+  }
+
+  private observe(record: JobRecord, now: number): void {
+    const entry = this.deps.live.get(record.id);
+    if (!entry) return;
+    entry.eta.observe(now, record.percent / 100);
+    entry.rate.observe(now, record.done);
+    this.deps.live.dirty.add(record.id);
+    if (record.parentId) this.deps.live.dirtyParents.add(record.parentId);
+  }
+
+  private input(input: ActionInput, actor?: Actor): TransitionInput {
+    return {
+      now: this.deps.now(),
+      error: input.error,
+      result: input.result,
+      checkpoint: input.checkpoint,
+      retry: input.retry,
+      by: actor ? actorName(actor) : undefined,
+      backoffMs: this.deps.backoffMs,
+    };
+  }
+}
+
+function requireScope(actor: Actor, scope: 'jobs:read' | 'jobs:write'): void {
+  if (!hasScope(actor, scope)) throw new HeadwayError('FORBIDDEN', `this key lacks the "${scope}" scope`);
+}
+
+function actorName(actor: Actor): string {
+  switch (actor.kind) {
+    case 'user':
+      return `user:${actor.userId}`;
+    case 'key':
+      return `key:${actor.keyId}`;
+    default:
+      return actor.kind;
+  }
+}
