@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Value } from '@sinclair/typebox/value';
+import { ConfigSchema, type Config } from '../../src/config/config.js';
+import { createHeadway, type HeadwayOptions } from '../../src/create-headway.js';
+import type { Headway } from '../../src/headway.js';
+
+export interface TestNode {
+  headway: Headway;
+  dir: string;
+  dbPath: string;
+  /** Stops the node; the temp folder stays until `cleanup`. */
+  stop(): Promise<void>;
+  cleanup(): void;
+}
+
+/** A config with the schema's defaults, a database in a fresh temp folder, and fast loops. */
+export function testConfig(overrides: Partial<Config> = {}): { config: Config; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'headway-test-'));
+  const config = Value.Default(ConfigSchema, { db: join(dir, 'headway.db'), flushIntervalMs: 20, leaseMs: 2_000, logLevel: 'silent', ...overrides }) as Config;
+  return { config, dir };
+}
+
+/** A Headway node (no HTTP) on a fresh SQLite file; `register` runs before start. */
+export async function startTestNode(
+  options: { config?: Partial<Config>; register?: (headway: Headway) => void; headway?: HeadwayOptions } = {},
+): Promise<TestNode> {
+  const { config, dir } = testConfig(options.config);
+  const headway = await createHeadway(config, { logger: pino({ level: 'silent' }), ...options.headway });
+  options.register?.(headway);
+  await headway.start();
+  let stopped = false;
+  return {
+    headway,
+    dir,
+    dbPath: config.db,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await headway.stop();
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
