@@ -1,0 +1,50 @@
+import type { ClaimedJob, ClaimRequest } from '../store.js';
+import { appendEvents } from './events.js';
+import { getJob } from './jobs-get.js';
+import type { SqliteDb } from './sqlite-db.js';
+
+/**
+ * queued → running for the oldest claimable job of a type. The immediate transaction holds
+ * SQLite's single write lock from the SELECT to the UPDATE, so no two callers (in this process or
+ * another one on the same file) can pick the same job.
+ */
+export function claimJob(db: SqliteDb, request: ClaimRequest): ClaimedJob | null {
+  return db.write(() => {
+    const next = db.get<{ id: string; seq: number }>(
+      `SELECT id, seq FROM jobs
+        WHERE status = 'queued' AND type = ? AND (run_after IS NULL OR run_after <= ?)
+        ORDER BY created_at, id LIMIT 1`,
+      request.type,
+      request.now,
+    );
+    if (!next) return null;
+    db.run(
+      `UPDATE jobs
+          SET status = 'running', control = 'run', lease_owner = ?, lease_expires_at = ?,
+              started_at = COALESCE(started_at, ?), updated_at = ?, seq = seq + 1
+        WHERE id = ?`,
+      request.nodeId,
+      request.leaseExpiresAt,
+      request.now,
+      request.now,
+      next.id,
+    );
+    const events = appendEvents(db, next.id, next.seq + 1, request.now, [{ kind: 'transition', from: 'queued', to: 'running', reason: 'claimed' }]);
+    return { job: getJob(db, next.id)!, events };
+  });
+}
+
+/** Extends the leases `nodeId` still holds among `ids`; a job requeued or finished meanwhile is not among the result. */
+export function renewLeases(db: SqliteDb, nodeId: string, ids: readonly string[], leaseExpiresAt: number): string[] {
+  if (ids.length === 0) return [];
+  return db
+    .all<{ id: string }>(
+      `UPDATE jobs SET lease_expires_at = ?
+        WHERE lease_owner = ? AND status = 'running' AND id IN (SELECT value FROM json_each(?))
+        RETURNING id`,
+      leaseExpiresAt,
+      nodeId,
+      JSON.stringify(ids),
+    )
+    .map((row) => row.id);
+}

@@ -1,0 +1,50 @@
+import type { JobPage, JobQuery } from '../store.js';
+import { assertListLimit, decodeListCursor, encodeListCursor, sortSpecOf } from '../list-cursor.js';
+import { rowToJob, type Row } from './job-rows.js';
+import type { SqliteDb } from './sqlite-db.js';
+
+/**
+ * One page of jobs with keyset pagination: the cursor is the last item's (sort value, id), so
+ * jobs inserted meanwhile never shift or repeat items. Conditions are fixed fragments; values
+ * are always bound parameters.
+ */
+export function listJobs(db: SqliteDb, query: JobQuery): JobPage {
+  assertListLimit(query.limit);
+  const spec = sortSpecOf(query.sort);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (condition: string, ...values: unknown[]) => {
+    where.push(condition);
+    params.push(...values);
+  };
+  if (query.statuses && query.statuses.length > 0) add('status IN (SELECT value FROM json_each(?))', JSON.stringify(query.statuses));
+  if (query.type !== undefined) add('type = ?', query.type);
+  if (query.owner !== undefined) add('owner = ?', query.owner);
+  if (query.tag !== undefined) add('id IN (SELECT job_id FROM job_tags WHERE tag = ?)', query.tag);
+  if (query.parentId === null) add('parent_id IS NULL');
+  else if (query.parentId !== undefined) add('parent_id = ?', query.parentId);
+  if (query.text) {
+    // headway_lower folds Unicode (SQLite's lower() folds ASCII only); instr takes % and _ literally.
+    const needle = query.text.toLowerCase();
+    add(
+      "(instr(headway_lower(title), ?) > 0 OR instr(headway_lower(message), ?) > 0 OR instr(headway_lower(json_extract(error, '$.message')), ?) > 0)",
+      needle,
+      needle,
+      needle,
+    );
+  }
+  if (query.createdFrom !== undefined) add('created_at >= ?', query.createdFrom);
+  if (query.createdTo !== undefined) add('created_at <= ?', query.createdTo);
+  if (query.cursor) {
+    const after = decodeListCursor(query.cursor, spec);
+    add(`(${spec.column}, id) ${spec.descending ? '<' : '>'} (?, ?)`, after.value, after.id);
+  }
+  const direction = spec.descending ? 'DESC' : 'ASC';
+  const sql =
+    `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}` +
+    ` ORDER BY ${spec.column} ${direction}, id ${direction} LIMIT ?`;
+  const rows = db.all<Row>(sql, ...params, query.limit + 1);
+  const items = rows.slice(0, query.limit).map(rowToJob);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? encodeListCursor(spec, last) : null };
+}

@@ -1,0 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Store } from '../store.js';
+import { assertSqliteSchemaNotNewer } from './migrate.js';
+import { SqliteDb } from './sqlite-db.js';
+import { SqliteStore } from './sqlite-store.js';
+
+/** How long a writer waits for another process's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens (creating it and its folder if needed) a SQLite database file, or ':memory:'. Refuses
+ * a file migrated by a newer Headway. Call `migrate()` before use.
+ */
+export async function openSqliteStore(path: string): Promise<Store> {
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const connection = new Database(path);
+  const db = new SqliteDb(connection);
+  try {
+    // WAL: readers never block the writer; NORMAL: durable across process crashes, and an OS
+    // crash can lose only the last transactions, never corrupt the file.
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    connection.pragma('foreign_keys = ON');
+    // SQLite's lower() folds ASCII only; the text filter needs Unicode case folding.
+    connection.function('headway_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : null));
+    assertSqliteSchemaNotNewer(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new SqliteStore(db);
+}

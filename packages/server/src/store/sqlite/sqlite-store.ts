@@ -1,0 +1,59 @@
+import type { JobStore, KeyStore, Store } from '../store.js';
+import { eventsSince, jobEvents, latestCursor } from './events.js';
+import { claimJob, renewLeases } from './jobs-claim.js';
+import { commitChange } from './jobs-commit.js';
+import { getJob, getJobs } from './jobs-get.js';
+import { insertJobs } from './jobs-insert.js';
+import { listJobs } from './jobs-list.js';
+import { purgeFinished } from './jobs-purge.js';
+import { requeueJobs } from './jobs-requeue.js';
+import { childSummary, recentDurations } from './jobs-summary.js';
+import { sqliteKeyStore } from './keys.js';
+import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
+import { saveProgress } from './progress.js';
+import type { SqliteDb } from './sqlite-db.js';
+
+/**
+ * The embedded store. better-sqlite3 is synchronous, so each operation runs to completion
+ * (one transaction) before any other code in this process runs; the async surface is the
+ * contract shared with PostgreSQL.
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly jobs: JobStore;
+  readonly keys: KeyStore;
+
+  constructor(private readonly db: SqliteDb) {
+    this.keys = sqliteKeyStore(db);
+    this.jobs = {
+      insert: async (jobs, now) => insertJobs(db, jobs, now),
+      get: async (id) => getJob(db, id),
+      getMany: async (ids) => getJobs(db, ids),
+      list: async (query) => listJobs(db, query),
+      commit: async (change, now) => commitChange(db, change, now),
+      saveProgress: async (patches) => saveProgress(db, patches),
+      events: async (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
+      eventsSince: async (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
+      latestCursor: async () => latestCursor(db),
+      claim: async (request) => claimJob(db, request),
+      renewLeases: async (nodeId, ids, leaseExpiresAt) => renewLeases(db, nodeId, ids, leaseExpiresAt),
+      requeue: async (request) => requeueJobs(db, request),
+      childSummary: async (parentId) => childSummary(db, parentId),
+      recentDurations: async (type, limit) => recentDurations(db, type, limit),
+      purgeFinished: async (before) => purgeFinished(db, before),
+    };
+  }
+
+  async migrate(): Promise<void> {
+    assertSqliteSchemaNotNewer(this.db);
+    migrateSqlite(this.db, Date.now());
+  }
+
+  async ping(): Promise<void> {
+    this.db.get('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
