@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+import { claimTests } from './conformance/claim.js';
+import { commitTests } from './conformance/commit.js';
+import { eventTests } from './conformance/events.js';
+import { insertTests } from './conformance/insert.js';
+import { keyTests } from './conformance/keys.js';
+import { listTests } from './conformance/list.js';
+import { migrationTests } from './conformance/migrations.js';
+import { progressTests } from './conformance/progress.js';
+import { requeueTests } from './conformance/requeue.js';
+import { summaryTests } from './conformance/summary.js';
+
+/** What the suite needs from an implementation beyond `Store` itself. */
+export interface StoreHarness {
+  /** Opens another store on the same database as `store` (the same SQLite file, the same PostgreSQL schema). */
+  openSame(store: Store): Promise<Store>;
+  /** Records a migration version this code does not know in schema_migrations, as a newer release would. */
+  recordFutureMigration(store: Store, version: number): Promise<void>;
+}
+
+/** The running test's store, fresh for each test and migrated. */
+export interface StoreContext {
+  store(): Store;
+  harness: StoreHarness;
+  /** Opens another store on the same database; closed after the test. */
+  openSame(): Promise<Store>;
+}
+
+/**
+ * One behaviour suite every Store implementation must pass unchanged (SQLite now, PostgreSQL
+ * later): each test gets a fresh database from `openFresh`.
+ */
+export function describeStoreConformance(name: string, openFresh: () => Promise<Store>, harness: StoreHarness): void {
+  describe(`Store conformance: ${name}`, () => {
+    let current: Store | null = null;
+    let extra: Store[] = [];
+    beforeEach(async () => {
+      current = await openFresh();
+      await current.migrate();
+    });
+    afterEach(async () => {
+      for (const store of [...extra, current]) await store?.close();
+      extra = [];
+      current = null;
+    });
+    const context: StoreContext = {
+      store: () => {
+        if (!current) throw new Error('no store: the suite opens one per test');
+        return current;
+      },
+      harness,
+      openSame: async () => {
+        const store = await harness.openSame(context.store());
+        extra.push(store);
+        return store;
+      },
+    };
+    describe('insert and get', () => insertTests(context));
+    describe('list', () => listTests(context));
+    describe('commit', () => commitTests(context));
+    describe('events', () => eventTests(context));
+    describe('saveProgress', () => progressTests(context));
+    describe('claim and leases', () => claimTests(context));
+    describe('requeue', () => requeueTests(context));
+    describe('childSummary, recentDurations, purgeFinished', () => summaryTests(context));
+    describe('keys and settings', () => keyTests(context));
+    describe('migrations', () => migrationTests(context));
+  });
+}

@@ -1,0 +1,52 @@
+import { expect, it } from 'vitest';
+import type { ProgressPatch } from '../../../src/store/store.js';
+import type { StoreContext } from '../conformance.js';
+import { makeJob, seed } from '../fixtures.js';
+
+export function progressTests(ctx: StoreContext): void {
+  it('writes a batch of patches for many jobs and never touches status, control or seq', async () => {
+    const jobs = await seed(ctx.store(), Array.from({ length: 50 }, () => makeJob({ status: 'running', total: 1_000, unit: 'rows' })));
+    const patches: ProgressPatch[] = jobs.map((job, i) => ({
+      id: job.id,
+      percent: i,
+      done: i * 10,
+      total: 1_000,
+      unit: 'rows',
+      currentStep: 'load',
+      message: `row ${i * 10}`,
+      eta: { remainingMs: 1_000 * i, low: 500 * i, high: 2_000 * i, confidence: 0.5, method: 'ewma', at: 9_000 },
+      metrics: { ratePerSec: i / 2, errors: 0, custom: { bytes: i } },
+      counts: null,
+      steps: [{ name: 'load', weight: 1, status: 'running', startedAt: 1_000, endedAt: null }],
+      checkpoint: { row: i * 10 },
+      updatedAt: 9_000,
+    }));
+    await ctx.store().jobs.saveProgress(patches);
+    const stored = await ctx.store().jobs.getMany(jobs.map((job) => job.id));
+    for (const [i, job] of stored.entries()) {
+      const { id: _id, ...fields } = patches[i]!;
+      expect(job).toEqual({ ...jobs[i], ...fields });
+      expect(job).toMatchObject({ status: 'running', control: 'run', seq: 1 });
+    }
+    expect(await ctx.store().jobs.eventsSince(0, 1_000)).toHaveLength(50);
+  });
+
+  it('a partial patch leaves other fields alone, and a patch for a deleted job is skipped', async () => {
+    const [job] = await seed(ctx.store(), [makeJob({ message: 'kept', checkpoint: { row: 5 }, percent: 10 })]);
+    await ctx.store().jobs.saveProgress([
+      { id: job!.id, percent: 20, updatedAt: 3_000 },
+      { id: 'deleted-meanwhile', percent: 50 },
+    ]);
+    expect(await ctx.store().jobs.get(job!.id)).toEqual({ ...job, percent: 20, updatedAt: 3_000 });
+    await ctx.store().jobs.saveProgress([]);
+  });
+
+  it('the newest patch of a job in a batch wins', async () => {
+    const [job] = await seed(ctx.store(), [makeJob()]);
+    await ctx.store().jobs.saveProgress([
+      { id: job!.id, done: 1, percent: 1 },
+      { id: job!.id, done: 2, percent: 2 },
+    ]);
+    expect(await ctx.store().jobs.get(job!.id)).toMatchObject({ done: 2, percent: 2 });
+  });
+}
