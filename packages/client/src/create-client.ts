@@ -1,0 +1,79 @@
+import { JobsApi } from './http/jobs-api.js';
+import { Endpoint, type FetchLike } from './http/rest.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './live/backoff.js';
+import type { WatchUpdate } from './live/channel-state.js';
+import type { ConnectionObservable, TransportKind } from './live/connection-state.js';
+import { LiveHub } from './live/live-hub.js';
+import { channelOf, type WatchTarget } from './live/watch-target.js';
+import type { WebSocketConstructor } from './live/ws-transport.js';
+import { ProgressOutbox } from './reporter/progress-outbox.js';
+import { Reporter, type ReporterOptions } from './reporter/reporter.js';
+
+export interface ClientOptions {
+  /** Base URL of the Headway server, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** API key, admin key or user token. */
+  token?: string;
+  fetch?: FetchLike;
+  /** Defaults to the global WebSocket, else the `ws` package (Node 20). */
+  WebSocket?: WebSocketConstructor;
+  /** Live transports to try, best first (default websocket, then sse, then polling). */
+  transports?: TransportKind[];
+  /** Reconnect delays (exponential with full jitter). */
+  reconnect?: Partial<BackoffOptions>;
+  /** Interval of list polling, and the pause between long-polls of a finished job (default 2000). */
+  pollIntervalMs?: number;
+}
+
+export interface WatchOptions {
+  /** The server refused the channel (not found, not yours) or the token; the watch has ended. */
+  onError?: (error: Error) => void;
+}
+
+/** REST calls for every route, live watches and the worker reporter, sharing one connection. */
+export class HeadwayClient extends JobsApi {
+  /** Connection state of live watches, e.g. for a "reconnecting…" badge. */
+  readonly connection: ConnectionObservable;
+  private readonly hub: LiveHub;
+  private readonly outbox: ProgressOutbox;
+
+  constructor(options: ClientOptions) {
+    const endpoint = new Endpoint(options.url, options.token, options.fetch);
+    super(endpoint);
+    this.hub = new LiveHub(endpoint, this, {
+      transports: options.transports ?? ['websocket', 'sse', 'polling'],
+      backoff: { ...DEFAULT_BACKOFF, ...options.reconnect },
+      pollIntervalMs: options.pollIntervalMs ?? 2_000,
+      WebSocket: options.WebSocket,
+    });
+    this.connection = this.hub.connection;
+    this.outbox = new ProgressOutbox(this);
+  }
+
+  /**
+   * Follows a job (`id`), every visible job (`'jobs'`) or one user's jobs (`{user}`): calls
+   * `onUpdate` with the snapshot, then after every change. Answers an unsubscribe.
+   */
+  watch(target: WatchTarget, onUpdate: (update: WatchUpdate) => void, options: WatchOptions = {}): () => void {
+    return this.hub.watch(channelOf(target), { onUpdate, onError: options.onError });
+  }
+
+  /** The current local state of a watched target, or null before its snapshot. */
+  watched(target: WatchTarget): WatchUpdate | null {
+    return this.hub.current(channelOf(target));
+  }
+
+  /** A reporter for a remote worker running `jobId`. */
+  report(jobId: string, options: ReporterOptions = {}): Reporter {
+    return new Reporter(this, this.outbox, jobId, options);
+  }
+
+  /** Ends every watch and the connection. */
+  close(): void {
+    this.hub.close();
+  }
+}
+
+export function createClient(options: ClientOptions): HeadwayClient {
+  return new HeadwayClient(options);
+}

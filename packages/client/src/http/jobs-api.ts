@@ -1,0 +1,107 @@
+import type {
+  BatchProgressBody,
+  CreateJobBody,
+  Job,
+  JobAction,
+  JobEvent,
+  ListJobsQuery,
+  ProgressAnswer,
+  ProgressBody,
+} from '@headway/protocol';
+import type { Endpoint } from './rest.js';
+
+export type BatchProgressAnswer = Array<({ jobId: string } & ProgressAnswer) | { jobId: string; error: { code: string; message: string } }>;
+
+export interface JobPage {
+  items: Job[];
+  nextCursor: string | null;
+}
+
+export interface MintedToken {
+  token: string;
+  expiresAt: number;
+}
+
+const enc = encodeURIComponent;
+
+/** Typed calls for every `/v1` route of the public contract. */
+export class JobsApi {
+  constructor(private readonly endpoint: Endpoint) {}
+
+  createJob(body: CreateJobBody, signal?: AbortSignal): Promise<Job> {
+    return this.endpoint.request('POST', 'v1/jobs', { body, signal });
+  }
+
+  getJob(id: string, signal?: AbortSignal): Promise<Job> {
+    return this.endpoint.request('GET', `v1/jobs/${enc(id)}`, { signal });
+  }
+
+  listJobs(query: ListJobsQuery = {}, signal?: AbortSignal): Promise<JobPage> {
+    return this.endpoint.request('GET', 'v1/jobs', { query: { ...query }, signal });
+  }
+
+  /** Long-poll: the job once its seq or progress moves past `afterSeq` (or the server's timeout, up to 30 s). */
+  waitForChange(id: string, afterSeq: number, signal?: AbortSignal): Promise<Job> {
+    return this.endpoint.request('GET', `v1/jobs/${enc(id)}`, { query: { waitForChangeAfter: afterSeq }, signal });
+  }
+
+  /** One progress report; the answer carries the job's control intent. */
+  reportProgress(id: string, body: ProgressBody, signal?: AbortSignal): Promise<ProgressAnswer> {
+    return this.endpoint.request('POST', `v1/jobs/${enc(id)}/progress`, { body, signal });
+  }
+
+  /** Reports for many jobs in one request; each answer is a seq and control, or an error. */
+  reportMany(items: BatchProgressBody, signal?: AbortSignal): Promise<BatchProgressAnswer> {
+    return this.endpoint.request('POST', 'v1/progress', { body: items, signal });
+  }
+
+  act(id: string, action: JobAction, body: Record<string, unknown> = {}, signal?: AbortSignal): Promise<Job> {
+    return this.endpoint.request('POST', `v1/jobs/${enc(id)}/${action}`, { body, signal });
+  }
+
+  start(id: string): Promise<Job> {
+    return this.act(id, 'start');
+  }
+
+  complete(id: string, result?: unknown): Promise<Job> {
+    return this.act(id, 'complete', result === undefined ? {} : { result });
+  }
+
+  fail(id: string, error: { message: string; code?: string }, options: { retry?: boolean } = {}): Promise<Job> {
+    return this.act(id, 'fail', { error, ...(options.retry === undefined ? {} : { retry: options.retry }) });
+  }
+
+  pause(id: string): Promise<Job> {
+    return this.act(id, 'pause');
+  }
+
+  resume(id: string): Promise<Job> {
+    return this.act(id, 'resume');
+  }
+
+  cancel(id: string): Promise<Job> {
+    return this.act(id, 'cancel');
+  }
+
+  retry(id: string): Promise<Job> {
+    return this.act(id, 'retry');
+  }
+
+  /** The job's audit trail after `after` (a seq). */
+  async events(id: string, options: { after?: number; limit?: number } = {}, signal?: AbortSignal): Promise<JobEvent[]> {
+    const body = await this.endpoint.request<JobEvent[] | { items?: JobEvent[]; events?: JobEvent[] }>('GET', `v1/jobs/${enc(id)}/events`, {
+      query: { after: options.after, limit: options.limit },
+      signal,
+    });
+    return Array.isArray(body) ? body : (body.items ?? body.events ?? []);
+  }
+
+  /** A user token for browsers (needs an API key or the admin key). */
+  mintToken(sub: string, options: { ttlSeconds?: number } = {}): Promise<MintedToken> {
+    return this.endpoint.request('POST', 'v1/tokens', { body: { sub, ...options } });
+  }
+
+  health(signal?: AbortSignal): Promise<unknown> {
+    return this.endpoint.request('GET', 'v1/health', { signal });
+  }
+}

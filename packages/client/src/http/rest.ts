@@ -1,0 +1,83 @@
+import { errorFromAnswer, HeadwayNetworkError } from '../errors.js';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+/** Where the server is and how to authenticate; shared by REST, SSE and WebSocket. */
+export class Endpoint {
+  readonly baseUrl: string;
+  readonly token: string | undefined;
+  readonly fetch: FetchLike;
+
+  constructor(url: string, token: string | undefined, fetchImpl: FetchLike | undefined) {
+    this.baseUrl = url.endsWith('/') ? url : `${url}/`;
+    this.token = token;
+    const found = fetchImpl ?? (globalThis.fetch as FetchLike | undefined);
+    if (!found) throw new TypeError('no fetch implementation: pass `fetch` to createClient (Node 18+ and browsers have one)');
+    // Browsers refuse a fetch called with another `this`.
+    this.fetch = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  /** Absolute URL of an API path such as `v1/jobs`, with the query's defined values. */
+  url(path: string, query: Record<string, QueryValue> = {}): string {
+    const url = new URL(path.replace(/^\//, ''), this.baseUrl);
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  authHeaders(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
+  /**
+   * One JSON request. Error answers become HeadwayError with the server's code; no answer at
+   * all becomes HeadwayNetworkError, so callers can tell "refused" from "unreachable".
+   */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(path, options.query);
+    const headers: Record<string, string> = { accept: 'application/json', ...this.authHeaders(), ...options.headers };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason ?? error;
+      throw new HeadwayNetworkError(url, error);
+    }
+    const text = await readText(response, url);
+    const body = text ? parseJson(text) : undefined;
+    if (!response.ok) throw errorFromAnswer(response.status, body);
+    return body as T;
+  }
+}
+
+async function readText(response: Response, url: string): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw new HeadwayNetworkError(url, error);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

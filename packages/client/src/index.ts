@@ -1,0 +1,12 @@
+export { createClient, HeadwayClient, type ClientOptions, type WatchOptions } from './create-client.js';
+export { HeadwayNetworkError, JobCancelledError, isTransientError } from './errors.js';
+export type { BatchProgressAnswer, JobPage, MintedToken } from './http/jobs-api.js';
+export type { FetchLike } from './http/rest.js';
+export { backoffDelayMs, type BackoffOptions } from './live/backoff.js';
+export { ChannelState, type ChannelMessage, type WatchUpdate } from './live/channel-state.js';
+export type { ConnectionObservable, ConnectionState, TransportKind } from './live/connection-state.js';
+export { channelOf, type WatchTarget } from './live/watch-target.js';
+export type { WebSocketConstructor, WebSocketLike } from './live/ws-transport.js';
+export { Reporter, type ReporterOptions } from './reporter/reporter.js';
+export { formatDurationMs, formatEta, formatRate } from './format.js';
+export { HeadwayError, type ErrorCode, type Job, type JobEvent, type Channel } from '@headway/protocol';

@@ -1,0 +1,134 @@
+import type { Channel, Job, JobEvent, JobStep, ServerMessage } from '@headway/protocol';
+
+/** Messages that belong to one channel (everything but errors). */
+export type ChannelMessage = Exclude<ServerMessage, { type: 'error' }>;
+
+/** What a watcher receives: the channel's whole current state plus what this change added. */
+export interface WatchUpdate {
+  channel: Channel;
+  /** Every job of the channel, newest state, in the order they were first seen. */
+  jobs: readonly Job[];
+  /** The job of a `job:` channel (undefined until its snapshot arrived). */
+  job: Job | undefined;
+  /** Durable events this change delivered, oldest first, each once. */
+  events: readonly JobEvent[];
+  cause: 'snapshot' | 'event' | 'progress' | 'resync';
+}
+
+/**
+ * Local state of one live channel: merges snapshots, durable events and progress ticks,
+ * drops duplicates (by per-job seq) and stale ticks, and knows where to resume from.
+ * Pure: no I/O, no clock; every transport feeds it the same messages.
+ */
+export class ChannelState {
+  readonly channel: Channel;
+  private readonly jobs = new Map<string, Job>();
+  /** Highest durable event seq delivered per job; older or equal seqs are replays. */
+  private readonly deliveredSeq = new Map<string, number>();
+  private resumePoint: number | null = null;
+  private latest: WatchUpdate | null = null;
+
+  constructor(channel: Channel) {
+    this.channel = channel;
+  }
+
+  /** The `after` to send when (re)subscribing: a job seq, or a store cursor for many-job channels. */
+  get resumeAfter(): number | null {
+    return this.resumePoint;
+  }
+
+  get current(): WatchUpdate | null {
+    return this.latest;
+  }
+
+  /** Applies one message; answers the new view, or null when it changed nothing. */
+  apply(message: ChannelMessage): WatchUpdate | null {
+    switch (message.type) {
+      case 'snapshot':
+        return this.applySnapshot(message.jobs, message.seq);
+      case 'resync':
+        this.jobs.clear();
+        this.deliveredSeq.clear();
+        this.resumePoint = null;
+        return this.applySnapshot(message.jobs, message.seq, 'resync');
+      case 'event':
+        return this.applyEvent(message.event, message.job, message.cursor ?? message.event.cursor);
+      case 'progress':
+        return this.applyProgress(message.update.jobId, message.update.seq, message.update.job);
+    }
+  }
+
+  private applySnapshot(jobs: Job[], seq: number, cause: 'snapshot' | 'resync' = 'snapshot'): WatchUpdate {
+    for (const job of jobs) {
+      const known = this.jobs.get(job.id);
+      if (!known || isNewer(job, known)) this.jobs.set(job.id, job);
+      // Replayed events may follow a snapshot; only the first snapshot sets the baseline.
+      if (!this.deliveredSeq.has(job.id)) this.deliveredSeq.set(job.id, job.seq);
+    }
+    this.advanceResume(seq);
+    return this.publish(cause, []);
+  }
+
+  private applyEvent(event: JobEvent, job: Job | undefined, cursor: number | undefined): WatchUpdate | null {
+    const delivered = this.deliveredSeq.get(event.jobId);
+    if (delivered !== undefined && event.seq <= delivered) return null;
+    this.deliveredSeq.set(event.jobId, event.seq);
+    const known = this.jobs.get(event.jobId);
+    if (job && (!known || job.seq >= known.seq)) this.jobs.set(job.id, job);
+    else if (known && event.seq > known.seq) this.jobs.set(known.id, patchFromEvent(known, event));
+    this.advanceResume(this.isSingleJob() ? event.seq : cursor);
+    return this.publish('event', [event]);
+  }
+
+  private applyProgress(jobId: string, seq: number, fields: Partial<Job>): WatchUpdate | null {
+    const known = this.jobs.get(jobId);
+    // A tick for a job we have no state for cannot make a whole Job; its snapshot or event will.
+    if (!known || seq < known.seq) return null;
+    if (fields.updatedAt !== undefined && fields.updatedAt < known.updatedAt) return null;
+    this.jobs.set(jobId, { ...known, ...fields });
+    return this.publish('progress', []);
+  }
+
+  private isSingleJob(): boolean {
+    return this.channel.startsWith('job:');
+  }
+
+  private advanceResume(point: number | undefined): void {
+    if (point === undefined) return;
+    this.resumePoint = this.resumePoint === null ? point : Math.max(this.resumePoint, point);
+  }
+
+  private publish(cause: WatchUpdate['cause'], events: JobEvent[]): WatchUpdate {
+    const jobs = [...this.jobs.values()];
+    const job = this.isSingleJob() ? this.jobs.get(this.channel.slice(4)) : undefined;
+    this.latest = { channel: this.channel, jobs, job, events, cause };
+    return this.latest;
+  }
+}
+
+function isNewer(candidate: Job, known: Job): boolean {
+  return candidate.seq > known.seq || (candidate.seq === known.seq && candidate.updatedAt >= known.updatedAt);
+}
+
+/** Best local view when an event arrives without the job's state attached. */
+function patchFromEvent(job: Job, event: JobEvent): Job {
+  const next: Job = { ...job, seq: event.seq, updatedAt: Math.max(job.updatedAt, event.at) };
+  switch (event.kind) {
+    case 'transition':
+      next.status = event.to;
+      break;
+    case 'control':
+      next.control = event.intent;
+      break;
+    case 'step':
+      next.steps = job.steps.map((step): JobStep => (step.name === event.name ? { ...step, status: event.status } : step));
+      if (event.status === 'running') next.currentStep = event.name;
+      break;
+    case 'milestone':
+      next.percent = Math.max(job.percent, event.percent);
+      break;
+    default:
+      break;
+  }
+  return next;
+}

@@ -1,0 +1,197 @@
+import { ERROR_CATALOGUE, HeadwayError, type Channel, type ErrorCode, type ServerMessage } from '@headway/protocol';
+import type { JobsApi } from '../http/jobs-api.js';
+import type { Endpoint } from '../http/rest.js';
+import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import { ChannelState, type WatchUpdate } from './channel-state.js';
+import { ConnectionStateStore, type TransportKind } from './connection-state.js';
+import { PollTransport } from './poll-transport.js';
+import { SseTransport } from './sse-transport.js';
+import type { Transport, TransportClose, TransportHandlers } from './transport.js';
+import { resolveWebSocket, WebSocketTransport, type WebSocketConstructor } from './ws-transport.js';
+
+export interface LiveOptions {
+  /** Transports to try, best first; the next is used when one is blocked while the server is up. */
+  transports: TransportKind[];
+  backoff: BackoffOptions;
+  pollIntervalMs: number;
+  WebSocket?: WebSocketConstructor;
+  random?: () => number;
+}
+
+export interface Watcher {
+  onUpdate(update: WatchUpdate): void;
+  onError?(error: Error): void;
+}
+
+interface Subscription {
+  state: ChannelState;
+  watchers: Set<Watcher>;
+}
+
+/** A transport counts as blocked after this many failed opens while the health check answers. */
+const BLOCKED_STRIKES = 2;
+
+/**
+ * All live channels of one client over one connection: shares a subscription between watchers
+ * of the same channel, reconnects with backoff and resumes every channel from its last seq.
+ */
+export class LiveHub {
+  readonly connection = new ConnectionStateStore();
+  private readonly subs = new Map<Channel, Subscription>();
+  private transport: Transport | null = null;
+  private kindIndex = 0;
+  private attempt = 0;
+  private blockedStrikes = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Bumped on every connect and disconnect, so late callbacks of an old transport are ignored. */
+  private generation = 0;
+
+  constructor(private readonly endpoint: Endpoint, private readonly api: JobsApi, private readonly options: LiveOptions) {}
+
+  watch(channel: Channel, watcher: Watcher): () => void {
+    let sub = this.subs.get(channel);
+    if (!sub) {
+      sub = { state: new ChannelState(channel), watchers: new Set() };
+      this.subs.set(channel, sub);
+      if (this.transport) this.transport.subscribe(channel, null);
+      else if (!this.retryTimer) void this.connect();
+    } else if (sub.state.current) {
+      const current = sub.state.current;
+      const joined = sub;
+      queueMicrotask(() => joined.watchers.has(watcher) && deliver(() => watcher.onUpdate(current)));
+    }
+    sub.watchers.add(watcher);
+    const owner = sub;
+    return () => {
+      owner.watchers.delete(watcher);
+      if (owner.watchers.size > 0 || this.subs.get(channel) !== owner) return;
+      this.subs.delete(channel);
+      this.transport?.unsubscribe(channel);
+      if (this.subs.size === 0) this.disconnect();
+    };
+  }
+
+  /** Current local state of a channel someone watches. */
+  current(channel: Channel): WatchUpdate | null {
+    return this.subs.get(channel)?.state.current ?? null;
+  }
+
+  close(): void {
+    this.subs.clear();
+    this.disconnect();
+  }
+
+  private disconnect(): void {
+    this.generation++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.transport?.close();
+    this.transport = null;
+    this.attempt = 0;
+    this.connection.set({ status: 'closed', transport: null, attempt: 0, retryAt: null });
+  }
+
+  private async connect(): Promise<void> {
+    this.retryTimer = null;
+    const generation = ++this.generation;
+    const kind = this.options.transports[this.kindIndex] ?? 'polling';
+    const status = this.connection.get().status === 'closed' && this.attempt === 0 ? 'connecting' : 'reconnecting';
+    this.connection.set({ status, transport: kind, retryAt: null });
+    const handlers: TransportHandlers = {
+      onOpen: () => generation === this.generation && this.opened(),
+      onMessage: (message) => generation === this.generation && this.route(message),
+      onClose: (info) => {
+        if (generation !== this.generation) return;
+        this.transport = null;
+        void this.closed(info);
+      },
+    };
+    try {
+      const transport = await this.createTransport(kind, handlers);
+      if (generation !== this.generation) return transport.close();
+      this.transport = transport;
+      for (const [channel, sub] of this.subs) transport.subscribe(channel, sub.state.resumeAfter);
+    } catch (error) {
+      if (generation === this.generation) await this.closed({ error: error instanceof Error ? error : new Error(String(error)), opened: false, fatal: false });
+    }
+  }
+
+  private async createTransport(kind: TransportKind, handlers: TransportHandlers): Promise<Transport> {
+    switch (kind) {
+      case 'websocket':
+        return new WebSocketTransport(this.endpoint, await resolveWebSocket(this.options.WebSocket), handlers);
+      case 'sse':
+        return new SseTransport(this.endpoint, handlers);
+      case 'polling':
+        return new PollTransport(this.api, handlers, this.options.pollIntervalMs);
+    }
+  }
+
+  private opened(): void {
+    this.attempt = 0;
+    this.blockedStrikes = 0;
+    this.connection.set({ status: 'open', attempt: 0, retryAt: null, lastError: null });
+  }
+
+  private async closed(info: TransportClose): Promise<void> {
+    const generation = this.generation;
+    if (this.subs.size === 0) return this.disconnect();
+    if (info.fatal) {
+      const error = info.error ?? new HeadwayError('UNAUTHORIZED', 'the server rejected the token');
+      for (const sub of this.subs.values()) for (const watcher of sub.watchers) deliver(() => watcher.onError?.(error));
+      this.subs.clear();
+      this.disconnect();
+      this.connection.set({ lastError: error });
+      return;
+    }
+    // A transport that never opens while the API answers is blocked (a proxy, a firewall): fall back.
+    if (!info.opened && this.kindIndex < this.options.transports.length - 1) {
+      const healthy = await this.api.health().then(() => true, () => false);
+      if (generation !== this.generation) return;
+      if (healthy && ++this.blockedStrikes >= BLOCKED_STRIKES) {
+        this.kindIndex++;
+        this.blockedStrikes = 0;
+      }
+      if (healthy) return void this.connect();
+    }
+    const delayMs = backoffDelayMs(this.attempt, this.options.backoff, this.options.random);
+    this.attempt++;
+    this.connection.set({ status: 'reconnecting', attempt: this.attempt, retryAt: Date.now() + delayMs, lastError: info.error });
+    this.retryTimer = setTimeout(() => void this.connect(), delayMs);
+  }
+
+  private route(message: ServerMessage): void {
+    if (message.type === 'error') return this.channelError(message.channel, new HeadwayError(asCode(message.code), message.message));
+    const sub = this.subs.get(message.channel);
+    const update = sub?.state.apply(message);
+    if (!sub || !update) return;
+    for (const watcher of [...sub.watchers]) deliver(() => watcher.onUpdate(update));
+  }
+
+  /** The server refused one channel (not found, not yours): its watchers hear why and it is dropped. */
+  private channelError(channel: Channel | undefined, error: HeadwayError): void {
+    const targets = channel ? [channel] : [...this.subs.keys()];
+    for (const target of targets) {
+      const sub = this.subs.get(target);
+      if (!sub) continue;
+      if (channel) this.subs.delete(target);
+      for (const watcher of sub.watchers) deliver(() => watcher.onError?.(error));
+    }
+    if (this.subs.size === 0) this.disconnect();
+  }
+}
+
+function asCode(code: string): ErrorCode {
+  return Object.hasOwn(ERROR_CATALOGUE, code) ? (code as ErrorCode) : 'INTERNAL';
+}
+
+/** A watcher that throws must not break delivery to the others; its error still surfaces. */
+function deliver(call: () => void): void {
+  try {
+    call();
+  } catch (error) {
+    setTimeout(() => {
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import { FINAL_STATUSES, HeadwayError, type Channel } from '@headway/protocol';
+import type { JobsApi } from '../http/jobs-api.js';
+import type { Transport, TransportHandlers } from './transport.js';
+
+const LIST_LIMIT = 200;
+
+/**
+ * Last resort for clients that can hold neither a WebSocket nor an event stream: a job
+ * channel long-polls `GET /v1/jobs/:id?waitForChangeAfter=` and fetches the events it
+ * skipped, so transitions still arrive in order; many-job channels re-list every interval.
+ */
+export class PollTransport implements Transport {
+  readonly kind = 'polling' as const;
+  private readonly loops = new Map<Channel, AbortController>();
+  private opened = false;
+  private ended = false;
+
+  constructor(private readonly api: JobsApi, private readonly handlers: TransportHandlers, private readonly intervalMs: number) {}
+
+  subscribe(channel: Channel, after: number | null): void {
+    this.loops.get(channel)?.abort();
+    const controller = new AbortController();
+    this.loops.set(channel, controller);
+    const loop = channel.startsWith('job:') ? this.pollJob(channel, channel.slice(4), after, controller.signal) : this.pollList(channel, controller.signal);
+    loop.catch((error: unknown) => {
+      if (controller.signal.aborted) return;
+      if (error instanceof HeadwayError && error.code === 'JOB_NOT_FOUND') {
+        this.loops.delete(channel);
+        this.handlers.onMessage({ type: 'error', channel, code: error.code, message: error.message });
+        return;
+      }
+      this.end(error instanceof Error ? error : new Error(String(error)));
+    });
+  }
+
+  unsubscribe(channel: Channel): void {
+    this.loops.get(channel)?.abort();
+    this.loops.delete(channel);
+  }
+
+  close(): void {
+    this.ended = true;
+    for (const controller of this.loops.values()) controller.abort();
+    this.loops.clear();
+  }
+
+  private async pollJob(channel: Channel, jobId: string, after: number | null, signal: AbortSignal): Promise<void> {
+    let seq = after;
+    let updatedAt = -1;
+    let job = await this.api.getJob(jobId, signal);
+    this.markOpen();
+    while (!signal.aborted) {
+      const moved = seq === null || job.seq !== seq;
+      const ticked = job.updatedAt !== updatedAt;
+      if (seq !== null && job.seq > seq) {
+        // Replay what the long-poll skipped, then the newest state: the same order as the stream.
+        for (const event of await this.api.events(jobId, { after: seq }, signal)) {
+          if (signal.aborted) return;
+          this.handlers.onMessage({ type: 'event', channel, jobId, seq: event.seq, event });
+        }
+      }
+      if (moved || ticked) this.handlers.onMessage({ type: 'snapshot', channel, jobs: [job], seq: job.seq });
+      seq = job.seq;
+      updatedAt = job.updatedAt;
+      // A finished job answers the long-poll at once, and so does a server that timed out: don't spin.
+      if (FINAL_STATUSES.includes(job.status) || !(moved || ticked)) await delay(this.intervalMs, signal);
+      if (signal.aborted) return;
+      job = await this.api.waitForChange(jobId, seq, signal);
+    }
+  }
+
+  private async pollList(channel: Channel, signal: AbortSignal): Promise<void> {
+    const owner = channel.startsWith('user:') ? channel.slice(5) : undefined;
+    while (!signal.aborted) {
+      const page = await this.api.listJobs({ owner, sort: '-updatedAt', limit: LIST_LIMIT }, signal);
+      this.markOpen();
+      if (signal.aborted) return;
+      this.handlers.onMessage({ type: 'snapshot', channel, jobs: page.items, seq: 0 });
+      await delay(this.intervalMs, signal);
+    }
+  }
+
+  private markOpen(): void {
+    if (this.opened) return;
+    this.opened = true;
+    this.handlers.onOpen();
+  }
+
+  private end(error: Error): void {
+    if (this.ended) return;
+    this.close();
+    const fatal = error instanceof HeadwayError && error.code === 'UNAUTHORIZED';
+    this.handlers.onClose({ error, opened: this.opened, fatal });
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
