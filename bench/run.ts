@@ -3,7 +3,10 @@
  * machine; no thresholds. Compare ratios within one run.
  */
 import { parseArgs } from 'node:util';
+import { benchBullmq } from './bullmq.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
+import { benchHttpIngest, benchLatency } from './http.js';
+import { fmt } from './machine.js';
 import { machineLine } from './machine.js';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, only: { type: 'string' } } });
@@ -12,5 +15,17 @@ const wanted = (name: string) => !only || only.includes(name);
 
 console.log(machineLine());
 console.log(`store: ${values.db?.startsWith('postgres') ? 'postgres' : 'sqlite (temp file)'}`);
-if (wanted('engine')) await benchEngineIngest(values.db);
+const engine = wanted('engine') ? await benchEngineIngest(values.db) : null;
 if (wanted('recovery')) await benchRecovery(values.db);
+const http = wanted('http') ? await benchHttpIngest(values.db) : null;
+const latency = wanted('latency') ? await benchLatency(values.db) : null;
+const bull = wanted('bullmq') ? await benchBullmq() : null;
+
+if (bull) {
+  console.log('\nratios in this run (targets in brackets):');
+  if (http) console.log(`  batched HTTP / bare fastify  ${fmt(http.headwayBatched! / http.bareReportsPerSec!, 2)}  [≥ 0.5]`);
+  if (http) console.log(`  batched HTTP / bullmq        ${fmt(http.headwayBatched! / bull.updatesPerSec, 2)}  [≥ 1.0]`);
+  if (engine) console.log(`  in-process / bullmq          ${fmt(engine.ticksPerSec! / bull.updatesPerSec, 2)}  [≥ 2.0]`);
+  if (latency) console.log(`  p99 at 10k/s: headway ${fmt(latency.p99_10000!, 1)} ms vs bullmq ${fmt(bull.p99, 1)} ms  [headway ≤ bullmq]`);
+}
+process.exit(0);

@@ -51,7 +51,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     backoffMs: (attempt) => Math.round(defaultBackoffMs(attempt) * (0.5 + Math.random() / 2)),
     milestonePercents: options.milestonePercents ?? (() => DEFAULT_MILESTONES),
   });
-  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, intervalMs: config.flushIntervalMs });
+  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs });
   const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });
   const retention = new RetentionSweeper(store, logger, now, config.retentionDays);
 

@@ -160,7 +160,7 @@ export class JobsService implements JobService {
     const entry = this.deps.live.get(id);
     if (!entry) return;
     entry.record.checkpoint = state;
-    this.deps.live.dirty.add(id);
+    this.deps.live.dirty.add(id); // persisted, not announced: a checkpoint is the handler's own state
   }
 
   /** The newest state of a job the actor may see; someone else's job is "not found". */
@@ -175,7 +175,7 @@ export class JobsService implements JobService {
     if (!entry) return;
     entry.eta.observe(now, record.percent / 100);
     entry.rate.observe(now, record.done);
-    this.deps.live.dirty.add(record.id);
+    this.deps.live.touch(record.id);
     if (record.parentId) this.deps.live.dirtyParents.add(record.parentId);
   }
 

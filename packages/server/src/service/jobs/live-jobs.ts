@@ -15,8 +15,10 @@ export interface LiveJob {
  */
 export class LiveJobs {
   private readonly jobs = new Map<string, LiveJob>();
-  /** Jobs whose progress changed since the last flush. */
+  /** Jobs whose progress changed since the last flush to the store. */
   readonly dirty = new Set<string>();
+  /** Jobs whose progress changed since it was last announced to live subscribers. */
+  readonly unannounced = new Set<string>();
   /** Parents whose roll-up must be recomputed at the next flush. */
   readonly dirtyParents = new Set<string>();
 
@@ -41,7 +43,13 @@ export class LiveJobs {
   /** Drops finished jobs once nothing is pending for them. */
   evictIfFinished(id: string): void {
     const live = this.jobs.get(id);
-    if (live && FINAL_STATUSES.includes(live.record.status) && !this.dirty.has(id)) this.jobs.delete(id);
+    if (live && FINAL_STATUSES.includes(live.record.status) && !this.dirty.has(id) && !this.unannounced.has(id)) this.jobs.delete(id);
+  }
+
+  /** Marks a job's progress as changed: to announce soon and to persist at the next flush. */
+  touch(id: string): void {
+    this.dirty.add(id);
+    this.unannounced.add(id);
   }
 
   values(): IterableIterator<LiveJob> {

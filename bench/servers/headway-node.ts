@@ -1,0 +1,31 @@
+/**
+ * A Headway node in its own process for the HTTP benchmarks: temp SQLite file (or --db),
+ * admin key from argv. Sends `{port}` to the parent when it listens; stops on SIGTERM.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Value } from '@sinclair/typebox/value';
+import { ConfigSchema, type Config } from '../../packages/server/src/config/config.js';
+import { createHeadway } from '../../packages/server/src/create-headway.js';
+import { buildHttpApp } from '../../packages/server/src/http/app.js';
+
+const [adminKey, db] = process.argv.slice(2);
+const dir = mkdtempSync(join(tmpdir(), 'headway-bench-node-'));
+const config = Value.Default(ConfigSchema, { db: db || join(dir, 'bench.db'), adminKey, logLevel: 'silent', port: 0 }) as Config;
+const headway = await createHeadway(config, { logger: pino({ level: 'silent' }) });
+await headway.start();
+const app = await buildHttpApp(headway);
+await app.listen({ host: '127.0.0.1', port: 0 });
+const address = app.server.address();
+process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+process.on('SIGTERM', () => {
+  void app
+    .close()
+    .then(() => headway.stop())
+    .finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+});
