@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ChannelState } from '../../src/live/channel-state.js';
+import { makeJob, transition } from '../support/jobs.js';
+
+describe('ChannelState (merge, de-duplication, resume point)', () => {
+  it('a job channel starts from the snapshot and resumes after its seq', () => {
+    const state = new ChannelState('job:a');
+    const update = state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 3 })], seq: 3 });
+    expect(update?.job?.id).toBe('a');
+    expect(update?.cause).toBe('snapshot');
+    expect(state.resumeAfter).toBe(3);
+  });
+
+  it('applies each durable event once, however often it is replayed', () => {
+    const state = new ChannelState('job:a');
+    state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 3 })], seq: 3 });
+    const event = transition('a', 4, 'running', 'paused');
+    const first = state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 4, event });
+    const replay = state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 4, event });
+    const older = state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 2, event: transition('a', 2, 'queued', 'running') });
+    expect(first?.events).toEqual([event]);
+    expect(first?.job?.status).toBe('paused');
+    expect(replay).toBeNull();
+    expect(older).toBeNull();
+    expect(state.resumeAfter).toBe(4);
+  });
+
+  it('replayed events after a resume snapshot are still delivered in order', () => {
+    const state = new ChannelState('job:a');
+    state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 3 })], seq: 3 });
+    // The server may send the newest state before the replay: the replay must not be dropped.
+    state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 6, status: 'running' })], seq: 6 });
+    const delivered = [4, 5, 6].map((seq) => state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq, event: transition('a', seq, 'running', 'running') }));
+    expect(delivered.map((u) => u?.events[0]?.seq)).toEqual([4, 5, 6]);
+    expect(state.current?.job?.seq).toBe(6);
+  });
+
+  it('takes the job attached to an event, and patches the status when none is attached', () => {
+    const state = new ChannelState('job:a');
+    state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 1 })], seq: 1 });
+    const attached = state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 2, event: transition('a', 2, 'running', 'paused'), job: makeJob({ id: 'a', seq: 2, status: 'paused', percent: 40 }) });
+    expect(attached?.job).toMatchObject({ status: 'paused', percent: 40 });
+    const patched = state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 3, event: transition('a', 3, 'paused', 'queued') });
+    expect(patched?.job).toMatchObject({ status: 'queued', seq: 3, percent: 40 });
+  });
+
+  it('ignores progress ticks older than the state it has', () => {
+    const state = new ChannelState('job:a');
+    state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 5, updatedAt: 2_000, done: 50 })], seq: 5 });
+    const stale = { type: 'progress', channel: 'job:a', jobId: 'a', seq: 4, update: { jobId: 'a', seq: 4, at: 1_900, job: { done: 40, updatedAt: 1_900 } } } as const;
+    const late = { type: 'progress', channel: 'job:a', jobId: 'a', seq: 5, update: { jobId: 'a', seq: 5, at: 1_950, job: { done: 45, updatedAt: 1_950 } } } as const;
+    const fresh = { type: 'progress', channel: 'job:a', jobId: 'a', seq: 5, update: { jobId: 'a', seq: 5, at: 2_100, job: { done: 60, updatedAt: 2_100 } } } as const;
+    expect(state.apply(stale as never)).toBeNull();
+    expect(state.apply(late as never)).toBeNull();
+    expect(state.apply(fresh as never)?.job?.done).toBe(60);
+  });
+
+  it('a resync replaces the whole state and the resume point', () => {
+    const state = new ChannelState('jobs');
+    state.apply({ type: 'snapshot', channel: 'jobs', jobs: [makeJob({ id: 'a' }), makeJob({ id: 'b' })], seq: 10 });
+    const update = state.apply({ type: 'resync', channel: 'jobs', jobs: [makeJob({ id: 'c', seq: 7 })], seq: 40, reason: 'too far behind' });
+    expect(update?.cause).toBe('resync');
+    expect(update?.jobs.map((j) => j.id)).toEqual(['c']);
+    expect(state.resumeAfter).toBe(40);
+  });
+
+  it('a many-job channel resumes from the store cursor, not a job seq', () => {
+    const state = new ChannelState('jobs');
+    state.apply({ type: 'snapshot', channel: 'jobs', jobs: [makeJob({ id: 'a', seq: 1 })], seq: 100 });
+    state.apply({ type: 'event', channel: 'jobs', jobId: 'a', seq: 2, cursor: 105, event: transition('a', 2, 'running', 'completed', 105) });
+    const created = state.apply({ type: 'event', channel: 'jobs', jobId: 'b', seq: 1, cursor: 106, event: { kind: 'created', jobId: 'b', seq: 1, at: 5 }, job: makeJob({ id: 'b', status: 'queued' }) });
+    expect(state.resumeAfter).toBe(106);
+    expect(created?.jobs.map((j) => [j.id, j.status])).toEqual([
+      ['a', 'completed'],
+      ['b', 'queued'],
+    ]);
+  });
+
+  it('each update is a new object, so React can compare snapshots by identity', () => {
+    const state = new ChannelState('job:a');
+    const first = state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 1 })], seq: 1 });
+    const second = state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 2, event: transition('a', 2, 'running', 'paused') });
+    expect(second).not.toBe(first);
+    expect(second?.jobs).not.toBe(first?.jobs);
+    expect(first?.job?.status).toBe('running');
+  });
+});

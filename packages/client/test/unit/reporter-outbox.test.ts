@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient, type HeadwayClient } from '../../src/index.js';
+import { startRecordingServer, type RecordedRequest } from '../support/recording-server.js';
+
+type Recorder = Awaited<ReturnType<typeof startRecordingServer>>;
+
+const progressBodies = (requests: RecordedRequest[]) =>
+  requests.flatMap((r) => (Array.isArray(r.body) ? (r.body as Array<Record<string, unknown>>) : [{ jobId: r.path.split('/')[3], ...(r.body as object) }]));
+
+describe('reporter outbox: throttled, batched, transitions at once', () => {
+  let server: Recorder;
+  let client: HeadwayClient;
+  /** When the client sent each request (the server's clock would add connection set-up time). */
+  let sentAt: number[];
+  beforeEach(async () => {
+    server = await startRecordingServer();
+    sentAt = [];
+    const fetchAndRecord = (input: string, init?: RequestInit) => (sentAt.push(Date.now()), fetch(input, init));
+    client = createClient({ url: server.url, token: 'test-key', fetch: fetchAndRecord });
+  });
+  afterEach(async () => {
+    client.close();
+    await server.close();
+  });
+
+  it('plain ticks are coalesced: at most one report per throttle window, newest value wins', async () => {
+    const reporter = client.report('job-1', { throttleMs: 100 });
+    const started = Date.now();
+    for (let done = 1; Date.now() - started < 450; done++) {
+      reporter.progress(done, 1_000_000);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    reporter.progress(123_456);
+    await reporter.flush();
+    const gaps = sentAt.slice(1).map((t, i) => t - sentAt[i]!);
+    expect(server.requests.length).toBeGreaterThanOrEqual(3);
+    expect(server.requests.length).toBeLessThanOrEqual(8);
+    // A few ms of timer slack; the explicit flush at the end may go early.
+    expect(Math.min(...gaps.slice(0, -1))).toBeGreaterThanOrEqual(95);
+    expect(progressBodies(server.requests).at(-1)).toMatchObject({ done: 123_456 });
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer test-key');
+  });
+
+  it('a step change and the final value go out at once, without waiting for the throttle', async () => {
+    const reporter = client.report('job-1', { throttleMs: 10_000 });
+    reporter.progress(1, 10);
+    await reporter.flush();
+    const before = Date.now();
+    reporter.step('encode');
+    reporter.progress(10, 10);
+    await reporter.flush();
+    expect(Date.now() - before).toBeLessThan(2_000);
+    expect(progressBodies(server.requests)).toEqual([
+      { jobId: 'job-1', done: 1, total: 10 },
+      { jobId: 'job-1', step: 'encode', done: 10, total: 10 },
+    ]);
+  });
+
+  it('reports of several jobs that are due together travel in one batch request', async () => {
+    const reporters = ['a', 'b', 'c'].map((id) => client.report(id, { throttleMs: 50 }));
+    reporters.forEach((r, i) => r.progress(i + 1, 100));
+    await Promise.all(reporters.map((r) => r.flush()));
+    const batches = server.requests.filter((r) => r.path === '/v1/progress');
+    expect(batches.length).toBe(1);
+    expect(batches[0]?.body).toEqual([
+      { jobId: 'a', done: 1, total: 100 },
+      { jobId: 'b', done: 2, total: 100 },
+      { jobId: 'c', done: 3, total: 100 },
+    ]);
+  });
+
+  it('exposes the control intent of the newest answer and tells listeners when it changes', async () => {
+    const reporter = client.report('job-1', { throttleMs: 10 });
+    const seen: string[] = [];
+    reporter.onControl((control) => seen.push(control));
+    reporter.progress(1);
+    await reporter.flush();
+    expect(reporter.control).toBe('run');
+    server.control.value = 'pause';
+    reporter.progress(2);
+    await reporter.flush();
+    expect(reporter.control).toBe('pause');
+    expect(seen).toEqual(['pause']);
+  });
+});
