@@ -9,4 +9,4 @@ export { channelOf, type WatchTarget } from './live/watch-target.js';
 export type { WebSocketConstructor, WebSocketLike } from './live/ws-transport.js';
 export { Reporter, type ReporterOptions } from './reporter/reporter.js';
 export { formatDurationMs, formatEta, formatRate } from './format.js';
-export { HeadwayError, type ErrorCode, type Job, type JobEvent, type Channel } from '@headway/protocol';
+export { HeadwayError, type Channel, type ControlIntent, type ErrorCode, type Job, type JobEvent, type JobStatus, type JobStep } from '@headway/protocol';

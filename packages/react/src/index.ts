@@ -1,0 +1,5 @@
+export { HeadwayProvider, useHeadwayClient } from './context.js';
+export { useConnectionState, useJob, useJobs, useWatch } from './hooks.js';
+export { selectJobs, type JobsFilter } from './jobs-filter.js';
+export { WatchStore, watchStoreFor, type WatchSnapshot } from './watch-store.js';
+export { FrameBatcher, nextFrame, type FrameScheduler } from './frame-batcher.js';
