@@ -29,7 +29,8 @@ export interface StoreContext {
 
 /**
  * One behaviour suite every Store implementation must pass unchanged (SQLite now, PostgreSQL
- * later): each test gets a fresh database from `openFresh`.
+ * later): each test gets a fresh database from `openFresh` (a new file, a new schema) and calls
+ * `migrate()` itself. `close()` must be idempotent: some tests close a store the suite closes again.
  */
 export function describeStoreConformance(name: string, openFresh: () => Promise<Store>, harness: StoreHarness): void {
   describe(`Store conformance: ${name}`, () => {

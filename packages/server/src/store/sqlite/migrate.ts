@@ -1,4 +1,4 @@
-import { assertSchemaNotNewer, pendingMigrations } from '../migrations/migration.js';
+import { assertSchemaNotNewer, pendingMigrations, type Migration } from '../migrations/migration.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sql.generated.js';
 import type { SqliteDb } from './sqlite-db.js';
 
@@ -27,9 +27,9 @@ export function assertSqliteSchemaNotNewer(db: SqliteDb): void {
  * crash leaves a migration either fully applied and recorded or not at all. Another process
  * migrating the same file at once waits for the lock and then finds the work done.
  */
-export function migrateSqlite(db: SqliteDb, now: number): void {
+export function migrateSqlite(db: SqliteDb, now: number, known: readonly Migration[] = SQLITE_MIGRATIONS): void {
   db.connection.exec(CREATE_LEDGER);
-  for (const migration of pendingMigrations(SQLITE_MIGRATIONS, appliedVersions(db))) {
+  for (const migration of pendingMigrations(known, appliedVersions(db))) {
     db.write(() => {
       if (appliedVersions(db).includes(migration.version)) return;
       db.connection.exec(migration.sql);
