@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type ConnectionState, type HeadwayClient } from '../../src/index.js';
+import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { waitFor } from '../support/wait.js';
+import { WatchRecorder } from '../support/watch-recorder.js';
+
+/** Drives a reported job through failed → queued → running while the watcher is cut off. */
+async function transitionsWhileAway(admin: HeadwayClient, jobId: string): Promise<void> {
+  await admin.fail(jobId, { message: 'disk full', code: 'ENOSPC' }, { retry: false });
+  await admin.retry(jobId);
+  await admin.start(jobId);
+}
+
+describe('reconnect and resume', () => {
+  let server: LiveServer;
+  let proxy: TcpProxy;
+  let admin: HeadwayClient;
+  let watcher: HeadwayClient;
+  const states: ConnectionState[] = [];
+
+  beforeAll(async () => {
+    server = await startLiveServer();
+    proxy = await new TcpProxy(() => server.port).start();
+    admin = createClient({ url: server.url, token: server.adminKey });
+    watcher = createClient({ url: proxy.url, token: server.adminKey, reconnect: { baseMs: 50, maxMs: 400 } });
+    watcher.connection.subscribe((state) => states.push(state));
+  });
+  afterAll(async () => {
+    watcher.close();
+    admin.close();
+    await proxy.stop();
+    await server.stop();
+  });
+
+  it('after a forced disconnect it reconnects by itself and misses no transition', async () => {
+    const job = await admin.createJob({ type: 'resume-test', total: 100 });
+    const recorder = new WatchRecorder(watcher, job.id);
+    await waitFor('the snapshot', () => recorder.latest?.job);
+    await admin.reportProgress(job.id, { done: 10 });
+    await waitFor('the job running', () => recorder.latest?.job?.status === 'running');
+
+    proxy.block();
+    await waitFor('the reconnecting state', () => watcher.connection.get().status === 'reconnecting');
+    await transitionsWhileAway(admin, job.id);
+    // Keep it out for a few failed attempts, so backoff is exercised, then let it back.
+    await waitFor('a few failed attempts', () => watcher.connection.get().attempt >= 3);
+    proxy.unblock();
+    await waitFor('the state after the outage', () => recorder.transitions().length === 4);
+    await admin.complete(job.id, { ok: true });
+    await waitFor('the completion', () => recorder.latest?.job?.status === 'completed');
+
+    expect(recorder.transitions()).toEqual(['queued→running', 'running→failed', 'failed→queued', 'queued→running', 'running→completed']);
+    const seqs = recorder.seqs(job.id);
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+    expect(states.map((s) => s.status)).toEqual(expect.arrayContaining(['connecting', 'open', 'reconnecting']));
+    expect(watcher.connection.get()).toMatchObject({ status: 'open', transport: 'websocket', attempt: 0 });
+    recorder.stop();
+  });
+
+  it('a channel of many jobs resumes by cursor: jobs created while away arrive with their events', async () => {
+    const recorder = new WatchRecorder(watcher, 'jobs');
+    await waitFor('the jobs snapshot', () => recorder.latest);
+    proxy.block();
+    await waitFor('the reconnecting state', () => watcher.connection.get().status === 'reconnecting');
+    const created = await admin.createJob({ type: 'while-away' });
+    await admin.start(created.id);
+    await admin.complete(created.id);
+    proxy.unblock();
+    await waitFor('the job created while away', () => recorder.latest?.jobs.find((j) => j.id === created.id)?.status === 'completed');
+    expect(recorder.transitions(created.id)).toEqual(['queued→running', 'running→completed']);
+    recorder.stop();
+  });
+});

@@ -1,0 +1,98 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxyRules {
+  /** Answer WebSocket upgrade requests with 403, like a proxy that does not pass WebSocket. */
+  refuseUpgrades?: boolean;
+  /** Answer requests whose path starts with one of these with 404. */
+  refusePaths?: string[];
+}
+
+/**
+ * A real TCP proxy on a free loopback port in front of the server, so a test can cut live
+ * connections (`cut()`), keep the client out for a while (`block()`), or play a network that
+ * refuses WebSocket or event streams, while the server itself keeps running.
+ */
+export class TcpProxy {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private blocked = false;
+  port = 0;
+
+  constructor(private readonly targetPort: () => number, private readonly rules: ProxyRules = {}) {
+    this.server = createServer((client) => this.accept(client));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Drops every open connection abruptly (no close frame), as a network failure would. */
+  cut(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  block(): void {
+    this.blocked = true;
+    this.cut();
+  }
+
+  unblock(): void {
+    this.blocked = false;
+  }
+
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    if (this.blocked) return void client.destroy();
+    this.sockets.add(client);
+    const upstream = connect(this.targetPort(), '127.0.0.1');
+    this.sockets.add(upstream);
+    client.on('close', () => {
+      this.sockets.delete(client);
+      upstream.destroy();
+    });
+    upstream.on('close', () => {
+      this.sockets.delete(upstream);
+      client.destroy();
+    });
+    client.on('error', () => client.destroy());
+    upstream.on('error', () => client.destroy());
+    // Rules are checked on every request line, since HTTP clients reuse kept-alive connections.
+    client.on('data', (chunk: Buffer) => {
+      const refusal = this.refusal(chunk.toString('latin1', 0, Math.min(chunk.length, 4096)));
+      if (refusal) {
+        upstream.removeAllListeners('close');
+        this.sockets.delete(upstream);
+        upstream.destroy();
+        client.end(refusal);
+        return;
+      }
+      upstream.write(chunk);
+    });
+    upstream.pipe(client);
+  }
+
+  private refusal(head: string): string | null {
+    const request = /^[A-Z]+ (\S+) HTTP\/1\.[01]\r\n/.exec(head);
+    if (!request) return null;
+    const path = request[1] ?? '';
+    if (this.rules.refuseUpgrades && /\r\nupgrade:\s*websocket/i.test(head)) return 'HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+    if (this.rules.refusePaths?.some((prefix) => path.startsWith(prefix))) return 'HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+    return null;
+  }
+}
