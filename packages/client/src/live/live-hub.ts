@@ -43,6 +43,8 @@ export class LiveHub {
   private attempt = 0;
   private blockedStrikes = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A transport is being made (loading `ws`); channels added meanwhile are subscribed when it exists. */
+  private creatingGeneration: number | null = null;
   /** Bumped on every connect and disconnect, so late callbacks of an old transport are ignored. */
   private generation = 0;
 
@@ -54,7 +56,7 @@ export class LiveHub {
       sub = { state: new ChannelState(channel), watchers: new Set() };
       this.subs.set(channel, sub);
       if (this.transport) this.transport.subscribe(channel, null);
-      else if (!this.retryTimer) void this.connect();
+      else if (!this.retryTimer && this.creatingGeneration !== this.generation) void this.connect();
     } else if (sub.state.current) {
       const current = sub.state.current;
       const joined = sub;
@@ -107,7 +109,10 @@ export class LiveHub {
       },
     };
     try {
-      const transport = await this.createTransport(kind, handlers);
+      this.creatingGeneration = generation;
+      const transport = await this.createTransport(kind, handlers).finally(() => {
+        if (this.creatingGeneration === generation) this.creatingGeneration = null;
+      });
       if (generation !== this.generation) return transport.close();
       this.transport = transport;
       for (const [channel, sub] of this.subs) transport.subscribe(channel, sub.state.resumeAfter);
