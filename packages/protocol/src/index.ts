@@ -3,3 +3,4 @@ export * from './events.js';
 export * from './errors.js';
 export * from './requests.js';
 export * from './stream.js';
+export * from './analytics.js';

@@ -1,5 +1,6 @@
 import type { JobEvent, JobEventData, JobStatus } from '@headway/protocol';
 import type { JobRecord } from '../model/job-record.js';
+import type { AnalyticsStore } from './analytics-store.js';
 
 /**
  * The narrow domain interface every store (SQLite, PostgreSQL) implements, and that one
@@ -9,6 +10,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly jobs: JobStore;
   readonly keys: KeyStore;
+  /** Aggregates for history and analytics views (analytics-store.ts). */
+  readonly analytics: AnalyticsStore;
   /** Applies pending migrations; refuses to run against a schema newer than the code. */
   migrate(): Promise<void>;
   /** Cheap round-trip used by /v1/health readiness. */

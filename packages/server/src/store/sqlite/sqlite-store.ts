@@ -1,4 +1,6 @@
+import type { AnalyticsStore } from '../analytics-store.js';
 import type { JobStore, KeyStore, Store } from '../store.js';
+import { sqliteAnalyticsStore } from './analytics.js';
 import { eventsSince, jobEvents, latestCursor } from './events.js';
 import { claimJob, renewLeases } from './jobs-claim.js';
 import { commitChange } from './jobs-commit.js';
@@ -22,9 +24,11 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly jobs: JobStore;
   readonly keys: KeyStore;
+  readonly analytics: AnalyticsStore;
 
   constructor(private readonly db: SqliteDb) {
     this.keys = sqliteKeyStore(db);
+    this.analytics = sqliteAnalyticsStore(db);
     this.jobs = {
       insert: async (jobs, now) => insertJobs(db, jobs, now),
       get: async (id) => getJob(db, id),

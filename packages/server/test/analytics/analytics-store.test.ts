@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobStep } from '@headway/protocol';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobRecord } from '../../src/model/job-record.js';
+import { stepAnalytics, throughputAnalytics, typeAnalytics } from '../../src/service/analytics.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/store.js';
+import { makeJob } from '../store/fixtures.js';
+
+const HOUR = 3_600_000;
+const T0 = 1_700_000_000_000 - (1_700_000_000_000 % HOUR);
+const root = mkdtempSync(join(tmpdir(), 'headway-analytics-'));
+let count = 0;
+let store: Store;
+
+beforeEach(async () => {
+  store = await openSqliteStore(join(root, `analytics-${++count}.db`));
+  await store.migrate();
+});
+afterEach(async () => store.close());
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A finished job that worked `workMs` (plus `pausedMs` paused) and finished at `finishedAt`. */
+function finished(type: string, status: 'completed' | 'failed' | 'cancelled', finishedAt: number, workMs: number, extra: Partial<JobRecord> = {}): JobRecord {
+  const pausedMs = extra.pausedMs ?? 0;
+  const startedAt = finishedAt - workMs - pausedMs;
+  return makeJob({ type, status, createdAt: startedAt - 10, startedAt, finishedAt, updatedAt: finishedAt, pausedMs, ...extra });
+}
+
+function steps(startedAt: number, durations: Array<[string, number]>): JobStep[] {
+  let at = startedAt;
+  return durations.map(([name, ms]) => {
+    const step: JobStep = { name, weight: 1, status: 'done', startedAt: at, endedAt: at + ms };
+    at += ms;
+    return step;
+  });
+}
+
+describe('analytics per job type', () => {
+  it('counts outcomes, success rate and nearest-rank p50/p95 of work time (paused time excluded)', async () => {
+    const durations = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20].map((s) => s * 1000);
+    const jobs = durations.map((ms, i) => finished('import', 'completed', T0 + i * 1000, ms, { done: 100, unit: 'rows', pausedMs: i === 0 ? 60_000 : 0 }));
+    jobs.push(finished('import', 'failed', T0 + 50_000, 999_000), finished('import', 'cancelled', T0 + 51_000, 5_000));
+    jobs.push(finished('render', 'failed', T0 + 52_000, 1_000));
+    await store.jobs.insert(jobs, T0);
+
+    const answer = await typeAnalytics(store.analytics, { from: T0 - HOUR, to: T0 + HOUR });
+    const imports = answer.types.find((t) => t.type === 'import');
+    expect(imports).toMatchObject({ finished: 22, completed: 20, failed: 1, cancelled: 1, p50DurationMs: 10_000, p95DurationMs: 19_000, unit: 'rows' });
+    expect(imports?.successRate).toBeCloseTo(20 / 21);
+    // 2,000 rows over 210 s of work.
+    expect(imports?.unitsPerSec).toBeCloseTo(2000 / 210);
+    expect(answer.types.find((t) => t.type === 'render')).toMatchObject({ completed: 0, failed: 1, successRate: 0, p50DurationMs: null, unitsPerSec: null });
+  });
+
+  it('reads only jobs finished inside [from, to) and of the given owner, and counts active jobs now', async () => {
+    await store.jobs.insert(
+      [
+        finished('import', 'completed', T0, 1000, { owner: 'ana' }),
+        finished('import', 'completed', T0 + HOUR, 1000, { owner: 'ana' }),
+        finished('import', 'completed', T0 + 10, 1000, { owner: 'bob' }),
+        makeJob({ type: 'import', status: 'running', owner: 'ana', startedAt: T0 }),
+        makeJob({ type: 'import', status: 'queued', owner: 'bob' }),
+        makeJob({ type: 'export', status: 'paused', owner: 'ana', startedAt: T0 }),
+      ],
+      T0,
+    );
+    const ana = await typeAnalytics(store.analytics, { from: T0, to: T0 + HOUR, owner: 'ana' });
+    expect(ana.types).toEqual([
+      expect.objectContaining({ type: 'export', finished: 0, paused: 1, running: 0, queued: 0 }),
+      expect.objectContaining({ type: 'import', finished: 1, running: 1, queued: 0 }),
+    ]);
+    const everyone = await typeAnalytics(store.analytics, { from: T0, to: T0 + HOUR });
+    expect(everyone.types.find((t) => t.type === 'import')).toMatchObject({ finished: 2, running: 1, queued: 1 });
+  });
+});
+
+describe('throughput over time', () => {
+  it('buckets finished jobs by aligned bucket, fills empty buckets and sums units of completed jobs', async () => {
+    await store.jobs.insert(
+      [
+        finished('import', 'completed', T0 + 5, 100, { done: 10, unit: 'rows' }),
+        finished('import', 'completed', T0 + 20 * 60_000, 100, { done: 30, unit: 'rows' }),
+        finished('import', 'failed', T0 + 20 * 60_000, 100, { done: 7, unit: 'rows' }),
+        finished('import', 'completed', T0 + 2 * HOUR + 1, 100, { done: 5, unit: 'rows' }),
+        finished('export', 'completed', T0 + 10, 100, { done: 1, unit: 'files' }),
+      ],
+      T0,
+    );
+    const answer = await throughputAnalytics(store.analytics, { from: T0 + 60_000, to: T0 + 3 * HOUR, type: 'import', bucketMs: HOUR });
+    expect(answer.unit).toBe('rows');
+    // from is inside the first hour: the bucket starts at T0 but counts only jobs finished from `from` on.
+    expect(answer.buckets).toEqual([
+      { start: T0, completed: 1, failed: 1, cancelled: 0, units: 30 },
+      { start: T0 + HOUR, completed: 0, failed: 0, cancelled: 0, units: 0 },
+      { start: T0 + 2 * HOUR, completed: 1, failed: 0, cancelled: 0, units: 5 },
+    ]);
+    const allTypes = await throughputAnalytics(store.analytics, { from: T0, to: T0 + HOUR, bucketMs: HOUR });
+    expect(allTypes.unit).toBeNull();
+    expect(allTypes.buckets).toEqual([{ start: T0, completed: 3, failed: 1, cancelled: 0, units: 41 }]);
+  });
+
+  it('refuses a range that would need more than 2,000 buckets, saying how to fix it', async () => {
+    await expect(throughputAnalytics(store.analytics, { from: 0, to: 10 * 86_400_000, bucketMs: 60_000 })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('pick a larger bucket'),
+    });
+  });
+});
+
+describe('step durations and the bottleneck', () => {
+  it('computes step durations from step timestamps, in declared order, and names the step taking most time', async () => {
+    const jobs = [1, 2, 3].map((n) => {
+      const job = finished('video', 'completed', T0 + n * 100_000, 60_000);
+      return { ...job, steps: steps(job.startedAt!, [['fetch', 1000 * n], ['encode', 40_000 + 1000 * n], ['upload', 5_000]]) };
+    });
+    // A step that never ended (the job failed in it) has no duration.
+    const failed = finished('video', 'failed', T0 + 500_000, 10_000);
+    failed.steps = [...steps(failed.startedAt!, [['fetch', 2_000]]), { name: 'encode', weight: 1, status: 'failed', startedAt: failed.startedAt! + 2_000, endedAt: null }];
+    await store.jobs.insert([...jobs, failed, finished('other', 'completed', T0 + 1, 1, { steps: steps(T0, [['encode', 999_999]]) })], T0);
+
+    const answer = await stepAnalytics(store.analytics, { type: 'video', from: T0, to: T0 + HOUR });
+    expect(answer.steps.map((s) => s.name)).toEqual(['fetch', 'encode', 'upload']);
+    expect(answer.steps[0]).toMatchObject({ runs: 4, totalMs: 8_000, meanMs: 2_000, p50Ms: 2_000, p95Ms: 3_000 });
+    expect(answer.steps[1]).toMatchObject({ runs: 3, totalMs: 126_000, p50Ms: 42_000, p95Ms: 43_000 });
+    expect(answer.steps[1]?.share).toBeCloseTo(126_000 / 149_000);
+    expect(answer.bottleneck).toBe('encode');
+  });
+
+  it('answers no steps and no bottleneck for a type without step data', async () => {
+    await store.jobs.insert([finished('plain', 'completed', T0, 1000)], T0);
+    expect(await stepAnalytics(store.analytics, { type: 'plain', from: T0 - 1, to: T0 + 1 })).toMatchObject({ steps: [], bottleneck: null });
+  });
+});
