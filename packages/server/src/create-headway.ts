@@ -36,7 +36,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   await store.migrate();
   const bus = options.bus ?? new LocalBus((err) => logger.error({ err }, 'bus:listener failed'));
   const nodeId = config.nodeId ?? (store.dialect === 'sqlite' ? await store.keys.initSetting('node_id', uuidv7()) : uuidv7());
-  const stats: HeadwayStats = { reportsAccepted: 0, eventsPublished: 0, flushes: 0 };
+  const stats: HeadwayStats = { reportsAccepted: 0, eventsPublished: 0, flushes: 0, liveConnections: 0 };
   bus.subscribe(() => void stats.eventsPublished++);
 
   const live = new LiveJobs();

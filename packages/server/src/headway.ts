@@ -10,6 +10,8 @@ export interface HeadwayStats {
   reportsAccepted: number;
   eventsPublished: number;
   flushes: number;
+  /** Open WebSocket and SSE connections on this node; the stream routes count them. */
+  liveConnections: number;
 }
 
 /** One Headway node: store, bus, services and runtime, wired once from the config. */

@@ -22,6 +22,8 @@ export const ConfigSchema = Type.Object({
   leaseMs: Type.Integer({ minimum: 1000, default: 30_000 }),
   retentionDays: Type.Number({ exclusiveMinimum: 0, default: 30 }),
   bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  /** Requests per minute per API key or user token (the admin key is exempt); 0 turns the limit off. */
+  rateLimitPerMinute: Type.Integer({ minimum: 0, default: 60_000 }),
   logLevel: Type.Union(
     [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')],
     { default: 'info' },
