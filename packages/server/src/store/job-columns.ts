@@ -39,6 +39,7 @@ export const JOB_COLUMNS = {
   finishedAt: ['finished_at', 'plain'],
   updatedAt: ['updated_at', 'plain'],
   pausedMs: ['paused_ms', 'plain'],
+  pausedAt: ['paused_at', 'plain'],
   seq: ['seq', 'plain'],
   leaseOwner: ['lease_owner', 'plain'],
   leaseExpiresAt: ['lease_expires_at', 'plain'],

@@ -37,6 +37,7 @@ export function makeJob(overrides: Partial<JobRecord> = {}): JobRecord {
     finishedAt: null,
     updatedAt: createdAt,
     pausedMs: 0,
+    pausedAt: null,
     seq: 0,
     leaseOwner: null,
     leaseExpiresAt: null,

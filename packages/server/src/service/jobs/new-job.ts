@@ -47,6 +47,7 @@ function buildJob(spec: ChildJobSpec, owner: string | null, parentId: string | n
     finishedAt: null,
     updatedAt: now,
     pausedMs: 0,
+    pausedAt: null,
     seq: 0,
     leaseOwner: null,
     leaseExpiresAt: null,

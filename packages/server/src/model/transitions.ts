@@ -1,0 +1,144 @@
+import { HeadwayError, type JobAction, type JobEventData, type JobStatus } from '@headway/protocol';
+import type { JobPatch } from '../store/store.js';
+import type { JobRecord } from './job-record.js';
+
+export interface TransitionInput {
+  now: number;
+  error?: { message: string; code?: string };
+  result?: unknown;
+  checkpoint?: unknown;
+  retry?: boolean;
+  reason?: string;
+  by?: string;
+  backoffMs?: (attempt: number) => number;
+}
+
+export interface TransitionPlan {
+  patch: JobPatch;
+  events: JobEventData[];
+}
+
+const MAX_BACKOFF_MS = 300_000;
+
+/** 1 s, 2 s, 4 s … capped at 5 minutes; the service adds jitter. */
+export function defaultBackoffMs(attempt: number): number {
+  return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * The status machine `queued → running ⇄ paused → completed | failed | cancelled`, with retry
+ * `failed | cancelled → queued`. Pause and cancel of a running job are requests (the control
+ * intent) that the worker acknowledges by asking again; a queued or paused job changes at once.
+ */
+export function planAction(job: JobRecord, action: JobAction, input: TransitionInput): TransitionPlan {
+  const { now } = input;
+  const s = job.status;
+  switch (action) {
+    case 'start':
+      if (s !== 'queued') break;
+      return move(job, 'running', now, { control: 'run', startedAt: job.startedAt ?? now }, input.reason);
+    case 'complete':
+      if (s !== 'running') break;
+      return move(job, 'completed', now, {
+        percent: 100,
+        result: input.result ?? null,
+        finishedAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        steps: job.steps.map((step) => (step.status === 'done' || step.status === 'failed' ? step : { ...step, status: 'done', startedAt: step.startedAt ?? now, endedAt: now })),
+      });
+    case 'fail':
+      if (s !== 'running') break;
+      return planFailure(job, input);
+    case 'pause':
+      if (s === 'queued') return move(job, 'paused', now, { control: 'pause', ...pausedAt(now) }, input.reason);
+      if (s === 'running' && job.control === 'run') return control(job, 'pause', input.by);
+      if (s === 'running' && job.control === 'pause') {
+        return move(job, 'paused', now, { ...pausedAt(now), leaseOwner: null, leaseExpiresAt: null, ...(input.checkpoint !== undefined ? { checkpoint: input.checkpoint } : {}) }, 'acknowledged');
+      }
+      break;
+    case 'resume':
+      if (s === 'paused') return move(job, 'queued', now, { control: 'run', runAfter: null, ...resumedFrom(job, now) }, 'resumed');
+      if (s === 'running' && job.control === 'pause') return control(job, 'run', input.by);
+      break;
+    case 'cancel':
+      if (s === 'queued' || s === 'paused') return move(job, 'cancelled', now, { control: 'cancel', finishedAt: now, ...resumedFrom(job, now) }, input.reason);
+      if (s === 'running' && job.control !== 'cancel') return control(job, 'cancel', input.by);
+      if (s === 'running') return move(job, 'cancelled', now, { finishedAt: now, leaseOwner: null, leaseExpiresAt: null }, 'acknowledged');
+      break;
+    case 'retry':
+      if (s !== 'failed' && s !== 'cancelled') break;
+      return move(job, 'queued', now, {
+        control: 'run',
+        attempt: job.attempt + 1,
+        error: null,
+        result: null,
+        finishedAt: null,
+        runAfter: null,
+        percent: 0,
+        done: 0,
+        milestones: [],
+        currentStep: null,
+        steps: job.steps.map((step) => ({ ...step, status: 'pending', startedAt: null, endedAt: null })),
+      }, 'retried by hand');
+  }
+  throw illegal(job, action);
+}
+
+/** Running → queued when the job's node restarted or its lease expired; the checkpoint stays. */
+export function planRequeue(job: JobRecord, now: number, reason: string): TransitionPlan {
+  if (job.status !== 'running') throw illegal(job, 'requeue');
+  return move(job, 'queued', now, { leaseOwner: null, leaseExpiresAt: null }, reason);
+}
+
+function planFailure(job: JobRecord, input: TransitionInput): TransitionPlan {
+  const { now } = input;
+  const error = { message: input.error?.message ?? 'failed', code: input.error?.code ?? null, attempt: job.attempt, at: now };
+  const errorEvent: JobEventData = { kind: 'error', message: error.message, code: error.code, attempt: job.attempt };
+  const released = { leaseOwner: null, leaseExpiresAt: null, error, metrics: { ...job.metrics, errors: job.metrics.errors + 1 } };
+  if (input.retry !== false && job.attempt < job.maxAttempts) {
+    const backoff = (input.backoffMs ?? defaultBackoffMs)(job.attempt);
+    const plan = move(job, 'queued', now, { ...released, attempt: job.attempt + 1, runAfter: now + backoff, control: 'run' }, 'retry');
+    return { patch: plan.patch, events: [errorEvent, ...plan.events] };
+  }
+  const plan = move(job, 'failed', now, { ...released, finishedAt: now });
+  return { patch: plan.patch, events: [errorEvent, ...plan.events] };
+}
+
+function move(job: JobRecord, to: JobStatus, now: number, patch: JobPatch, reason?: string): TransitionPlan {
+  return { patch: { ...patch, status: to, updatedAt: now }, events: [{ kind: 'transition', from: job.status, to, ...(reason ? { reason } : {}) }] };
+}
+
+function control(job: JobRecord, intent: JobRecord['control'], by?: string): TransitionPlan {
+  return { patch: { control: intent }, events: [{ kind: 'control', intent, ...(by ? { by } : {}) }] };
+}
+
+/** Paused time is not work time: remember when the pause began. */
+function pausedAt(now: number): JobPatch {
+  return { pausedAt: now };
+}
+
+function resumedFrom(job: JobRecord, now: number): JobPatch {
+  return job.pausedAt !== null ? { pausedMs: job.pausedMs + Math.max(0, now - job.pausedAt), pausedAt: null } : {};
+}
+
+const ALLOWED: Record<string, string> = {
+  start: 'only queued jobs can be started',
+  complete: 'only running jobs can be completed',
+  fail: 'only running jobs can be failed',
+  pause: 'only queued or running jobs can be paused',
+  resume: 'only paused jobs (or running jobs with a pending pause) can be resumed',
+  cancel: 'only queued, running or paused jobs can be cancelled',
+  retry: 'only failed or cancelled jobs can be retried',
+  requeue: 'only running jobs can be re-queued',
+};
+
+function illegal(job: JobRecord, action: string): HeadwayError {
+  const already = action === 'pause' && job.status === 'paused' ? ' (it is already paused)' : '';
+  return new HeadwayError('ILLEGAL_TRANSITION', `job ${job.id} is ${job.status}${already}; ${ALLOWED[action] ?? 'this action is not allowed now'}`, {
+    jobId: job.id,
+    status: job.status,
+    control: job.control,
+    action,
+  });
+}
