@@ -18,10 +18,10 @@ export interface EtaTracker {
 const STALL_GAP_FACTOR = 3;
 
 /** Keeps a job's samples on the work clock and answers ETAs at any `now` (pure: time is passed in). */
-export function createEtaTracker(options: { priorDurationsMs?: number[] } = {}): EtaTracker {
+export function createEtaTracker(options: { priorDurationsMs?: number[]; startedAt?: number | null } = {}): EtaTracker {
   const prior = options.priorDurationsMs ?? [];
   const samples: Sample[] = [];
-  let startedAt: number | null = null;
+  let startedAt: number | null = options.startedAt ?? null;
   let pausedSince: number | null = null;
   let pausedTotal = 0;
 
@@ -86,7 +86,7 @@ export function createEtaTracker(options: { priorDurationsMs?: number[] } = {}):
       const all = raw(now);
       // Prefer the adaptive estimate; fall back so that once reports have started there is always one.
       const best = all.adaptive ?? all.ewma ?? all.linear;
-      return atNow(best, now);
+      return atNow(best, now) ?? priorEstimate(prior, workAt(now), now);
     },
     estimateAll(now) {
       const all = raw(now);
