@@ -7,7 +7,11 @@ export interface LiveJob {
   record: JobRecord;
   eta: EtaTracker;
   rate: RateMeter;
+  /** When the ETA was last computed; it is recomputed at most every ETA_REFRESH_MS (clients count down in between). */
+  etaComputedAt: number;
 }
+
+export const ETA_REFRESH_MS = 250;
 
 /**
  * The newest state of unfinished jobs on this node, including progress not yet flushed.
@@ -34,7 +38,7 @@ export class LiveJobs {
       return existing;
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
-    const live: LiveJob = { record, eta: createEtaTracker({ priorDurationsMs, startedAt: record.startedAt }), rate: new RateMeter() };
+    const live: LiveJob = { record, eta: createEtaTracker({ priorDurationsMs, startedAt: record.startedAt }), rate: new RateMeter(), etaComputedAt: 0 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;

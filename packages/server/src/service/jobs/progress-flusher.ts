@@ -4,7 +4,7 @@ import { planRollup } from '../../model/rollup.js';
 import type { Store } from '../../store/store.js';
 import type { HeadwayStats } from '../../headway.js';
 import type { JobCommitter } from './job-committer.js';
-import type { LiveJobs } from './live-jobs.js';
+import { ETA_REFRESH_MS, type LiveJobs } from './live-jobs.js';
 import { progressPatchOf } from './progress-fields.js';
 import type { JobRecord } from '../../model/job-record.js';
 
@@ -54,8 +54,11 @@ export class ProgressFlusher {
       const entry = live.get(id);
       if (!entry) continue;
       const record = entry.record;
-      if (record.status === 'running') record.eta = entry.eta.estimate(at);
-      record.metrics = { ...record.metrics, ratePerSec: entry.rate.ratePerSec() };
+      if (at - entry.etaComputedAt >= ETA_REFRESH_MS) {
+        entry.etaComputedAt = at;
+        if (record.status === 'running') record.eta = entry.eta.estimate(at);
+        record.metrics = { ...record.metrics, ratePerSec: entry.rate.ratePerSec() };
+      }
       bus.publish({ type: 'progress', owner: record.owner, parentId: record.parentId, update: progressUpdateOf(record, at) });
     }
     live.unannounced.clear();
