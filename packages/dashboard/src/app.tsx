@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { ConnectionBadge } from './components/connection-badge';
+import { RunningCount } from './components/running-count';
 import { hrefOf, useRoute } from './router/route';
 import { useSession } from './session/session';
 import { JobsPage } from './views/jobs/jobs-page';
@@ -43,6 +44,7 @@ export function App(): ReactNode {
           ))}
         </nav>
         <div className="topbar-end">
+          <RunningCount />
           <ConnectionBadge />
           <span className="who" title="Signed in">
             {session.identity.kind === 'user' ? session.identity.userId : 'admin'}
