@@ -13,4 +13,6 @@ export interface Bus {
   publish(message: BusMessage): void;
   subscribe(listener: (message: BusMessage) => void): () => void;
   close(): Promise<void>;
+  /** Round-trip to the broker, for /v1/health; buses without one (in-process) leave it out. */
+  ping?(): Promise<void>;
 }

@@ -1,0 +1,87 @@
+import { HeadwayError } from '@headway/protocol';
+import { Command, CommanderError } from 'commander';
+import { createKeyCommand, listKeysCommand, revokeKeyCommand } from './keys.js';
+import { runServe } from './serve.js';
+import { runWatch } from './watch.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface CliIo {
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
+
+/** The `headway` command line; `args` are the user's arguments (no node, no script path). */
+export async function main(args: string[], env: Env, io: CliIo = { out: process.stdout, err: process.stderr }): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('headway')
+    .description('Track long-running jobs and tell people about them, live.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
+
+  program
+    .command('serve')
+    .description('start the service on the embedded SQLite database (or the one --db names)')
+    .option('--port <port>', 'port to listen on (HEADWAY_PORT, default 8080)')
+    .option('--host <host>', 'address to bind (HEADWAY_HOST, default 127.0.0.1)')
+    .option('--db <path>', 'SQLite file (HEADWAY_DB, default ./headway.db)')
+    .option('--redis <url>', 'Redis for several nodes (HEADWAY_REDIS)')
+    .option('--demo', 'keep realistic demo jobs flowing')
+    .action(async (flags: { port?: string; host?: string; db?: string; redis?: string; demo?: boolean }) => {
+      const server = await runServe(flags, env, io.out);
+      await untilSignal();
+      io.out.write('Stopping: finishing requests, flushing progress...\n');
+      await server.stop();
+      io.out.write('Stopped.\n');
+    });
+
+  const keys = program.command('keys').description('manage API keys in the database directly (no server needed)');
+  keys
+    .command('create')
+    .description('create an API key and print it once')
+    .requiredOption('--name <name>', 'what the key is for, e.g. worker')
+    .option('--scopes <list>', 'comma list of jobs:read, jobs:write, keys:admin, notifications:admin', 'jobs:read,jobs:write')
+    .option('--db <path>', 'SQLite file (HEADWAY_DB, default ./headway.db)')
+    .action((options: { name: string; scopes: string; db?: string }) => createKeyCommand(options, env, io.out));
+  keys
+    .command('list')
+    .description('list API keys (never their secrets)')
+    .option('--db <path>', 'SQLite file (HEADWAY_DB, default ./headway.db)')
+    .action((options: { db?: string }) => listKeysCommand(options, env, io.out));
+  keys
+    .command('revoke <id>')
+    .description('revoke an API key by id')
+    .option('--db <path>', 'SQLite file (HEADWAY_DB, default ./headway.db)')
+    .action((id: string, options: { db?: string }) => revokeKeyCommand(id, options, env, io.out));
+
+  program
+    .command('watch <jobId>')
+    .description('follow a job live in the terminal: progress bar, step, rate and ETA')
+    .option('--url <url>', 'server URL (HEADWAY_URL)', env.HEADWAY_URL ?? 'http://127.0.0.1:8080')
+    .option('--token <token>', 'bearer token (HEADWAY_TOKEN)', env.HEADWAY_TOKEN)
+    .action(async (jobId: string, options: { url: string; token?: string }) => {
+      if (!options.token) throw new HeadwayError('UNAUTHORIZED', 'no token: pass --token or set HEADWAY_TOKEN');
+      exitCode = await runWatch({ url: options.url, token: options.token, jobId, out: io.out });
+    });
+
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.err.write(`headway: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+/** Resolves at the first SIGINT or SIGTERM; a second one while stopping exits at once. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  });
+}

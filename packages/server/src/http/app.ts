@@ -1,0 +1,68 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Headway } from '../headway.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { requireAuthentication } from './auth/request-actor.js';
+import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.js';
+import { errorHandler, routeNotFound } from './errors.js';
+import { installJsonParser } from './json-body.js';
+import { loggerOptions, withoutToken } from './logger.js';
+import { openApiRoute, registerOpenApi } from './openapi.js';
+import { registerRateLimit } from './rate-limit.js';
+import { actionRoutes } from './routes/actions.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import { keyRoutes } from './routes/keys.js';
+import { progressRoutes } from './routes/progress.js';
+import { systemRoutes } from './routes/system.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { registerStreamRoutes } from './stream/index.js';
+import { typeboxValidatorCompiler } from './validation.js';
+
+export interface HttpAppOptions {
+  /** Built dashboard to serve at `/`; null serves none. Defaults to packages/dashboard/dist when present. */
+  dashboardDir?: string | null;
+}
+
+/**
+ * The HTTP face of one Headway node: REST under /v1, live streams, OpenAPI and the dashboard.
+ * The caller owns the node's lifecycle (closing the app does not stop the node) and may add
+ * routes before `listen`/`ready`.
+ */
+export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = headway;
+  const app = Fastify({ logger: loggerOptions(config), bodyLimit: config.bodyLimitBytes, disableRequestLogging: true, return503OnClosing: true });
+  app.setValidatorCompiler(typeboxValidatorCompiler);
+  app.setErrorHandler(errorHandler(config.bodyLimitBytes));
+  installJsonParser(app);
+  app.decorateRequest('actor', null as never);
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: withoutToken(request.url), statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime) }, 'request done');
+  });
+
+  await registerOpenApi(app);
+  await registerRateLimit(app, config.rateLimitPerMinute);
+  const authenticate = await createAuthenticator(headway);
+
+  await app.register(async (api) => {
+    requireAuthentication(api, authenticate);
+    for (const routes of [jobRoutes, progressRoutes, actionRoutes, eventRoutes, tokenRoutes, keyRoutes, systemRoutes, analyticsRoutes]) {
+      await api.register(routes, headway);
+    }
+  });
+  await app.register(async (open) => {
+    await healthRoutes(open, headway);
+    await openApiRoute(open);
+  });
+  await registerStreamRoutes(app, headway, authenticate);
+
+  const dashboard = await registerDashboard(app, options.dashboardDir === undefined ? DEFAULT_DASHBOARD_DIR : options.dashboardDir);
+  app.setNotFoundHandler((request, reply) => {
+    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/v1');
+    // The dashboard routes in the browser: any page path loads its index.html.
+    if (dashboard && isPage) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send(routeNotFound(request).toBody());
+  });
+  return app;
+}

@@ -1,0 +1,47 @@
+import { HeadwayError } from '@headway/protocol';
+import { SignJWT, errors, jwtVerify } from 'jose';
+import type { Actor } from '../../service/actor.js';
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
+export const MAX_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+/** A JWT has three base64url parts; the first decodes to a JSON header starting `{"`. */
+export function looksLikeJwt(token: string): boolean {
+  return /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
+}
+
+/** Signs a user token (HS256) for `sub`; the host app can sign the same with the shared secret. */
+export async function mintUserToken(secret: string, sub: string, ttlSeconds: number, nowMs: number): Promise<{ token: string; expiresAt: number }> {
+  const issuedAt = Math.floor(nowMs / 1000);
+  const exp = issuedAt + ttlSeconds;
+  const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt(issuedAt).setExpirationTime(exp).sign(keyOf(secret));
+  return { token, expiresAt: exp * 1000 };
+}
+
+/** Verifies signature, expiry and `sub`; every failure says which one it was. */
+export async function verifyUserToken(secret: string, token: string): Promise<Actor> {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] });
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('user token has an empty "sub" claim; sign it with the user id as sub');
+    return { kind: 'user', userId: payload.sub };
+  } catch (error) {
+    if (error instanceof HeadwayError) throw error;
+    if (error instanceof errors.JWTExpired) {
+      const exp = typeof error.payload.exp === 'number' ? ` at ${new Date(error.payload.exp * 1000).toISOString()}` : '';
+      throw unauthorized(`user token expired${exp}; mint a new one with POST /v1/tokens`);
+    }
+    if (error instanceof errors.JWSSignatureVerificationFailed) throw unauthorized('user token signature does not verify: it was signed with another secret');
+    if (error instanceof errors.JWTClaimValidationFailed) throw unauthorized(`user token is missing the "${error.claim}" claim; user tokens need sub and exp`);
+    if (error instanceof errors.JOSEAlgNotAllowed) throw unauthorized('user token must be signed with HS256');
+    if (error instanceof errors.JOSEError) throw unauthorized(`malformed user token: ${error.message}`);
+    throw error;
+  }
+}
+
+function keyOf(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+function unauthorized(message: string): HeadwayError {
+  return new HeadwayError('UNAUTHORIZED', message);
+}

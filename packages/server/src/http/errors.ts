@@ -1,0 +1,61 @@
+import { HeadwayError, type ErrorCode } from '@headway/protocol';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * The one place errors become HTTP answers: `{error: {code, message}}` with the catalogue's
+ * status. Fastify's own errors (body too large, bad JSON, wrong media type) are translated
+ * into catalogue codes with a message that says what to fix; anything unexpected is logged
+ * with the request id and answered as INTERNAL without leaking internals.
+ */
+export function errorHandler(bodyLimitBytes: number) {
+  return (error: FastifyError | HeadwayError, request: FastifyRequest, reply: FastifyReply) => {
+    const known = error instanceof HeadwayError ? error : translate(error as FastifyError, bodyLimitBytes);
+    if (known) {
+      if (known.status >= 500) request.log.error({ err: error }, 'request failed');
+      return reply.status(known.status).send(known.toBody());
+    }
+    request.log.error({ err: error }, 'request failed unexpectedly');
+    return reply.status(500).send(new HeadwayError('INTERNAL', `internal error; the server log has details (request ${request.id})`).toBody());
+  };
+}
+
+function translate(error: FastifyError, bodyLimitBytes: number): HeadwayError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HeadwayError('PAYLOAD_TOO_LARGE', `request body is larger than the limit of ${bodyLimitBytes} bytes; send smaller batches`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HeadwayError('VALIDATION_FAILED', 'unsupported content-type; send JSON with "content-type: application/json"');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HeadwayError('VALIDATION_FAILED', 'content-length does not match the body sent');
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new HeadwayError('VALIDATION_FAILED', `body is not valid JSON: ${error.message}`);
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 500) return null;
+  return new HeadwayError(codeForStatus(status), error.message);
+}
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 401:
+      return 'UNAUTHORIZED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return 'VALIDATION_FAILED';
+  }
+}
+
+/** Unknown routes under /v1 (and anywhere when no dashboard is served). */
+export function routeNotFound(request: FastifyRequest): HeadwayError {
+  return new HeadwayError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at /v1/openapi.json`);
+}

@@ -1,0 +1,48 @@
+import { CreateJobBody, ListJobsQuery } from '@headway/protocol';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Headway } from '../../headway.js';
+import { requireScope } from '../auth/request-actor.js';
+import { JobIdParams, bearer } from './schemas.js';
+
+/** A long-poll never holds a request longer than this (proxies commonly cut at 30–60 s). */
+export const MAX_WAIT_MS = 30_000;
+const DEFAULT_WAIT_MS = 25_000;
+
+const GetJobQuery = Type.Object(
+  {
+    waitForChangeAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'answer once the job changes after this seq (long-poll)' })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_MS, description: `long-poll timeout, default ${DEFAULT_WAIT_MS}` })),
+  },
+  { additionalProperties: false },
+);
+type GetJobQuery = Static<typeof GetJobQuery>;
+
+/** Create, read (with long-poll) and list jobs. */
+export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
+  app.post<{ Body: CreateJobBody }>(
+    '/v1/jobs',
+    { schema: { tags: ['jobs'], summary: 'Create a job (with optional children)', body: CreateJobBody, security: bearer } },
+    async (request, reply) => {
+      const job = await headway.jobs.create(request.body, requireScope(request, 'jobs:write'));
+      return reply.status(201).send(job);
+    },
+  );
+
+  app.get<{ Params: JobIdParams; Querystring: GetJobQuery }>(
+    '/v1/jobs/:id',
+    { schema: { tags: ['jobs'], summary: 'Read a job; with waitForChangeAfter, wait for its next change', params: JobIdParams, querystring: GetJobQuery, security: bearer } },
+    async (request) => {
+      const actor = requireScope(request, 'jobs:read');
+      const { waitForChangeAfter, timeoutMs } = request.query;
+      if (waitForChangeAfter === undefined) return headway.jobs.get(request.params.id, actor);
+      return headway.jobs.waitForChange(request.params.id, waitForChangeAfter, timeoutMs ?? DEFAULT_WAIT_MS, actor);
+    },
+  );
+
+  app.get<{ Querystring: ListJobsQuery }>(
+    '/v1/jobs',
+    { schema: { tags: ['jobs'], summary: 'List jobs (status may be a comma list); page with nextCursor', querystring: ListJobsQuery, security: bearer } },
+    async (request) => headway.jobs.list(request.query, requireScope(request, 'jobs:read')),
+  );
+}

@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Headway } from '../../headway.js';
+import { API_KEY_SCOPES, createApiKey, revokeApiKey, toApiKeyView, type ApiKeyScope } from '../auth/api-keys.js';
+import { requireKeysAdmin } from '../auth/request-actor.js';
+import { bearer } from './schemas.js';
+
+const CreateKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, description: 'what the key is for, e.g. "worker"' }),
+    scopes: Type.Array(Type.Union(API_KEY_SCOPES.map((s) => Type.Literal(s))), { minItems: 1, maxItems: API_KEY_SCOPES.length, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+type CreateKeyBody = Static<typeof CreateKeyBody>;
+
+const KeyIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+
+/** API keys for servers and workers: created (secret shown once), listed, revoked. Admin only. */
+export async function keyRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
+  const { keys } = headway.store;
+
+  app.post<{ Body: CreateKeyBody }>(
+    '/v1/keys',
+    { schema: { tags: ['keys'], summary: 'Create an API key; the answer holds its secret "key", shown only this once', body: CreateKeyBody, security: bearer } },
+    async (request, reply) => {
+      requireKeysAdmin(request);
+      const { key, token } = await createApiKey(keys, request.body.name, request.body.scopes as ApiKeyScope[], Date.now());
+      return reply.status(201).send({ ...key, key: token });
+    },
+  );
+
+  app.get('/v1/keys', { schema: { tags: ['keys'], summary: 'List API keys (never their secrets)', security: bearer } }, async (request) => {
+    requireKeysAdmin(request);
+    return { items: (await keys.list()).map(toApiKeyView) };
+  });
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/keys/:id',
+    { schema: { tags: ['keys'], summary: 'Revoke an API key; requests with it fail with 401 from now on', params: KeyIdParams, security: bearer } },
+    async (request) => {
+      requireKeysAdmin(request);
+      await revokeApiKey(keys, request.params.id, Date.now());
+      const revoked = (await keys.list()).find((k) => k.id === request.params.id)!;
+      return toApiKeyView(revoked);
+    },
+  );
+}

@@ -1,0 +1,30 @@
+import { HeadwayError } from '@headway/protocol';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Headway } from '../../headway.js';
+import { ensureTokenSecret } from '../auth/secrets.js';
+import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, mintUserToken } from '../auth/user-tokens.js';
+import { bearer } from './schemas.js';
+
+const CreateTokenBody = Type.Object(
+  {
+    sub: Type.String({ minLength: 1, maxLength: 200, description: 'the user id; the token sees only jobs whose owner is this' }),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TOKEN_TTL_SECONDS, description: `lifetime, default ${DEFAULT_TOKEN_TTL_SECONDS}` })),
+  },
+  { additionalProperties: false },
+);
+type CreateTokenBody = Static<typeof CreateTokenBody>;
+
+/** Mints user tokens for browsers; servers holding an API key (or the admin key) call it. */
+export async function tokenRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
+  const secret = await ensureTokenSecret(headway.store.keys, headway.config.tokenSecret);
+  app.post<{ Body: CreateTokenBody }>(
+    '/v1/tokens',
+    { schema: { tags: ['auth'], summary: 'Mint a user token {token, expiresAt} (API key or admin key only)', body: CreateTokenBody, security: bearer } },
+    async (request, reply) => {
+      if (request.actor.kind === 'user') throw new HeadwayError('FORBIDDEN', 'a user token cannot mint tokens; call POST /v1/tokens with an API key');
+      const { sub, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS } = request.body;
+      return reply.status(201).send(await mintUserToken(secret, sub, ttlSeconds, Date.now()));
+    },
+  );
+}
