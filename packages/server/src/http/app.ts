@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Headway } from '../headway.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { requireAuthentication } from './auth/request-actor.js';
@@ -32,7 +32,13 @@ export interface HttpAppOptions {
  */
 export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const { config } = headway;
-  const app = Fastify({ logger: loggerOptions(config), bodyLimit: config.bodyLimitBytes, disableRequestLogging: true, return503OnClosing: true });
+  const app = Fastify({
+    logger: loggerOptions(config),
+    // Workers report progress many times a second: per-request lines go to debug (below), not info.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+  });
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
   installJsonParser(app);

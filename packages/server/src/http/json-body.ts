@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 
 /**
- * Fastify's JSON parser (prototype-poisoning checks included), except that an empty body
+ * JSON bodies only, with Fastify's JSON parser (prototype-poisoning checks included), except that an empty body
  * counts as no body: `curl -X POST -H 'content-type: application/json' .../pause` is fine.
  */
 export function installJsonParser(app: FastifyInstance): void {
+  // The API speaks JSON only: a text body is answered "send JSON", not "expected object".
+  app.removeContentTypeParser('text/plain');
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

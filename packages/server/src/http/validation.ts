@@ -32,7 +32,7 @@ function describe(error: ValueError, part: HttpPart): string {
   const where = field ? `${PART_NAMES[part]} "${field}"` : ROOT_NAMES[part];
   switch (error.type) {
     case ValueErrorType.ObjectAdditionalProperties:
-      return `unknown field ${where}; remove it${allowedFields(error.schema)}`;
+      return `unknown ${where}; remove it${allowedFields(error.schema)}`;
     case ValueErrorType.ObjectRequiredProperty:
       return `${where} is required`;
     case ValueErrorType.Union:
