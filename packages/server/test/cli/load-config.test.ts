@@ -1,0 +1,69 @@
+import { HeadwayError } from '@headway/protocol';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+
+function failure(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(HeadwayError);
+    return (error as HeadwayError).message;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    const config = loadConfig({}, {});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, db: './headway.db', demo: false, flushIntervalMs: 100, rateLimitPerMinute: 60_000 });
+    expect(config.adminKey).toBeUndefined();
+    expect(config.smtp).toBeUndefined();
+  });
+
+  it('flags win over the environment, which wins over defaults', () => {
+    const env = { HEADWAY_PORT: '9000', HEADWAY_HOST: '0.0.0.0', HEADWAY_DB: '/data/env.db', HEADWAY_NODE_ID: 'node-a', HEADWAY_LOG_LEVEL: 'warn' };
+    const config = loadConfig({ port: '7000', db: './flag.db', demo: true }, env);
+    expect(config).toMatchObject({ port: 7000, host: '0.0.0.0', db: './flag.db', nodeId: 'node-a', logLevel: 'warn', demo: true });
+  });
+
+  it('reads secrets, Redis and numeric tuning from HEADWAY_* variables', () => {
+    const config = loadConfig(
+      {},
+      {
+        HEADWAY_ADMIN_KEY: 'a'.repeat(20),
+        HEADWAY_TOKEN_SECRET: 's'.repeat(40),
+        HEADWAY_REDIS: 'redis://127.0.0.1:6390',
+        HEADWAY_FLUSH_INTERVAL_MS: '50',
+        HEADWAY_BODY_LIMIT_BYTES: '2048',
+        HEADWAY_DEMO: 'yes',
+      },
+    );
+    expect(config).toMatchObject({ adminKey: 'a'.repeat(20), tokenSecret: 's'.repeat(40), redis: 'redis://127.0.0.1:6390', flushIntervalMs: 50, bodyLimitBytes: 2048, demo: true });
+  });
+
+  it('a bad value fails at boot naming the setting, its source and the value', () => {
+    expect(failure(() => loadConfig({}, { HEADWAY_PORT: 'eighty' }))).toMatch(/"port" \(from HEADWAY_PORT\): "eighty"/);
+    expect(failure(() => loadConfig({ port: '70000' }, {}))).toMatch(/"port" \(from --port\): 70000/);
+    expect(failure(() => loadConfig({}, { HEADWAY_REDIS: 'localhost:6379' }))).toMatch(/"redis" \(from HEADWAY_REDIS\)/);
+    expect(failure(() => loadConfig({}, { HEADWAY_LOG_LEVEL: 'loud' }))).toMatch(/"logLevel"/);
+  });
+
+  it('a bad secret is named but never echoed', () => {
+    const message = failure(() => loadConfig({}, { HEADWAY_ADMIN_KEY: 'short-secret' }));
+    expect(message).toMatch(/"adminKey" \(from HEADWAY_ADMIN_KEY\)/);
+    expect(message).not.toContain('short-secret');
+  });
+
+  it('HEADWAY_SMTP_URL becomes the smtp settings', () => {
+    const config = loadConfig({}, { HEADWAY_SMTP_URL: 'smtp://ops%40x.io:p%40ss@mail.local:2525', HEADWAY_SMTP_FROM: 'Ops <ops@x.io>' });
+    expect(config.smtp).toEqual({ host: 'mail.local', port: 2525, secure: false, user: 'ops@x.io', pass: 'p@ss', from: 'Ops <ops@x.io>' });
+    expect(loadConfig({}, { HEADWAY_SMTP_URL: 'smtps://mail.local' }).smtp).toMatchObject({ port: 465, secure: true, from: 'Headway <headway@localhost>' });
+    expect(failure(() => loadConfig({}, { HEADWAY_SMTP_URL: 'http://mail.local' }))).toMatch(/HEADWAY_SMTP_URL/);
+  });
+
+  it('SMS settings come all together or not at all', () => {
+    expect(failure(() => loadConfig({}, { HEADWAY_SMS_BASE_URL: 'http://127.0.0.1:9' }))).toMatch(/HEADWAY_SMS_ACCOUNT_SID, HEADWAY_SMS_AUTH_TOKEN, HEADWAY_SMS_FROM/);
+    const config = loadConfig({}, { HEADWAY_SMS_BASE_URL: 'http://127.0.0.1:9', HEADWAY_SMS_ACCOUNT_SID: 'AC1', HEADWAY_SMS_AUTH_TOKEN: 't', HEADWAY_SMS_FROM: '+15550001' });
+    expect(config.sms).toEqual({ baseUrl: 'http://127.0.0.1:9', accountSid: 'AC1', authToken: 't', from: '+15550001' });
+  });
+});
