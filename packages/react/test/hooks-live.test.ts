@@ -27,7 +27,7 @@ describe('react hooks over live watches', () => {
   });
   afterAll(async () => {
     client.close();
-    await server.stop();
+    await server.close();
   });
 
   it('the store under useJob publishes live updates at most once per frame', async () => {

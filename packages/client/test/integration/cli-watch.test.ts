@@ -24,7 +24,7 @@ describe('headway watch <jobId>', () => {
   });
   afterAll(async () => {
     admin.close();
-    await server.stop();
+    await server.close();
   });
 
   it('without a terminal prints one line per change with step, percent and counts, and exits 0 on completion', async () => {

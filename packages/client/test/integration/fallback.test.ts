@@ -17,7 +17,7 @@ describe('fallback transports', () => {
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     admin.close();
-    await server.stop();
+    await server.close();
   });
 
   async function watcherBehind(rules: ConstructorParameters<typeof TcpProxy>[1]) {

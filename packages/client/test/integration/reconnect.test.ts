@@ -30,7 +30,7 @@ describe('reconnect and resume', () => {
     watcher.close();
     admin.close();
     await proxy.stop();
-    await server.stop();
+    await server.close();
   });
 
   it('after a forced disconnect it reconnects by itself and misses no transition', async () => {

@@ -16,7 +16,7 @@ describe('reporter honours control', () => {
   afterAll(async () => {
     admin.close();
     worker.close();
-    await server.stop();
+    await server.close();
   });
 
   it('pause is acknowledged and waits, resume restarts the job, cancel acknowledges and throws', async () => {

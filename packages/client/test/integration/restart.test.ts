@@ -9,7 +9,7 @@ describe('server restart during a watch', () => {
   const clients: HeadwayClient[] = [];
   afterAll(async () => {
     for (const client of clients) client.close();
-    for (const server of servers) await server.stop();
+    for (const server of servers.reverse()) await server.close();
   });
 
   it('the client reconnects to the new node on the same file and port and catches up by itself', async () => {

@@ -21,7 +21,7 @@ describe('client.watch against a real server', () => {
   });
   afterAll(async () => {
     for (const made of clients) made.close();
-    await server.stop();
+    await server.close();
   });
 
   it('gets the snapshot first, then every transition and live progress, each once', async () => {
