@@ -10,12 +10,10 @@ const PENDING_LABEL: Record<string, string> = { pause: 'pausing…', cancel: 'ca
 export function StatusBadge(props: { job: Pick<Job, 'status' | 'control'> }): ReactNode {
   const { status, control } = props.job;
   const pending = (status === 'running' || status === 'queued') && control !== 'run' ? PENDING_LABEL[control] : undefined;
-  const resuming = status === 'paused' && control === 'run';
   return (
     <span className={`badge badge-${status}`} data-status={status}>
       {status}
       {pending && <span className="badge-pending"> · {pending}</span>}
-      {resuming && <span className="badge-pending"> · resuming…</span>}
     </span>
   );
 }

@@ -7,7 +7,6 @@ type Action = 'pause' | 'resume' | 'cancel' | 'retry';
 export function pendingIntent(job: Pick<Job, 'status' | 'control'>): string | null {
   if (job.status === 'running' && job.control === 'pause') return 'Pause requested — waiting for the worker to reach a checkpoint…';
   if ((job.status === 'running' || job.status === 'paused' || job.status === 'queued') && job.control === 'cancel') return 'Cancel requested — waiting for the worker to stop…';
-  if (job.status === 'paused' && job.control === 'run') return 'Resume requested — waiting for a worker to pick it up…';
   return null;
 }
 
@@ -16,9 +15,10 @@ function actionsFor(job: Job): Action[] {
     case 'queued':
       return ['pause', 'cancel'];
     case 'running':
-      return job.control === 'run' ? ['pause', 'cancel'] : job.control === 'pause' ? ['cancel'] : [];
+      // A pending pause can be taken back (resume) before the worker acknowledges it.
+      return job.control === 'run' ? ['pause', 'cancel'] : job.control === 'pause' ? ['resume', 'cancel'] : [];
     case 'paused':
-      return job.control === 'run' ? ['cancel'] : ['resume', 'cancel'];
+      return ['resume', 'cancel'];
     case 'failed':
     case 'cancelled':
       return ['retry'];

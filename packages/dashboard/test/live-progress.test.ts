@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage } from './support/browser';
+import { startHarness, waitFor, type Harness } from './support/harness';
+import { jobRow, progressOf, signInByUrl } from './support/pages';
+import { screenshot } from './support/screenshots';
+
+describe('dashboard: live progress', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+
+  it("a job's bar advances live while a worker reports, without reloading", async () => {
+    const { admin, server, browser } = harness;
+    const job = await admin.createJob({ type: 'csv-import', title: 'Import customers.csv', owner: 'ana', total: 10_000, unit: 'rows', steps: [{ name: 'read' }, { name: 'validate' }, { name: 'write' }] });
+    await admin.createJob({ type: 'video-render', title: 'Render trailer', owner: 'bob', total: 1_200, unit: 'frames' });
+    const { page, errors } = await openPage(browser);
+    await signInByUrl(page, server.url, server.adminKey);
+    const row = jobRow(page, job.id);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Import customers.csv');
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations.push(frame.url()));
+
+    const reporter = admin.report(job.id, { throttleMs: 20 });
+    reporter.step('read');
+    const seen = new Set<number>();
+    for (let done = 500; done <= 6_000; done += 500) {
+      reporter.progress(done);
+      await reporter.flush();
+      const expected = Math.round((done / 10_000) * 1000) / 10;
+      await waitFor(`the bar at ${expected}%`, async () => (await progressOf(row)) === expected);
+      seen.add(await progressOf(row));
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(10);
+    expect(await row.locator('.cell-step').textContent()).toBe('read');
+    expect(await row.textContent()).toContain('rows/s');
+    expect(navigations).toEqual([]);
+    await screenshot(page, 'jobs-list');
+
+    // The detail page follows the same job live.
+    await row.getByRole('link', { name: 'Import customers.csv' }).click();
+    await page.getByRole('heading', { name: 'Import customers.csv' }).waitFor();
+    reporter.step('validate');
+    reporter.progress(8_000);
+    await reporter.flush();
+    await waitFor('the detail bar at 80%', async () => (await progressOf(page.locator('.job-head'))) === 80);
+    await waitFor('the step timeline to mark validate current', async () => (await page.locator('.step[aria-current="step"] .step-name').textContent()) === 'validate');
+    await screenshot(page, 'job-detail', { fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
