@@ -23,6 +23,8 @@ import { typeboxValidatorCompiler } from './validation.js';
 export interface HttpAppOptions {
   /** Built dashboard to serve at `/`; null serves none. Defaults to packages/dashboard/dist when present. */
   dashboardDir?: string | null;
+  /** Where log lines go (default stdout); tests capture them here. */
+  logStream?: { write(line: string): unknown };
 }
 
 /**
@@ -33,7 +35,7 @@ export interface HttpAppOptions {
 export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const { config } = headway;
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: { ...loggerOptions(config), ...(options.logStream ? { stream: options.logStream } : {}) },
     // Workers report progress many times a second: per-request lines go to debug (below), not info.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,

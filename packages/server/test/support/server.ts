@@ -33,6 +33,8 @@ export interface TestServerOptions {
   adminKey?: string;
   /** Dashboard files to serve at `/`; by default none. */
   dashboardDir?: string | null;
+  /** Captures the HTTP log lines (set `config.logLevel` too, e.g. 'debug'). */
+  logStream?: { write(line: string): unknown };
 }
 
 export interface TestServer {
@@ -69,7 +71,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   await headway.start();
   let app: FastifyInstance;
   try {
-    app = await buildHttpApp(headway, { dashboardDir: options.dashboardDir ?? null });
+    app = await buildHttpApp(headway, { dashboardDir: options.dashboardDir ?? null, ...(options.logStream ? { logStream: options.logStream } : {}) });
     await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   } catch (error) {
     await headway.stop();

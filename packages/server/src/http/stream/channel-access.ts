@@ -1,0 +1,37 @@
+import { HeadwayError, type Channel, type Job } from '@headway/protocol';
+import type { Headway } from '../../headway.js';
+import { canSeeOwner, type Actor } from '../../service/actor.js';
+
+export interface ChannelAccess {
+  channel: Channel;
+  /** Only jobs of one owner (user channels, or `jobs` for a user token). */
+  owner: string | undefined;
+  jobId: string | undefined;
+  /** Whether a job's messages belong on this channel for this actor. */
+  includes(job: { id: string; owner: string | null }): boolean;
+}
+
+const CHANNEL = /^(?:job:(.{1,64})|user:(.{1,200})|jobs)$/;
+
+/**
+ * Checks, on every (re)subscribe, that the actor may follow the channel. A user token may
+ * follow its own jobs and its own user channel; on `jobs` it gets only its own jobs.
+ */
+export async function authorizeChannel(headway: Headway, actor: Actor, raw: unknown): Promise<ChannelAccess> {
+  const match = typeof raw === 'string' ? CHANNEL.exec(raw) : null;
+  if (!match) throw new HeadwayError('VALIDATION_FAILED', `unknown channel ${JSON.stringify(raw)}; use "job:<id>", "user:<id>" or "jobs"`);
+  const channel = raw as Channel;
+  const [, jobId, userId] = match;
+  if (jobId !== undefined) {
+    await headway.jobs.get(jobId, actor); // 404 for someone else's job
+    return { channel, owner: undefined, jobId, includes: (job) => job.id === jobId };
+  }
+  if (userId !== undefined) {
+    if (actor.kind === 'user' && actor.userId !== userId) throw new HeadwayError('JOB_NOT_FOUND', `channel ${channel} does not exist for this token`);
+    return { channel, owner: userId, jobId: undefined, includes: (job) => job.owner === userId };
+  }
+  const owner = actor.kind === 'user' ? actor.userId : undefined;
+  return { channel, owner, jobId: undefined, includes: (job) => canSeeOwner(actor, job.owner) };
+}
+
+export type JobLike = Pick<Job, 'id' | 'owner'>;

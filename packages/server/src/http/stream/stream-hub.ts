@@ -1,0 +1,51 @@
+import type { Bus, BusMessage } from '../../bus/bus.js';
+import type { Subscription } from './subscription.js';
+
+/**
+ * Routes each bus message to the subscriptions of the channels it belongs to (its job, its
+ * owner, and `jobs`) through a channel index, so fan-out costs the interested subscribers only.
+ */
+export class StreamHub {
+  private readonly byChannel = new Map<string, Set<Subscription>>();
+  private readonly unsubscribe: () => void;
+
+  constructor(bus: Bus) {
+    this.unsubscribe = bus.subscribe((message) => this.route(message));
+  }
+
+  add(subscription: Subscription): void {
+    const key = subscription.access.channel;
+    let set = this.byChannel.get(key);
+    if (!set) this.byChannel.set(key, (set = new Set()));
+    set.add(subscription);
+  }
+
+  remove(subscription: Subscription): void {
+    const set = this.byChannel.get(subscription.access.channel);
+    set?.delete(subscription);
+    if (set?.size === 0) this.byChannel.delete(subscription.access.channel);
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.byChannel.clear();
+  }
+
+  private route(message: BusMessage): void {
+    const target = targetOf(message);
+    if (!target) return;
+    const job = { id: target.jobId, owner: target.owner };
+    for (const key of [`job:${target.jobId}`, target.owner === null ? null : `user:${target.owner}`, 'jobs']) {
+      if (key === null) continue;
+      const set = this.byChannel.get(key);
+      if (!set) continue;
+      for (const subscription of set) if (subscription.access.includes(job)) subscription.deliver(message);
+    }
+  }
+}
+
+function targetOf(message: BusMessage): { jobId: string; owner: string | null } | null {
+  if (message.type === 'event') return { jobId: message.job.id, owner: message.job.owner };
+  if (message.type === 'progress') return { jobId: message.update.jobId, owner: message.owner };
+  return null;
+}
