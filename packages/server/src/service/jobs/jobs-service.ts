@@ -50,14 +50,14 @@ export class JobsService implements JobService {
     if (body.parentId !== undefined) await this.visibleRecord(body.parentId, actor);
     const now = this.deps.now();
     const records = buildJobTree(body, owner, now);
-    await this.deps.store.jobs.insert(records, now);
+    const createdEvents = await this.deps.store.jobs.insert(records, now);
     const created = await this.deps.store.jobs.getMany(records.map((r) => r.id));
     const byId = new Map(created.map((r) => [r.id, r]));
-    for (const record of records) {
-      const stored = byId.get(record.id) ?? record;
+    for (const event of createdEvents) {
+      const stored = byId.get(event.jobId);
+      if (!stored) continue;
       this.deps.live.put(stored);
-      const job = toJobView(stored);
-      this.deps.bus.publish({ type: 'event', event: { kind: 'created', jobId: stored.id, seq: stored.seq, at: now }, job });
+      this.deps.bus.publish({ type: 'event', event, job: toJobView(stored) });
     }
     if (body.parentId !== undefined) this.deps.live.dirtyParents.add(body.parentId);
     return toJobView(byId.get(records[0]!.id) ?? records[0]!);
