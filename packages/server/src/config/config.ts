@@ -24,6 +24,8 @@ export const ConfigSchema = Type.Object({
   bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   /** Requests per minute per API key or user token (the admin key is exempt); 0 turns the limit off. */
   rateLimitPerMinute: Type.Integer({ minimum: 0, default: 60_000 }),
+  /** Browser origins allowed to call the API (bearer tokens, no cookies): `*`, a comma list of origins, or `none`. */
+  corsOrigins: Type.String({ minLength: 1, default: '*' }),
   logLevel: Type.Union(
     [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')],
     { default: 'info' },

@@ -31,6 +31,7 @@ const SOURCES: Record<string, { flag?: keyof ConfigFlags; env: string; numeric?:
   retentionDays: { env: 'HEADWAY_RETENTION_DAYS', numeric: true },
   bodyLimitBytes: { env: 'HEADWAY_BODY_LIMIT_BYTES', numeric: true },
   rateLimitPerMinute: { env: 'HEADWAY_RATE_LIMIT_PER_MINUTE', numeric: true },
+  corsOrigins: { env: 'HEADWAY_CORS_ORIGINS' },
   logLevel: { flag: 'logLevel', env: 'HEADWAY_LOG_LEVEL' },
 };
 

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Headway } from '../headway.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { requireAuthentication } from './auth/request-actor.js';
+import { registerCors } from './cors.js';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.js';
 import { errorHandler, routeNotFound } from './errors.js';
 import { installJsonParser } from './json-body.js';
@@ -51,6 +52,7 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
 
   await registerOpenApi(app);
   await registerRateLimit(app, config.rateLimitPerMinute);
+  registerCors(app, config.corsOrigins);
   const authenticate = await createAuthenticator(headway);
 
   await app.register(async (api) => {
