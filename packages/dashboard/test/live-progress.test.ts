@@ -27,9 +27,10 @@ describe('dashboard: live progress', () => {
     reporter.step('read');
     const seen = new Set<number>();
     for (let done = 500; done <= 6_000; done += 500) {
-      reporter.progress(done);
+      reporter.progress(done, 10_000);
       await reporter.flush();
-      const expected = Math.round((done / 10_000) * 1000) / 10;
+      // The server's percent is the truth (steps weigh in); the bar must show it without a reload.
+      const expected = Math.round((await admin.getJob(job.id)).percent * 10) / 10;
       await waitFor(`the bar at ${expected}%`, async () => (await progressOf(row)) === expected);
       seen.add(await progressOf(row));
     }
@@ -43,9 +44,10 @@ describe('dashboard: live progress', () => {
     await row.getByRole('link', { name: 'Import customers.csv' }).click();
     await page.getByRole('heading', { name: 'Import customers.csv' }).waitFor();
     reporter.step('validate');
-    reporter.progress(8_000);
+    reporter.progress(8_000, 10_000);
     await reporter.flush();
-    await waitFor('the detail bar at 80%', async () => (await progressOf(page.locator('.job-head'))) === 80);
+    const expected = Math.round((await admin.getJob(job.id)).percent * 10) / 10;
+    await waitFor(`the detail bar at ${expected}%`, async () => (await progressOf(page.locator('.job-head'))) === expected);
     await waitFor('the step timeline to mark validate current', async () => (await page.locator('.step[aria-current="step"] .step-name').textContent()) === 'validate');
     await screenshot(page, 'job-detail', { fullPage: true });
     expect(errors).toEqual([]);

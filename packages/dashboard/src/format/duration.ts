@@ -34,3 +34,8 @@ export function formatDateTime(at: number | null): string {
 export function formatTime(at: number): string {
   return time.format(at);
 }
+
+/** Time of day for today, date and time otherwise: short enough for a list column. */
+export function formatWhen(at: number, now: number = Date.now()): string {
+  return new Date(at).toDateString() === new Date(now).toDateString() ? time.format(at) : dateTime.format(at);
+}

@@ -40,5 +40,6 @@ export function formatAmount(done: number, total: number | null, unit: string | 
 }
 
 export function formatPercent(percent: number): string {
-  return `${percent >= 99.95 || percent === 0 ? percent.toFixed(0) : percent.toFixed(1)}%`;
+  const rounded = Math.round(percent * 10) / 10;
+  return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)}%`;
 }

@@ -13,7 +13,8 @@ export const DIST_DIR = join(DASHBOARD_DIR, 'dist');
 export function ensureDashboardBuilt(): string {
   if (existsSync(join(DIST_DIR, 'index.html'))) return DIST_DIR;
   const vite = join(DASHBOARD_DIR, '..', '..', 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: DASHBOARD_DIR, encoding: 'utf8' });
+  // NODE_ENV is `test` under vitest; Vite would then bundle React's development build.
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: DASHBOARD_DIR, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) throw new Error(`building the dashboard failed:\n${result.stderr || result.stdout}`);
   return DIST_DIR;
 }

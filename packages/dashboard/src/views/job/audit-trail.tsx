@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { JobEvent } from '@headway/client';
-import { formatDateTime } from '../../format/duration';
+import { formatDateTime, formatWhen } from '../../format/duration';
 
 const SHOWN = 200;
 
@@ -41,7 +41,9 @@ export function AuditTrail(props: { events: JobEvent[]; error: Error | null }): 
       <ol className="audit-list" aria-label="Audit trail, newest first">
         {shown.map((event) => (
           <li key={event.seq} className={`audit-item audit-${event.kind}${event.kind === 'log' ? ` audit-${event.level}` : ''}`}>
-            <time dateTime={new Date(event.at).toISOString()}>{formatDateTime(event.at)}</time>
+            <time dateTime={new Date(event.at).toISOString()} title={formatDateTime(event.at)}>
+              {formatWhen(event.at)}
+            </time>
             <span className="audit-seq muted">#{event.seq}</span>
             <span>{describeEvent(event)}</span>
           </li>

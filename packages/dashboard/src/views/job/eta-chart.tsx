@@ -39,7 +39,7 @@ export function EtaChart(props: { job: Job; samples: JobSample[] }): ReactNode {
       optionsKey={String(actualMin)}
       makeOptions={(theme) => ({
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-        axes: [axisStyle(theme), { ...axisStyle(theme), values: (_u, ticks) => ticks.map((t) => `${t} min`) }],
+        axes: [axisStyle(theme), { ...axisStyle(theme), size: 70, values: (_u, ticks) => ticks.map((t) => formatDuration(t * 60_000)) }],
         series: [
           {},
           { label: 'Predicted total', stroke: theme.series[0], width: 2, value: minutesValue },
