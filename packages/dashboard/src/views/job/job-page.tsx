@@ -1,4 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
+import type { Job } from '@headway/client';
 import { useWatch } from '@headway/react';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
@@ -66,14 +67,18 @@ export function JobPage(props: { id: string }): ReactNode {
         </p>
         <ProgressBar percent={job.percent} status={job.status} label={`Progress of ${title}`} />
         <dl className="facts">
-          <Fact label="Progress" value={`${formatPercent(job.percent)} · ${formatAmount(job.done, job.total, job.unit)}`} testId="detail-percent" />
+          <Fact
+            label="Progress"
+            value={`${formatPercent(job.percent)} · ${job.counts ? `${(job.counts.completed + job.counts.failed + job.counts.cancelled).toLocaleString()} / ${job.counts.total.toLocaleString()} items` : formatAmount(job.done, job.total, job.unit)}`}
+            testId="detail-percent"
+          />
           <Fact label="Step" value={job.currentStep ?? '—'} />
           <Fact label="Rate" value={job.status === 'running' ? formatRate(job.metrics.ratePerSec, job.unit) : '—'} />
           <Fact label="ETA" value={job.status === 'running' ? formatEtaRange(job.eta, now) : '—'} />
           <Fact label="Elapsed" value={formatDuration(elapsedMs(job, now))} />
           <Fact label="Errors" value={String(job.metrics.errors)} />
           <Fact label="Attempt" value={`${job.attempt} of ${job.maxAttempts}`} />
-          {job.counts && <Fact label="Items" value={`${job.counts.completed} done · ${job.counts.failed} failed · ${job.counts.running} running · ${job.counts.pending} pending`} />}
+          {job.counts && <Fact label="Items" value={itemsSummary(job.counts)} />}
         </dl>
         {job.message && <p className="job-message">{job.message}</p>}
         <ControlButtons client={client} job={job} />
@@ -129,4 +134,19 @@ function Fact(props: { label: string; value: string; testId?: string }): ReactNo
       <dd data-testid={props.testId}>{props.value}</dd>
     </div>
   );
+}
+
+function itemsSummary(counts: NonNullable<Job['counts']>): string {
+  const parts: Array<[number, string]> = [
+    [counts.completed, 'done'],
+    [counts.failed, 'failed'],
+    [counts.running, 'running'],
+    [counts.paused, 'paused'],
+    [counts.pending, 'pending'],
+    [counts.cancelled, 'cancelled'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, label]) => `${n.toLocaleString()} ${label}`)
+    .join(' · ');
 }
