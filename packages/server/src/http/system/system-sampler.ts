@@ -3,6 +3,7 @@ import type { HeadwayStats } from '../../headway.js';
 
 const SAMPLE_EVERY_MS = 5_000;
 const NS_PER_MS = 1e6;
+const RESOLUTION_MS = 10;
 
 export interface SystemSample {
   reportsPerSec: number;
@@ -15,7 +16,7 @@ export interface SystemSample {
  * event-loop delay of that window. Before the first window ends, figures cover the time since start.
  */
 export class SystemSampler {
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private timer: NodeJS.Timeout | undefined;
   private last: { at: number; reports: number; events: number };
   private sample: SystemSample | null = null;
@@ -46,7 +47,8 @@ export class SystemSampler {
   private measure(): SystemSample {
     const seconds = Math.max((this.now() - this.last.at) / 1000, 0.001);
     const h = this.histogram;
-    const ms = (ns: number) => (Number.isFinite(ns) && h.count > 0 ? Math.round((ns / NS_PER_MS) * 100) / 100 : 0);
+    // The histogram records the time between timer ticks, so an idle loop reads as the resolution.
+    const ms = (ns: number) => (Number.isFinite(ns) && h.count > 0 ? Math.max(0, Math.round((ns / NS_PER_MS - RESOLUTION_MS) * 100) / 100) : 0);
     return {
       reportsPerSec: Math.round((this.stats.reportsAccepted - this.last.reports) / seconds),
       eventsPerSec: Math.round((this.stats.eventsPublished - this.last.events) / seconds),
