@@ -95,6 +95,26 @@ export class JobsService implements JobService {
 
   async report(id: string, body: ProgressBody, actor: Actor): Promise<ProgressAnswer> {
     requireScope(actor, 'jobs:write');
+    return this.reportCached(id, body, actor) ?? this.reportDurably(id, body, actor);
+  }
+
+  /**
+   * The hot path: a running job in the cache whose report changes only state (no step or
+   * milestone) is applied synchronously, with no store access and no await.
+   */
+  private reportCached(id: string, body: ProgressBody, actor: Actor): ProgressAnswer | null {
+    const entry = this.deps.live.get(id);
+    if (!entry || entry.record.status !== 'running' || !canSeeOwner(actor, entry.record.owner)) return null;
+    const now = this.deps.now();
+    const plan = applyProgress(entry.record, body, now, this.deps.milestonePercents(entry.record.type));
+    if (plan.events.length > 0) return null;
+    Object.assign(entry.record, plan.patch, { updatedAt: now });
+    this.deps.stats.reportsAccepted++;
+    this.observe(entry.record, now);
+    return { seq: entry.record.seq, control: entry.record.control };
+  }
+
+  private async reportDurably(id: string, body: ProgressBody, actor: Actor): Promise<ProgressAnswer> {
     let record = await this.deps.committer.load(id);
     if (!canSeeOwner(actor, record.owner)) throw new HeadwayError('JOB_NOT_FOUND', `job ${id} does not exist`);
     if (record.status === 'queued') record = (await this.deps.committer.change(id, (j) => (j.status === 'queued' ? planAction(j, 'start', this.input({})) : null))).record;
@@ -119,9 +139,10 @@ export class JobsService implements JobService {
 
   async reportMany(items: BatchProgressBody, actor: Actor): Promise<BatchProgressAnswer> {
     const answers: BatchProgressAnswer = [];
+    requireScope(actor, 'jobs:write');
     for (const { jobId, ...body } of items) {
       try {
-        answers.push({ jobId, ...(await this.report(jobId, body, actor)) });
+        answers.push({ jobId, ...(this.reportCached(jobId, body, actor) ?? (await this.reportDurably(jobId, body, actor))) });
       } catch (error) {
         if (!(error instanceof HeadwayError)) throw error;
         answers.push({ jobId, error: { code: error.code, message: error.message } });
