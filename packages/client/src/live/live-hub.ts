@@ -179,7 +179,10 @@ export class LiveHub {
     for (const target of targets) {
       const sub = this.subs.get(target);
       if (!sub) continue;
-      if (channel) this.subs.delete(target);
+      if (channel) {
+        this.subs.delete(target);
+        this.transport?.unsubscribe(target);
+      }
       for (const watcher of sub.watchers) deliver(() => watcher.onError?.(error));
     }
     if (this.subs.size === 0) this.disconnect();

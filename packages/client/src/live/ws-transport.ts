@@ -89,9 +89,9 @@ export class WebSocketTransport implements Transport {
 
   private closed(code: number, reason: string): void {
     if (this.closedByHub) return;
-    // The `ws` package reports a refused upgrade's HTTP status in its error; browsers hide it.
-    const refusedStatus = /Unexpected server response: (\d+)/.exec(this.lastError?.message ?? '')?.[1];
-    if (refusedStatus === '401' || refusedStatus === '403') code = 4000 + Number(refusedStatus);
+    // The `ws` package reports a refused upgrade's HTTP status in its error (browsers hide it).
+    // Only 401 is about the token: a 403 on upgrade is as likely a proxy that blocks WebSocket.
+    if (/Unexpected server response: 401\b/.test(this.lastError?.message ?? '')) code = 4401;
     const fatal = AUTH_CLOSE_CODES.has(code);
     const error = fatal
       ? new HeadwayError(code === 4401 ? 'UNAUTHORIZED' : 'FORBIDDEN', reason || 'the server rejected the token')
