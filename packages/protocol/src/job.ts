@@ -16,11 +16,16 @@ export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 export interface JobStep {
   name: string;
-  /** Relative share of the job's work; defaults to 1. */
+  /** Relative share of the job's work; defaults to 1. 0 for a step that was not declared up front but first appeared in a report. */
   weight: number;
   status: StepStatus;
   startedAt: number | null;
   endedAt: number | null;
+  /**
+   * Set when this step counts its own units (a total was reported while it ran): the job's
+   * done/total then measure this step, not the whole job. Absent for job-wide units.
+   */
+  total?: number;
 }
 
 export type EtaMethod = 'linear' | 'ewma' | 'adaptive' | 'prior';

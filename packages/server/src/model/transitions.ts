@@ -1,5 +1,6 @@
-import { HeadwayError, type JobAction, type JobEventData, type JobStatus } from '@headway/protocol';
+import type { JobAction, JobEventData, JobStatus } from '@headway/protocol';
 import type { JobPatch } from '../store/store.js';
+import { illegalTransition } from './illegal-transition.js';
 import type { JobRecord } from './job-record.js';
 
 export interface TransitionInput {
@@ -45,29 +46,31 @@ export function planAction(job: JobRecord, action: JobAction, input: TransitionI
         finishedAt: now,
         leaseOwner: null,
         leaseExpiresAt: null,
-        steps: job.steps.map((step) => (step.status === 'done' || step.status === 'failed' ? step : { ...step, status: 'done', startedAt: step.startedAt ?? now, endedAt: now })),
-      });
+        eta: null,
+        steps: job.steps.map((step) => (step.status === 'pending' || step.status === 'running' ? { ...step, status: 'done', startedAt: step.startedAt ?? now, endedAt: now } : step)),
+      }, input.reason);
     case 'fail':
       if (s !== 'running') break;
       return planFailure(job, input);
     case 'pause':
       if (s === 'queued') return move(job, 'paused', now, { control: 'pause', ...pausedAt(now) }, input.reason);
-      if (s === 'running' && job.control === 'run') return control(job, 'pause', input.by);
+      if (s === 'running' && job.control === 'run') return control('pause', now, input.by);
       if (s === 'running' && job.control === 'pause') {
         return move(job, 'paused', now, { ...pausedAt(now), leaseOwner: null, leaseExpiresAt: null, ...(input.checkpoint !== undefined ? { checkpoint: input.checkpoint } : {}) }, 'acknowledged');
       }
       break;
     case 'resume':
       if (s === 'paused') return move(job, 'queued', now, { control: 'run', runAfter: null, ...resumedFrom(job, now) }, 'resumed');
-      if (s === 'running' && job.control === 'pause') return control(job, 'run', input.by);
+      if (s === 'running' && job.control === 'pause') return control('run', now, input.by);
       break;
     case 'cancel':
-      if (s === 'queued' || s === 'paused') return move(job, 'cancelled', now, { control: 'cancel', finishedAt: now, ...resumedFrom(job, now) }, input.reason);
-      if (s === 'running' && job.control !== 'cancel') return control(job, 'cancel', input.by);
-      if (s === 'running') return move(job, 'cancelled', now, { finishedAt: now, leaseOwner: null, leaseExpiresAt: null }, 'acknowledged');
+      if (s === 'queued' || s === 'paused') return move(job, 'cancelled', now, { control: 'cancel', finishedAt: now, eta: null, ...resumedFrom(job, now) }, input.reason);
+      if (s === 'running' && job.control !== 'cancel') return control('cancel', now, input.by);
+      if (s === 'running') return move(job, 'cancelled', now, { finishedAt: now, eta: null, leaseOwner: null, leaseExpiresAt: null }, 'acknowledged');
       break;
     case 'retry':
       if (s !== 'failed' && s !== 'cancelled') break;
+      // Progress starts over; the checkpoint stays so that the handler can continue from it.
       return move(job, 'queued', now, {
         control: 'run',
         attempt: job.attempt + 1,
@@ -75,19 +78,21 @@ export function planAction(job: JobRecord, action: JobAction, input: TransitionI
         result: null,
         finishedAt: null,
         runAfter: null,
+        pausedAt: null,
         percent: 0,
         done: 0,
+        eta: null,
         milestones: [],
         currentStep: null,
-        steps: job.steps.map((step) => ({ ...step, status: 'pending', startedAt: null, endedAt: null })),
-      }, 'retried by hand');
+        steps: job.steps.map(({ total: _stepTotal, ...step }) => ({ ...step, status: 'pending', startedAt: null, endedAt: null })),
+      }, input.reason ?? 'retried by hand');
   }
-  throw illegal(job, action);
+  throw illegalTransition(job, action);
 }
 
 /** Running → queued when the job's node restarted or its lease expired; the checkpoint stays. */
 export function planRequeue(job: JobRecord, now: number, reason: string): TransitionPlan {
-  if (job.status !== 'running') throw illegal(job, 'requeue');
+  if (job.status !== 'running') throw illegalTransition(job, 'requeue');
   return move(job, 'queued', now, { leaseOwner: null, leaseExpiresAt: null }, reason);
 }
 
@@ -95,8 +100,15 @@ function planFailure(job: JobRecord, input: TransitionInput): TransitionPlan {
   const { now } = input;
   const error = { message: input.error?.message ?? 'failed', code: input.error?.code ?? null, attempt: job.attempt, at: now };
   const errorEvent: JobEventData = { kind: 'error', message: error.message, code: error.code, attempt: job.attempt };
-  const released = { leaseOwner: null, leaseExpiresAt: null, error, metrics: { ...job.metrics, errors: job.metrics.errors + 1 } };
-  if (input.retry !== false && job.attempt < job.maxAttempts) {
+  const released = { leaseOwner: null, leaseExpiresAt: null, eta: null, error, metrics: { ...job.metrics, errors: job.metrics.errors + 1 } };
+  // A failure while a cancel is pending is final: whoever cancelled does not want another attempt.
+  const retries = input.retry !== false && job.control !== 'cancel' && job.attempt < job.maxAttempts;
+  if (retries && job.control === 'pause') {
+    // The next attempt waits for the resume that was asked for; resume puts it back in the queue.
+    const plan = move(job, 'paused', now, { ...released, ...pausedAt(now), attempt: job.attempt + 1 }, 'retry');
+    return { patch: plan.patch, events: [errorEvent, ...plan.events] };
+  }
+  if (retries) {
     const backoff = (input.backoffMs ?? defaultBackoffMs)(job.attempt);
     const plan = move(job, 'queued', now, { ...released, attempt: job.attempt + 1, runAfter: now + backoff, control: 'run' }, 'retry');
     return { patch: plan.patch, events: [errorEvent, ...plan.events] };
@@ -109,8 +121,9 @@ function move(job: JobRecord, to: JobStatus, now: number, patch: JobPatch, reaso
   return { patch: { ...patch, status: to, updatedAt: now }, events: [{ kind: 'transition', from: job.status, to, ...(reason ? { reason } : {}) }] };
 }
 
-function control(job: JobRecord, intent: JobRecord['control'], by?: string): TransitionPlan {
-  return { patch: { control: intent }, events: [{ kind: 'control', intent, ...(by ? { by } : {}) }] };
+/** A request to the worker: the status stays until the worker acknowledges. */
+function control(intent: JobRecord['control'], now: number, by?: string): TransitionPlan {
+  return { patch: { control: intent, updatedAt: now }, events: [{ kind: 'control', intent, ...(by ? { by } : {}) }] };
 }
 
 /** Paused time is not work time: remember when the pause began. */
@@ -120,25 +133,4 @@ function pausedAt(now: number): JobPatch {
 
 function resumedFrom(job: JobRecord, now: number): JobPatch {
   return job.pausedAt !== null ? { pausedMs: job.pausedMs + Math.max(0, now - job.pausedAt), pausedAt: null } : {};
-}
-
-const ALLOWED: Record<string, string> = {
-  start: 'only queued jobs can be started',
-  complete: 'only running jobs can be completed',
-  fail: 'only running jobs can be failed',
-  pause: 'only queued or running jobs can be paused',
-  resume: 'only paused jobs (or running jobs with a pending pause) can be resumed',
-  cancel: 'only queued, running or paused jobs can be cancelled',
-  retry: 'only failed or cancelled jobs can be retried',
-  requeue: 'only running jobs can be re-queued',
-};
-
-function illegal(job: JobRecord, action: string): HeadwayError {
-  const already = action === 'pause' && job.status === 'paused' ? ' (it is already paused)' : '';
-  return new HeadwayError('ILLEGAL_TRANSITION', `job ${job.id} is ${job.status}${already}; ${ALLOWED[action] ?? 'this action is not allowed now'}`, {
-    jobId: job.id,
-    status: job.status,
-    control: job.control,
-    action,
-  });
 }
