@@ -29,7 +29,7 @@ function batches(jobIds: string[], done: number): string[] {
 }
 
 /** Bare Fastify (parse only) vs Headway (parse, apply, persist) on the same batches. */
-export async function benchHttpIngest(db: string | undefined, seconds = 8): Promise<Record<string, number>> {
+export async function benchHttpIngest(db: string | undefined, seconds = 5): Promise<Record<string, number>> {
   const fakeIds = Array.from({ length: 1_000 }, (_, i) => `job-${i}`);
   const bare = await startChild<{ port: number }>(join(here, 'servers', 'bare-fastify.ts'));
   const bareReqs = await cannon(`http://127.0.0.1:${bare.ready.port}`, '/v1/progress', batches(fakeIds, 1), {}, seconds);
@@ -43,13 +43,13 @@ export async function benchHttpIngest(db: string | undefined, seconds = 8): Prom
   try {
     const ids = await createRunningJobs(url, auth, 1_000);
     const batchedReqs = await cannon(url, '/v1/progress', batches(ids, 1), auth, seconds);
-    const singleBodies = ids.slice(0, 100).map((id) => JSON.stringify({ done: 2 }));
+    const singleBody = JSON.stringify({ done: 2 });
     let n = 0;
     const single = await autocannon({
       url,
       connections: CONNECTIONS,
       duration: seconds,
-      requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...auth }, setupRequest: (req) => ({ ...req, path: `/v1/jobs/${ids[n++ % ids.length]}/progress`, body: singleBodies[0] }) }],
+      requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...auth }, setupRequest: (req) => ({ ...req, path: `/v1/jobs/${ids[n++ % ids.length]}/progress`, body: singleBody }) }],
     });
     const headwayBatched = batchedReqs * BATCH;
     console.log(`bare fastify (parse only): ${fmt(bareReportsPerSec)} reports/s (${CONNECTIONS} clients, batches of ${BATCH})`);
@@ -76,7 +76,7 @@ async function createRunningJobs(url: string, headers: Record<string, string>, c
  * Latency from a report accepted over HTTP to the update arriving at a WebSocket subscriber:
  * 1,000 running jobs, 100 subscribers each watching 10 of them, reports paced at `rate`/s.
  */
-export async function benchLatency(db: string | undefined, rates = [1_000, 10_000], seconds = 5): Promise<Record<string, number>> {
+export async function benchLatency(db: string | undefined, rates = [1_000, 10_000], seconds = 4): Promise<Record<string, number>> {
   const adminKey = `hw_admin_${randomBytes(16).toString('hex')}`;
   const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ?? '']);
   const url = `http://127.0.0.1:${node.ready.port}`;
