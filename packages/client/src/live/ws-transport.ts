@@ -64,7 +64,9 @@ export class WebSocketTransport implements Transport {
 
   close(): void {
     this.closedByHub = true;
-    this.socket.onopen = this.socket.onmessage = this.socket.onerror = this.socket.onclose = null;
+    this.socket.onopen = this.socket.onmessage = this.socket.onclose = null;
+    // Closing a socket that is still connecting makes `ws` emit an error; with no listener it would crash.
+    this.socket.onerror = () => {};
     try {
       this.socket.close(1000, 'client closed');
     } catch {

@@ -104,4 +104,16 @@ describe('live hub against a scripted stream peer', () => {
     expect(statuses).toContain('reconnecting+retryAt');
     expect(statuses.at(-1)).toBe('open');
   });
+
+  it('unsubscribing before the socket opens closes it quietly and leaves the state closed', async () => {
+    const stop = client.watch('early', () => {});
+    await new Promise((resolve) => setImmediate(resolve));
+    stop();
+    expect(client.connection.get().status).toBe('closed');
+    // A later watch connects afresh and works.
+    const recorder = new WatchRecorder(client, 'later');
+    await waitFor('the later subscription', () => received.some((m) => m.type === 'subscribe' && m.channel === 'job:later'));
+    send({ type: 'snapshot', channel: 'job:later', jobs: [makeJob({ id: 'later' })], seq: 1 });
+    await waitFor('the later snapshot', () => recorder.latest?.job?.id === 'later');
+  });
 });
