@@ -1,12 +1,12 @@
 import type { Eta } from '@headway/protocol';
-import { confidenceOf, intervalAround } from './samples.js';
+import { etaFromRate } from './uncertainty.js';
 
 /**
- * Overall linear rate over wall-clock time since the job started: what most progress bars
- * show. Simple and steady, but blind to stages of different speed and to pauses.
+ * Overall rate over wall-clock time since the job started: what most progress bars show.
+ * Steady and simple, but blind to stages of different speed and to pauses (it counts paused
+ * time as work), which is what the adaptive estimator is measured against.
  */
-export function linearEstimate(fraction: number, wallElapsedMs: number, sampleCount: number, now: number): Eta | null {
+export function linearEstimate(fraction: number, wallElapsedMs: number, cv: number, sampleCount: number, at: number): Eta | null {
   if (fraction <= 0 || wallElapsedMs <= 0) return null;
-  const remainingMs = Math.round((wallElapsedMs * (1 - fraction)) / fraction);
-  return { remainingMs, ...intervalAround(remainingMs, fraction, 0.5), confidence: confidenceOf(fraction, sampleCount, 0.5), method: 'linear', at: now };
+  return etaFromRate('linear', fraction / wallElapsedMs, fraction, cv, sampleCount, at);
 }

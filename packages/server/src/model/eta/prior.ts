@@ -1,20 +1,33 @@
 import type { Eta } from '@headway/protocol';
+import { round2 } from './uncertainty.js';
 
 /**
- * Before any progress: the durations of earlier completed jobs of the same type (median, with
- * the interquartile range as the interval), minus the work already spent.
+ * Before any progress: the work durations of earlier completed jobs of the same type. The
+ * estimate is the median of what is left of those that ran longer than this job has so far
+ * (a job that has already run 5 minutes is not going to take the 2-minute median), with the
+ * interquartile range as the interval. Confidence grows with the number of earlier jobs and
+ * shrinks with their spread; a prior never claims more than 0.5.
  */
-export function priorEstimate(durationsMs: readonly number[], workElapsedMs: number, now: number): Eta | null {
-  const sorted = durationsMs.filter((d) => Number.isFinite(d) && d > 0).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  const left = (d: number) => Math.max(0, Math.round(d - workElapsedMs));
-  return {
-    remainingMs: left(at(0.5)),
-    low: left(at(0.25)),
-    high: left(at(0.75)),
-    confidence: Math.round(Math.min(0.5, sorted.length / 20) * 100) / 100,
-    method: 'prior',
-    at: now,
-  };
+export function priorEstimate(durationsMs: readonly number[], workElapsedMs: number, at: number): Eta | null {
+  const valid = durationsMs.filter((d) => Number.isFinite(d) && d > 0);
+  if (valid.length === 0) return null;
+  const left = valid.filter((d) => d > workElapsedMs).map((d) => d - workElapsedMs).sort((a, b) => a - b);
+  if (left.length === 0) {
+    // Already longer than every earlier job: little is known, so say so.
+    return { remainingMs: Math.round(workElapsedMs * 0.1), low: 0, high: Math.round(workElapsedMs), confidence: 0.05, method: 'prior', at };
+  }
+  const median = quantile(left, 0.5);
+  const low = quantile(left, 0.25);
+  const high = quantile(left, 0.75);
+  const spread = median > 0 ? (high - low) / median : 1;
+  const confidence = round2(Math.min(0.5, left.length / 20) / (1 + spread));
+  return { remainingMs: Math.round(median), low: Math.round(low), high: Math.round(high), confidence: Math.max(0.01, confidence), method: 'prior', at };
+}
+
+/** Linearly interpolated quantile of sorted values. */
+function quantile(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }

@@ -1,96 +1,133 @@
 import type { Eta } from '@headway/protocol';
 import { adaptiveEstimate } from './adaptive.js';
-import { ewmaEstimate } from './ewma.js';
+import { EwmaRate } from './ewma.js';
 import { linearEstimate } from './linear.js';
 import { priorEstimate } from './prior.js';
-import { MAX_SAMPLES, type Sample } from './samples.js';
+import { ReportGaps } from './report-gaps.js';
+import { SampleWindow, variability } from './samples.js';
+import { carryThroughSilence } from './silence.js';
+import { WorkClock } from './work-clock.js';
+
+export type EtaMethodName = 'linear' | 'ewma' | 'adaptive';
 
 export interface EtaTracker {
+  /** A progress report: `fraction` 0..1 done at `now`. A lower fraction than before starts a new series (a reset). */
   observe(now: number, fraction: number): void;
+  /** Time between pause and resume is not work time. A resume before any report starts the clock. */
   pause(now: number): void;
   resume(now: number): void;
-  /** The most trusted estimate, naming the method that produced it. */
+  /** The best estimate, naming the method that produced it; the prior before any progress. */
   estimate(now: number): Eta | null;
-  estimateAll(now: number): Record<'linear' | 'ewma' | 'adaptive', Eta | null>;
+  estimateAll(now: number): Record<EtaMethodName, Eta | null>;
+  /** Samples held: bounded however many reports arrive. */
+  readonly sampleCount: number;
 }
 
-/** How long past the usual gap between reports before silence counts as a stall. */
-const STALL_GAP_FACTOR = 3;
+export interface EtaTrackerOptions {
+  /** Work durations of earlier completed jobs of the same type (the prior). */
+  priorDurationsMs?: number[];
+  /** When the job started, if known; otherwise the first report starts the clock. */
+  startedAt?: number | null;
+  /** Time the job has already spent paused since `startedAt` (a tracker rebuilt mid-job). */
+  pausedMs?: number;
+}
 
-/** Keeps a job's samples on the work clock and answers ETAs at any `now` (pure: time is passed in). */
-export function createEtaTracker(options: { priorDurationsMs?: number[]; startedAt?: number | null } = {}): EtaTracker {
+/** Silence longer than this many typical gaps between reports is a stall… */
+const STALL_GAPS = 3;
+/** …and never shorter than this. */
+const MIN_STALL_MS = 1_000;
+
+/**
+ * One job's ETA. Pure: time is always passed in. Reports are kept on the work clock in a
+ * bounded window; each method estimates as of the newest report, then the estimate is
+ * carried to `now` (counting down, or growing through a stall: silence.ts).
+ */
+export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
   const prior = options.priorDurationsMs ?? [];
-  const samples: Sample[] = [];
-  let startedAt: number | null = options.startedAt ?? null;
-  let pausedSince: number | null = null;
-  let pausedTotal = 0;
+  const clock = new WorkClock(options.startedAt ?? null, options.pausedMs ?? 0);
+  const window = new SampleWindow();
+  const ewma = new EwmaRate();
+  const gaps = new ReportGaps();
+  let lastProgressWorkMs: number | null = null;
+  let lastProgressWallMs = 0;
 
-  const workAt = (now: number) => (startedAt === null ? 0 : now - startedAt - pausedTotal - (pausedSince === null ? 0 : now - pausedSince));
+  const add = (workMs: number, fraction: number, now: number) => {
+    window.add({ workMs, fraction });
+    ewma.observe({ workMs, fraction });
+    lastProgressWorkMs = workMs;
+    lastProgressWallMs = clock.wallAt(now);
+  };
+  const restart = (workMs: number, fraction: number, now: number, clockWasRunning: boolean) => {
+    // With a known start and no report before, the start itself is the first sample (0 done).
+    const fromStart = lastProgressWorkMs === null && clockWasRunning && workMs > 0;
+    window.clear();
+    ewma.reset();
+    gaps.reset();
+    if (fromStart) add(0, 0, now);
+    add(workMs, fraction, now);
+  };
 
-  const raw = (now: number) => {
-    const last = samples[samples.length - 1];
-    const fraction = last?.fraction ?? 0;
+  const atLastReport = (now: number): Record<EtaMethodName, Eta | null> => {
+    const last = window.last;
+    if (!last || last.fraction <= 0) return { linear: null, ewma: null, adaptive: null };
+    const first = window.samples[0]!;
+    const cv = variability(window.samples, first.workMs, last.workMs);
     return {
-      linear: linearEstimate(fraction, startedAt === null ? 0 : now - startedAt, samples.length, now),
-      ewma: ewmaEstimate(samples, now),
-      adaptive: adaptiveEstimate(samples, now),
+      linear: linearEstimate(last.fraction, lastProgressWallMs, cv, window.samples.length, now),
+      ewma: ewma.estimate(now),
+      adaptive: adaptiveEstimate(window.samples, now),
     };
   };
 
-  /** Counts down between reports; during a stall, lets silence slow the rate down gradually. */
-  const atNow = (eta: Eta | null, now: number): Eta | null => {
-    const last = samples[samples.length - 1];
+  const carried = (eta: Eta | null, now: number): Eta | null => {
+    const last = window.last;
     if (!eta || !last) return eta;
-    const sinceLast = Math.max(0, workAt(now) - last.workMs);
-    const typicalGap = samples.length > 1 ? last.workMs / (samples.length - 1) : sinceLast;
-    let remainingMs = Math.max(0, eta.remainingMs - sinceLast);
-    let { low, high } = eta;
-    low = Math.max(0, low - sinceLast);
-    high = Math.max(0, high - sinceLast);
-    if (sinceLast > STALL_GAP_FACTOR * typicalGap && last.workMs > 0) {
-      // Treat the silence as zero progress: the rate over work time including the stall.
-      const stalledRate = last.fraction / (last.workMs + sinceLast);
-      const stalledRemaining = stalledRate > 0 ? (1 - last.fraction) / stalledRate : remainingMs;
-      remainingMs = Math.max(remainingMs, Math.round(Math.min(stalledRemaining, eta.remainingMs * 10)));
-      high = Math.max(high, remainingMs * 1.5);
-      low = Math.min(low, remainingMs);
-      return { ...eta, remainingMs, low: Math.round(low), high: Math.round(high), confidence: Math.round(eta.confidence * 50) / 100, at: now };
-    }
-    return { ...eta, remainingMs, low: Math.round(low), high: Math.round(high), at: now };
+    if (last.fraction >= 1) return { ...eta, remainingMs: 0, low: 0, high: 0, at: now };
+    const stallAfterMs = Math.max(MIN_STALL_MS, STALL_GAPS * (gaps.typicalMs() ?? 0));
+    return carryThroughSilence(eta, Math.max(0, clock.workAt(now) - last.workMs), stallAfterMs, now);
   };
 
   return {
     observe(now, fraction) {
-      if (startedAt === null) startedAt = now;
+      if (!Number.isFinite(fraction)) return;
+      const clockWasRunning = clock.started;
+      clock.start(now);
       const f = Math.min(1, Math.max(0, fraction));
-      const workMs = workAt(now);
-      const last = samples[samples.length - 1];
-      if (last && f < last.fraction) samples.length = 0; // an explicit reset starts a new series
-      if (last && last.workMs === workMs) last.fraction = f;
-      else samples.push({ workMs, fraction: f });
-      if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES);
+      const workMs = clock.workAt(now);
+      const last = window.last;
+      if (!last || f < last.fraction) return restart(workMs, f, now, clockWasRunning);
+      if (f === last.fraction) return; // a report without progress is a heartbeat, not a sample: silence is judged from the last progress
+      gaps.add(workMs - (lastProgressWorkMs ?? workMs));
+      add(Math.max(workMs, last.workMs), f, now);
     },
-    pause(now) {
-      if (pausedSince === null && startedAt !== null) pausedSince = now;
-    },
+    pause: (now) => clock.pause(now),
     resume(now) {
-      if (pausedSince !== null) {
-        pausedTotal += now - pausedSince;
-        pausedSince = null;
-      }
+      // The first resume is the start (the service resumes the clock when the job starts running).
+      if (!clock.started) clock.start(now);
+      else clock.resume(now);
     },
     estimate(now) {
-      const last = samples[samples.length - 1];
-      if (!last || last.fraction <= 0) return priorEstimate(prior, workAt(now), now);
+      const last = window.last;
+      if (!last || last.fraction <= 0) return priorEstimate(prior, clock.workAt(now), now);
       if (last.fraction >= 1) return { remainingMs: 0, low: 0, high: 0, confidence: 1, method: 'adaptive', at: now };
-      const all = raw(now);
-      // Prefer the adaptive estimate; fall back so that once reports have started there is always one.
+      const all = atLastReport(now);
       const best = all.adaptive ?? all.ewma ?? all.linear;
-      return atNow(best, now) ?? priorEstimate(prior, workAt(now), now);
+      if (!best) return priorEstimate(prior, clock.workAt(now), now);
+      return carried(withAgreement(best, all.ewma), now);
     },
     estimateAll(now) {
-      const all = raw(now);
-      return { linear: atNow(all.linear, now), ewma: atNow(all.ewma, now), adaptive: atNow(all.adaptive, now) };
+      const all = atLastReport(now);
+      return { linear: carried(all.linear, now), ewma: carried(all.ewma, now), adaptive: carried(all.adaptive, now) };
+    },
+    get sampleCount() {
+      return window.samples.length;
     },
   };
+}
+
+/** Less confidence when the smoothed rate disagrees with the chosen one. */
+function withAgreement(best: Eta, other: Eta | null): Eta {
+  if (!other || other === best || best.remainingMs <= 0 || other.remainingMs <= 0) return best;
+  const ratio = Math.min(best.remainingMs, other.remainingMs) / Math.max(best.remainingMs, other.remainingMs);
+  return { ...best, confidence: Math.round(best.confidence * (0.5 + 0.5 * ratio) * 100) / 100 };
 }
