@@ -28,9 +28,9 @@ export const DEFAULT_MILESTONES = [25, 50, 75];
  * Applies one progress report. Percent is derived (see percent.ts), an explicit `percent`
  * overrides it; it is clamped to 0–100 and never goes down unless the report says `reset`.
  *
- * Units: a total the job carries before its first step (given at creation) counts the whole
- * job and keeps doing so across steps; a total reported while a step runs counts that step,
- * and the next step then starts a fresh count.
+ * Units: a total the job has before its first step (given at creation, or reported while no
+ * step runs) counts the whole job, across steps and when it changes. Otherwise a total
+ * reported while a step runs counts that step, and the next step starts a fresh count.
  */
 export function applyProgress(job: JobRecord, input: ProgressInput, now: number, milestonePercents: number[] = DEFAULT_MILESTONES): ProgressPlan {
   validate(job, input);
@@ -48,24 +48,21 @@ export function applyProgress(job: JobRecord, input: ProgressInput, now: number,
   }
   if (input.done !== undefined) done = input.done;
   if (input.total !== undefined) {
-    const jobWide = total !== null && !unitsAreStepScoped({ steps, currentStep }) && input.total === total;
+    // A job that already counts its units as a whole keeps doing so when its total changes.
+    const jobWide = total !== null && !unitsAreStepScoped({ steps, currentStep });
     if (currentStep !== null && !jobWide) steps = scopeUnitsToStep(steps, currentStep, input.total);
     total = input.total;
   }
   const derived = input.percent ?? percentOf({ steps, currentStep, done, total, percent: job.percent });
   const bounded = Math.min(100, Math.max(0, derived));
   const percent = input.reset ? bounded : Math.max(job.percent, bounded);
-  const milestones = [...job.milestones];
-  for (const milestone of [...milestonePercents].sort((a, b) => a - b)) {
-    if (percent >= milestone && !milestones.includes(milestone)) {
-      milestones.push(milestone);
-      events.push({ kind: 'milestone', percent: milestone });
-    }
-  }
+  const reached = [...new Set(milestonePercents)].filter((m) => percent >= m && !job.milestones.includes(m)).sort((a, b) => a - b);
+  const milestones = reached.length > 0 ? [...job.milestones, ...reached] : job.milestones;
+  for (const milestone of reached) events.push({ kind: 'milestone', percent: milestone });
   const patch: Partial<JobRecord> = { done, total, percent, updatedAt: now };
   if (steps !== job.steps) patch.steps = steps;
   if (currentStep !== job.currentStep) patch.currentStep = currentStep;
-  if (milestones.length !== job.milestones.length) patch.milestones = milestones;
+  if (milestones !== job.milestones) patch.milestones = milestones;
   if (input.message !== undefined) patch.message = input.message;
   if (input.unit !== undefined) patch.unit = input.unit;
   if (input.metrics) patch.metrics = { ...job.metrics, custom: { ...job.metrics.custom, ...input.metrics } };

@@ -39,11 +39,14 @@ describe('progress: units, steps and percent', () => {
     expect(job).toMatchObject({ done: 12, total: 48, currentStep: 's9' });
   });
 
-  it('a total declared for the whole job keeps counting the whole job across steps', () => {
+  it('a total declared for the whole job keeps counting the whole job across steps, and when it changes', () => {
     let job = report(jobWith({ total: 200, unit: 'rows', steps: [...declared(1, 1)] }), { step: 's0', done: 50 });
     expect(job).toMatchObject({ percent: 25, done: 50, total: 200 });
     job = report(job, { step: 's1', done: 150 });
     expect(job).toMatchObject({ percent: 75, done: 150, total: 200 });
+    job = report(job, { done: 200, total: 250 });
+    expect(job).toMatchObject({ percent: 80, total: 250 });
+    expect(job.steps.every((step) => step.total === undefined)).toBe(true);
   });
 
   it('a total reported inside a step counts that step, and the next step starts a fresh count', () => {
