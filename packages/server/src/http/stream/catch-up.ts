@@ -1,11 +1,21 @@
-import type { Channel, Job, JobEvent, ServerMessage } from '@headway/protocol';
+import type { Job, JobEvent, ServerMessage } from '@headway/protocol';
 import type { Headway } from '../../headway.js';
 import { SYSTEM } from '../../service/actor.js';
 import type { ChannelAccess } from './channel-access.js';
+import type { StreamOptions } from './options.js';
 
-/** How much a resubscribing client may have missed before it is told to resync instead. */
-export const REPLAY_LIMIT = 1_000;
-const SNAPSHOT_LIMIT = 500;
+type Limits = Pick<StreamOptions, 'replayLimit' | 'snapshotLimit'>;
+export type StateMessage = Extract<ServerMessage, { type: 'snapshot' | 'resync' }>;
+
+/** What a (re)subscribing client gets before live messages. */
+export interface CatchUp {
+  /** Missed durable events, oldest first (empty for a plain subscribe or a resync). */
+  replayed: ServerMessage[];
+  /** Position (seq, or cursor on many-job channels) the replay reached; live events after it follow. */
+  replayedThrough: number;
+  /** The newest state; its `seq` is the resume point. */
+  state: StateMessage;
+}
 
 export interface Snapshot {
   jobs: Job[];
@@ -13,45 +23,44 @@ export interface Snapshot {
   seq: number;
 }
 
-/** Current state of a channel. For multi-job channels the cursor is read first, so nothing newer is lost. */
-export async function snapshotOf(headway: Headway, access: ChannelAccess): Promise<Snapshot> {
+/** Current state of a channel. For many-job channels the cursor is read first, so nothing newer is lost. */
+export async function snapshotOf(headway: Headway, access: ChannelAccess, limits: Limits): Promise<Snapshot> {
   if (access.jobId !== undefined) {
     const job = await headway.jobs.get(access.jobId, SYSTEM);
     return { jobs: [job], seq: job.seq };
   }
   const seq = await headway.store.jobs.latestCursor();
-  const active = await headway.jobs.list({ status: 'queued,running,paused', owner: access.owner, parentId: undefined, limit: SNAPSHOT_LIMIT, sort: '-updatedAt' }, SYSTEM);
+  const unfinished = await headway.jobs.list({ status: 'queued,running,paused', owner: access.owner, limit: limits.snapshotLimit, sort: '-updatedAt' }, SYSTEM);
   const recent = await headway.jobs.list({ owner: access.owner, limit: 50, sort: '-updatedAt' }, SYSTEM);
   const byId = new Map<string, Job>();
-  for (const job of [...active.items, ...recent.items]) if (access.includes(job)) byId.set(job.id, job);
+  for (const job of [...unfinished.items, ...recent.items]) if (access.includes(job)) byId.set(job.id, job);
   return { jobs: [...byId.values()], seq };
+}
+
+/** A plain subscribe (no `after`), or a resync: the newest state only. */
+export async function stateOnly(headway: Headway, access: ChannelAccess, limits: Limits, resyncReason?: string): Promise<CatchUp> {
+  const { jobs, seq } = await snapshotOf(headway, access, limits);
+  const state: StateMessage = resyncReason === undefined ? { type: 'snapshot', channel: access.channel, jobs, seq } : { type: 'resync', channel: access.channel, jobs, seq, reason: resyncReason };
+  return { replayed: [], replayedThrough: seq, state };
 }
 
 /**
  * What a client resubscribing with `after` missed: the durable events, then the newest state;
- * or, when more was missed than can be replayed, an explicit resync with a snapshot. Never a
- * silent partial set.
+ * or, when more was missed than can be replayed, an explicit resync. Never a silent partial set.
+ * The caller is already subscribed to the bus, so events newer than the replay are not lost.
  */
-export async function catchUp(headway: Headway, access: ChannelAccess, after: number): Promise<{ messages: ServerMessage[]; seq: number }> {
-  const channel: Channel = access.channel;
-  const missed: JobEvent[] =
-    access.jobId !== undefined
-      ? await headway.store.jobs.events(access.jobId, after, REPLAY_LIMIT + 1)
-      : (await headway.store.jobs.eventsSince(after, REPLAY_LIMIT + 1, access.owner)).filter((e) => e.jobId !== undefined);
-  const snapshot = await snapshotOf(headway, access);
-  if (missed.length > REPLAY_LIMIT) {
-    return { messages: [{ type: 'resync', channel, jobs: snapshot.jobs, seq: snapshot.seq, reason: `more than ${REPLAY_LIMIT} events were missed` }], seq: snapshot.seq };
+export async function catchUp(headway: Headway, access: ChannelAccess, after: number, limits: Limits): Promise<CatchUp> {
+  const { channel } = access;
+  const single = access.jobId !== undefined;
+  const missed: JobEvent[] = single
+    ? await headway.store.jobs.events(access.jobId!, after, limits.replayLimit + 1)
+    : await headway.store.jobs.eventsSince(after, limits.replayLimit + 1, access.owner);
+  if (missed.length > limits.replayLimit) {
+    return stateOnly(headway, access, limits, `more than ${limits.replayLimit} events were missed; replace your state with this snapshot`);
   }
-  const visible = access.jobId !== undefined ? missed : await visibleEvents(headway, access, missed);
-  const messages: ServerMessage[] = visible.map((event) => ({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event }));
-  messages.push({ type: 'snapshot', channel, jobs: snapshot.jobs, seq: snapshot.seq });
-  return { messages, seq: snapshot.seq };
-}
-
-/** Multi-job channels: keep the events of jobs this channel includes (ownership checked per job). */
-async function visibleEvents(headway: Headway, access: ChannelAccess, events: JobEvent[]): Promise<JobEvent[]> {
-  const ids = [...new Set(events.map((e) => e.jobId))];
-  const jobs = await headway.store.jobs.getMany(ids);
-  const included = new Set(jobs.filter((j) => access.includes(j)).map((j) => j.id));
-  return events.filter((e) => included.has(e.jobId));
+  const last = missed[missed.length - 1];
+  const replayedThrough = last === undefined ? after : single ? last.seq : (last.cursor ?? after);
+  const replayed: ServerMessage[] = missed.map((event) => ({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event }));
+  const { jobs, seq } = await snapshotOf(headway, access, limits);
+  return { replayed, replayedThrough, state: { type: 'snapshot', channel, jobs, seq } };
 }

@@ -1,6 +1,6 @@
-import { HeadwayError, type Channel, type Job } from '@headway/protocol';
+import { HeadwayError, type Channel } from '@headway/protocol';
 import type { Headway } from '../../headway.js';
-import { canSeeOwner, type Actor } from '../../service/actor.js';
+import { canSeeOwner, hasScope, type Actor } from '../../service/actor.js';
 
 export interface ChannelAccess {
   channel: Channel;
@@ -15,23 +15,23 @@ const CHANNEL = /^(?:job:(.{1,64})|user:(.{1,200})|jobs)$/;
 
 /**
  * Checks, on every (re)subscribe, that the actor may follow the channel. A user token may
- * follow its own jobs and its own user channel; on `jobs` it gets only its own jobs.
+ * follow its own jobs and its own user channel; on `jobs` it gets only its own jobs (the same
+ * view as `GET /v1/jobs` gives it), so one dashboard works for users and admins alike.
  */
 export async function authorizeChannel(headway: Headway, actor: Actor, raw: unknown): Promise<ChannelAccess> {
   const match = typeof raw === 'string' ? CHANNEL.exec(raw) : null;
   if (!match) throw new HeadwayError('VALIDATION_FAILED', `unknown channel ${JSON.stringify(raw)}; use "job:<id>", "user:<id>" or "jobs"`);
+  if (!hasScope(actor, 'jobs:read')) throw new HeadwayError('FORBIDDEN', 'this API key lacks the "jobs:read" scope needed to follow live channels; create a key with --scopes jobs:read');
   const channel = raw as Channel;
   const [, jobId, userId] = match;
   if (jobId !== undefined) {
-    await headway.jobs.get(jobId, actor); // 404 for someone else's job
+    await headway.jobs.get(jobId, actor); // JOB_NOT_FOUND for someone else's job, as over REST
     return { channel, owner: undefined, jobId, includes: (job) => job.id === jobId };
   }
   if (userId !== undefined) {
-    if (actor.kind === 'user' && actor.userId !== userId) throw new HeadwayError('JOB_NOT_FOUND', `channel ${channel} does not exist for this token`);
+    if (actor.kind === 'user' && actor.userId !== userId) throw new HeadwayError('FORBIDDEN', `a user token may follow only its own channel user:${actor.userId}, not ${channel}`);
     return { channel, owner: userId, jobId: undefined, includes: (job) => job.owner === userId };
   }
   const owner = actor.kind === 'user' ? actor.userId : undefined;
   return { channel, owner, jobId: undefined, includes: (job) => canSeeOwner(actor, job.owner) };
 }
-
-export type JobLike = Pick<Job, 'id' | 'owner'>;

@@ -1,50 +1,64 @@
 import type { Channel, ServerMessage } from '@headway/protocol';
-
-/** Durable messages a connection may have pending before it is declared too far behind. */
-export const MAX_PENDING_EVENTS = 2_000;
-/** Bytes the transport may hold unsent before we stop writing and start conflating. */
-export const HIGH_WATER_BYTES = 1_048_576;
+import type { StreamOptions } from './options.js';
 
 export interface Transport {
-  send(text: string): void;
+  /** Writes one message; `text` is its JSON (SSE also needs the message for the `id:` line). */
+  send(message: ServerMessage, text: string): void;
   /** Bytes queued in the transport and not yet written to the socket. */
   bufferedBytes(): number;
 }
 
+type OutboxLimits = Pick<StreamOptions, 'maxPendingEvents' | 'maxPendingProgress' | 'highWaterBytes'>;
+
 /**
- * A connection's outgoing queue. Durable events are kept in order; pending progress for the same
- * job is conflated to the newest, so a slow consumer costs bounded memory. Past the bound, the
- * queue is dropped and `onOverflow` asks the channels to resync; events are never silently lost.
+ * A connection's outgoing queue. Writes stop while the socket holds more than the high-water
+ * mark, so the socket's buffer stays bounded. Meanwhile durable messages wait in order and
+ * progress is conflated to the newest per channel and job (first-queued jobs go first, so a
+ * busy job cannot starve a quiet one). Past either bound the queue is dropped and `onOverflow`
+ * names the channels that must resync: nothing is silently lost.
  */
 export class Outbox {
   private readonly events: ServerMessage[] = [];
   private readonly progress = new Map<string, ServerMessage>();
+  private drainWaiters: Array<() => void> = [];
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
     private readonly transport: Transport,
+    private readonly limits: OutboxLimits,
     private readonly onOverflow: (channels: Channel[]) => void,
   ) {}
 
   push(message: ServerMessage): void {
     if (this.closed) return;
     if (message.type === 'progress') {
-      // Progress is state: keep the newest per channel and job, behind earlier events.
-      const key = `${message.channel}\u0000${message.jobId}`;
-      this.progress.delete(key);
-      this.progress.set(key, message);
+      this.progress.set(progressKey(message.channel, message.jobId), message);
+      if (this.progress.size > this.limits.maxPendingProgress) return this.overflow();
     } else {
+      // An event carrying the job's state supersedes that job's pending progress (and keeps order).
+      if (message.type === 'event' && message.job) this.progress.delete(progressKey(message.channel, message.jobId));
       this.events.push(message);
-      if (this.events.length > MAX_PENDING_EVENTS) return this.overflow();
+      if (this.events.length > this.limits.maxPendingEvents) return this.overflow();
     }
     this.schedule();
   }
 
-  /** Messages waiting to be written (for tests and the system view). */
+  /** Calls back once the queue is empty and the socket is below its high-water mark again. */
+  whenDrained(callback: () => void): void {
+    if (this.closed) return;
+    this.drainWaiters.push(callback);
+    this.schedule();
+  }
+
+  /** Messages waiting in this queue (not yet handed to the socket). */
   get pending(): number {
     return this.events.length + this.progress.size;
+  }
+
+  get bufferedBytes(): number {
+    return this.transport.bufferedBytes();
   }
 
   close(): void {
@@ -52,6 +66,7 @@ export class Outbox {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.events.length = 0;
     this.progress.clear();
+    this.drainWaiters = [];
   }
 
   private schedule(): void {
@@ -64,18 +79,25 @@ export class Outbox {
   }
 
   private drain(): void {
-    while (!this.closed && this.transport.bufferedBytes() < HIGH_WATER_BYTES) {
+    while (!this.closed && !this.blocked()) {
       const next = this.events.shift() ?? this.takeProgress();
-      if (!next) return;
-      this.transport.send(JSON.stringify(next));
+      if (!next) break;
+      this.transport.send(next, JSON.stringify(next));
+    }
+    if (this.closed) return;
+    if (!this.blocked()) {
+      for (const waiter of this.drainWaiters.splice(0)) waiter();
+      return;
     }
     // The peer is not reading fast enough: look again shortly, conflating in the meantime.
-    if (!this.closed && this.pending > 0 && !this.retryTimer) {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        this.drain();
-      }, 25);
-    }
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = null;
+      this.drain();
+    }, 25);
+  }
+
+  private blocked(): boolean {
+    return this.transport.bufferedBytes() >= this.limits.highWaterBytes;
   }
 
   private takeProgress(): ServerMessage | undefined {
@@ -92,4 +114,8 @@ export class Outbox {
     this.progress.clear();
     this.onOverflow([...channels]);
   }
+}
+
+function progressKey(channel: Channel, jobId: string): string {
+  return `${channel}\u0000${jobId}`;
 }

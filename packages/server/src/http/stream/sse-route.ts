@@ -2,48 +2,70 @@ import { HeadwayError, type ServerMessage } from '@headway/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
+import { authorizeChannel } from './channel-access.js';
+import type { StreamOptions } from './options.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';
 import { tokenOf } from './websocket-route.js';
 
-const HEARTBEAT_MS = 15_000;
+/** How long a browser's EventSource waits before reconnecting (it then sends Last-Event-ID). */
+const RETRY_MS = 2_000;
 
 /**
- * Server-sent events at /v1/stream/sse?channel=…: each message is one `data:` line; durable
- * ones carry `id:` (the job's seq, or the cursor on multi-job channels) so a reconnecting
- * EventSource resumes with Last-Event-ID.
+ * Server-sent events at /v1/stream/sse?channel=…: one `data:` line per message. Durable ones
+ * carry `id:` (the job's seq, or the cursor on many-job channels), so a reconnecting client
+ * resumes with Last-Event-ID. Token and channel are checked before the stream starts, so a
+ * refusal is a plain 401/403/404 answer that EventSource does not retry.
  */
-export async function sseRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate): Promise<void> {
+export async function sseRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate, options: StreamOptions): Promise<void> {
   app.get('/v1/stream/sse', { schema: { hide: true } }, async (request, reply) => {
     const actor = await authenticate(tokenOf(request));
     const query = request.query as { channel?: string; after?: string };
     if (!query.channel) throw new HeadwayError('VALIDATION_FAILED', 'add ?channel=job:<id>, user:<id> or jobs');
-    const lastEventId = request.headers['last-event-id'];
-    const resumeFrom = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : query.after;
-    const after = resumeFrom === undefined ? undefined : Number(resumeFrom);
-    if (after !== undefined && !(Number.isInteger(after) && after >= 0)) throw new HeadwayError('VALIDATION_FAILED', 'Last-Event-ID / after must be a non-negative integer');
+    const after = resumePointOf(request.headers['last-event-id'], query.after);
+    const access = await authorizeChannel(headway, actor, query.channel);
 
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    raw.write(': headway stream\n\n');
+    raw.write(`retry: ${RETRY_MS}\n: headway stream\n\n`);
     headway.stats.liveConnections++;
-    const connection = new StreamConnection(headway, hub, actor, {
-      send: (text) => raw.write(frame(text)),
-      bufferedBytes: () => raw.writableLength,
+    const connection = new StreamConnection({
+      headway,
+      hub,
+      options,
+      transport: { send: (message, text) => raw.write(frame(message, text)), bufferedBytes: () => raw.writableLength },
+      identify: async () => actor,
     });
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    request.raw.on('close', () => {
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), options.sseHeartbeatMs);
+    const end = () => {
       clearInterval(heartbeat);
       headway.stats.liveConnections--;
       connection.close();
-    });
-    await connection.subscribe(query.channel, after);
+    };
+    if (raw.destroyed) return end(); // the client left while its token and channel were checked
+    raw.once('close', end);
+    await connection.follow(access, after).catch((error: unknown) => connection.pushError(error, access.channel));
   });
 }
 
-function frame(text: string): string {
-  const message = JSON.parse(text) as ServerMessage;
-  const id = message.type === 'event' ? (message.cursor !== undefined && !message.channel.startsWith('job:') ? message.cursor : message.seq) : message.type === 'snapshot' || message.type === 'resync' ? message.seq : undefined;
+/** Last-Event-ID (set by EventSource on reconnect) wins over `?after=`. */
+function resumePointOf(lastEventId: string | string[] | undefined, afterParam: string | undefined): number | undefined {
+  const text = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : afterParam;
+  if (text === undefined) return undefined;
+  const after = Number(text);
+  if (!Number.isInteger(after) || after < 0) throw new HeadwayError('VALIDATION_FAILED', `Last-Event-ID / after must be a non-negative integer (the last id you received), not ${JSON.stringify(text.slice(0, 40))}`);
+  return after;
+}
+
+function frame(message: ServerMessage, text: string): string {
+  const id = idOf(message);
   return `${id !== undefined ? `id: ${id}\n` : ''}data: ${text}\n\n`;
+}
+
+/** The resume point a message moves the client to; progress and errors move nothing. */
+function idOf(message: ServerMessage): number | undefined {
+  if (message.type === 'snapshot' || message.type === 'resync') return message.seq;
+  if (message.type !== 'event') return undefined;
+  return message.channel.startsWith('job:') ? message.seq : message.cursor;
 }

@@ -1,89 +1,118 @@
 import { HeadwayError, type Channel, type ServerMessage } from '@headway/protocol';
 import type { Headway } from '../../headway.js';
 import type { Actor } from '../../service/actor.js';
-import { catchUp, snapshotOf } from './catch-up.js';
-import { authorizeChannel } from './channel-access.js';
+import { catchUp, stateOnly } from './catch-up.js';
+import { authorizeChannel, type ChannelAccess } from './channel-access.js';
+import type { StreamOptions } from './options.js';
 import { Outbox, type Transport } from './outbox.js';
 import type { StreamHub } from './stream-hub.js';
 import { Subscription } from './subscription.js';
 
-const MAX_CHANNELS_PER_CONNECTION = 1_000;
+export interface StreamConnectionDeps {
+  headway: Headway;
+  hub: StreamHub;
+  options: StreamOptions;
+  transport: Transport;
+  /** Resolves the connection's token again: a revoked key or an expired user token cannot subscribe. */
+  identify: () => Promise<Actor>;
+  /** The token no longer holds (the WebSocket closes with 4401); without it, an error message is sent. */
+  onUnauthorized?: (error: HeadwayError) => void;
+}
 
-/** One live client (WebSocket or SSE): its channels, its outbox, its identity. */
+/** One live client (WebSocket or SSE): its channels and its outbox. */
 export class StreamConnection {
   private readonly subscriptions = new Map<Channel, Subscription>();
+  /** Channels whose queue overflowed: fed nothing until the socket drains, then resynced. */
+  private readonly lagging = new Map<Channel, ChannelAccess>();
   readonly outbox: Outbox;
+  private closed = false;
 
-  constructor(
-    private readonly headway: Headway,
-    private readonly hub: StreamHub,
-    private readonly actor: Actor,
-    transport: Transport,
-  ) {
-    this.outbox = new Outbox(transport, (channels) => {
-      for (const channel of channels) void this.resync(channel, 'the connection fell too far behind');
-    });
+  constructor(private readonly deps: StreamConnectionDeps) {
+    this.outbox = new Outbox(deps.transport, deps.options, (channels) => this.fellBehind(channels));
+    deps.hub.track(this);
   }
 
-  /** Authorizes, then answers a snapshot (or the missed events and the newest state), then live messages. */
+  /** Authorizes (again, on every subscribe), then answers the catch-up, then live messages. */
   async subscribe(rawChannel: unknown, after: unknown): Promise<void> {
+    const channel = typeof rawChannel === 'string' ? (rawChannel as Channel) : undefined;
     try {
       if (after !== undefined && (typeof after !== 'number' || !Number.isInteger(after) || after < 0)) {
-        throw new HeadwayError('VALIDATION_FAILED', '"after" must be a non-negative integer (the last seq or cursor you received)');
+        throw new HeadwayError('VALIDATION_FAILED', '"after" must be a non-negative integer: the last seq (job channels) or cursor (user and jobs channels) you received');
       }
-      if (this.subscriptions.size >= MAX_CHANNELS_PER_CONNECTION) throw new HeadwayError('RATE_LIMITED', `at most ${MAX_CHANNELS_PER_CONNECTION} channels per connection`);
-      const access = await authorizeChannel(this.headway, this.actor, rawChannel);
-      this.unsubscribe(access.channel);
-      const subscription = new Subscription(access, (m) => this.outbox.push(m));
-      this.subscriptions.set(access.channel, subscription);
-      this.hub.add(subscription); // before reading the store: nothing can fall between
-      if (after === undefined) {
-        const snapshot = await snapshotOf(this.headway, access);
-        this.outbox.push({ type: 'snapshot', channel: access.channel, jobs: snapshot.jobs, seq: snapshot.seq });
-        subscription.open(snapshot.seq);
-      } else {
-        const { messages, seq } = await catchUp(this.headway, access, after);
-        for (const message of messages) this.outbox.push(message);
-        subscription.open(seq);
+      const { maxChannelsPerConnection } = this.deps.options;
+      if (channel === undefined || !this.subscriptions.has(channel)) {
+        if (this.subscriptions.size >= maxChannelsPerConnection) throw new HeadwayError('RATE_LIMITED', `at most ${maxChannelsPerConnection} channels per connection; unsubscribe from some first`);
       }
+      const actor = await this.deps.identify();
+      const access = await authorizeChannel(this.deps.headway, actor, rawChannel);
+      await this.follow(access, after);
     } catch (error) {
-      this.pushError(error, typeof rawChannel === 'string' ? (rawChannel as Channel) : undefined);
+      if (error instanceof HeadwayError && error.code === 'UNAUTHORIZED' && this.deps.onUnauthorized) return this.deps.onUnauthorized(error);
+      this.pushError(error, channel);
+    }
+  }
+
+  /** Joins the bus for an authorized channel, then reads the store: nothing can fall between. */
+  async follow(access: ChannelAccess, after: number | undefined, resyncReason?: string): Promise<void> {
+    if (this.closed) return;
+    this.unsubscribe(access.channel);
+    const subscription = new Subscription(access, (message) => this.outbox.push(message));
+    this.subscriptions.set(access.channel, subscription);
+    this.deps.hub.add(subscription);
+    const { headway, options } = this.deps;
+    try {
+      const caughtUp = after === undefined ? await stateOnly(headway, access, options, resyncReason) : await catchUp(headway, access, after, options);
+      // The client may have unsubscribed or subscribed again while the store was read.
+      if (this.subscriptions.get(access.channel) === subscription) subscription.open(caughtUp);
+    } catch (error) {
+      if (this.subscriptions.get(access.channel) === subscription) this.detach(access.channel);
+      throw error;
     }
   }
 
   unsubscribe(channel: Channel): void {
-    const existing = this.subscriptions.get(channel);
-    if (!existing) return;
-    this.hub.remove(existing);
-    this.subscriptions.delete(channel);
+    this.lagging.delete(channel);
+    this.detach(channel);
   }
 
   close(): void {
-    for (const channel of [...this.subscriptions.keys()]) this.unsubscribe(channel);
+    this.closed = true;
+    for (const channel of [...this.subscriptions.keys()]) this.detach(channel);
+    this.lagging.clear();
     this.outbox.close();
+    this.deps.hub.untrack(this);
   }
 
   pushError(error: unknown, channel?: Channel): void {
     const known = error instanceof HeadwayError ? error : null;
-    if (!known) this.headway.logger.error({ err: error, channel }, 'stream:subscribe failed');
+    if (!known) this.deps.headway.logger.error({ err: error, channel }, 'stream:subscribe failed');
     const message: ServerMessage = { type: 'error', ...(channel ? { channel } : {}), code: known?.code ?? 'INTERNAL', message: known?.message ?? 'internal error' };
     this.outbox.push(message);
   }
 
-  /** Replaces what the client has with a fresh snapshot (after an overflow). */
-  private async resync(channel: Channel, reason: string): Promise<void> {
-    const subscription = this.subscriptions.get(channel);
-    if (!subscription) return;
-    this.unsubscribe(channel);
-    const fresh = new Subscription(subscription.access, (m) => this.outbox.push(m));
-    this.subscriptions.set(channel, fresh);
-    this.hub.add(fresh);
-    try {
-      const snapshot = await snapshotOf(this.headway, subscription.access);
-      this.outbox.push({ type: 'resync', channel, jobs: snapshot.jobs, seq: snapshot.seq, reason });
-      fresh.open(snapshot.seq);
-    } catch (error) {
-      this.pushError(error, channel);
+  private detach(channel: Channel): void {
+    const existing = this.subscriptions.get(channel);
+    if (!existing) return;
+    this.deps.hub.remove(existing);
+    this.subscriptions.delete(channel);
+  }
+
+  /** Stops feeding a peer that is not reading; once its socket drains it gets fresh snapshots. */
+  private fellBehind(channels: Channel[]): void {
+    for (const channel of channels) {
+      const subscription = this.subscriptions.get(channel);
+      if (!subscription) continue;
+      this.detach(channel);
+      this.lagging.set(channel, subscription.access);
+    }
+    this.outbox.whenDrained(() => this.resyncLagging());
+  }
+
+  private resyncLagging(): void {
+    for (const [channel, access] of [...this.lagging]) {
+      this.lagging.delete(channel);
+      const reason = 'this connection fell too far behind; replace your state with this snapshot';
+      this.follow(access, undefined, reason).catch((error: unknown) => this.pushError(error, channel));
     }
   }
 }

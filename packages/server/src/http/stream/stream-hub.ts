@@ -1,12 +1,28 @@
 import type { Bus, BusMessage } from '../../bus/bus.js';
 import type { Subscription } from './subscription.js';
 
+/** What the hub can see of a connection: how far behind it is. */
+interface TrackedConnection {
+  readonly outbox: { readonly pending: number; readonly bufferedBytes: number };
+}
+
+/** How much the live connections of this node hold back, for tests and the system view. */
+export interface StreamPressure {
+  connections: number;
+  channels: number;
+  /** The largest outbound queue of one connection, in messages. */
+  maxPendingMessages: number;
+  /** The most bytes one connection's socket holds unsent. */
+  maxBufferedBytes: number;
+}
+
 /**
  * Routes each bus message to the subscriptions of the channels it belongs to (its job, its
  * owner, and `jobs`) through a channel index, so fan-out costs the interested subscribers only.
  */
 export class StreamHub {
   private readonly byChannel = new Map<string, Set<Subscription>>();
+  private readonly connections = new Set<TrackedConnection>();
   private readonly unsubscribe: () => void;
 
   constructor(bus: Bus) {
@@ -26,9 +42,28 @@ export class StreamHub {
     if (set?.size === 0) this.byChannel.delete(subscription.access.channel);
   }
 
+  track(connection: TrackedConnection): void {
+    this.connections.add(connection);
+  }
+
+  untrack(connection: TrackedConnection): void {
+    this.connections.delete(connection);
+  }
+
+  pressure(): StreamPressure {
+    let maxPendingMessages = 0;
+    let maxBufferedBytes = 0;
+    for (const { outbox } of this.connections) {
+      maxPendingMessages = Math.max(maxPendingMessages, outbox.pending);
+      maxBufferedBytes = Math.max(maxBufferedBytes, outbox.bufferedBytes);
+    }
+    return { connections: this.connections.size, channels: this.byChannel.size, maxPendingMessages, maxBufferedBytes };
+  }
+
   close(): void {
     this.unsubscribe();
     this.byChannel.clear();
+    this.connections.clear();
   }
 
   private route(message: BusMessage): void {

@@ -1,27 +1,46 @@
 import type { ServerMessage } from '@headway/protocol';
 import type { BusMessage } from '../../bus/bus.js';
+import type { CatchUp } from './catch-up.js';
 import type { ChannelAccess } from './channel-access.js';
 
 /**
- * One channel followed by one connection. Live messages that arrive while the snapshot or the
- * replay is read are buffered, then passed on without the ones the catch-up already covered.
+ * One channel followed by one connection. It joins the bus before the store is read; live
+ * messages that arrive meanwhile are buffered, then merged with the catch-up by position (seq,
+ * or cursor on many-job channels) so that every event goes out exactly once and in order.
  */
 export class Subscription {
   private buffered: BusMessage[] | null = [];
-  /** Events at or below this resume point were covered by the snapshot or the replay. */
-  private resumePoint = 0;
+  /** Events at or below this position were covered by the replay or the snapshot. */
+  private coveredThrough = 0;
 
   constructor(
     readonly access: ChannelAccess,
     private readonly emit: (message: ServerMessage) => void,
   ) {}
 
-  /** Ends the catch-up phase: everything buffered that is newer than `resumePoint` goes out. */
-  open(resumePoint: number): void {
-    this.resumePoint = resumePoint;
+  /**
+   * Ends the catch-up: the replayed events, then live events newer than the replay but already
+   * in the snapshot (a client that asked for history gets each transition, not only its result),
+   * then the snapshot, then everything newer.
+   */
+  open({ replayed, replayedThrough, state }: CatchUp): void {
     const buffered = this.buffered ?? [];
     this.buffered = null;
-    for (const message of buffered) this.deliver(message);
+    for (const message of replayed) this.emit(message);
+    this.coveredThrough = replayedThrough;
+    const later: BusMessage[] = [];
+    for (const message of buffered) {
+      if (message.type === 'event' && this.positionOf(message) <= state.seq) this.deliver(message);
+      else later.push(message);
+    }
+    this.emit(state);
+    this.coveredThrough = Math.max(replayedThrough, state.seq);
+    const snapshotSeqs = new Map(state.jobs.map((job) => [job.id, job.seq]));
+    for (const message of later) {
+      // A tick read before the snapshot would move the client's state backwards.
+      if (message.type === 'progress' && message.update.seq < (snapshotSeqs.get(message.update.jobId) ?? 0)) continue;
+      this.deliver(message);
+    }
   }
 
   deliver(message: BusMessage): void {
@@ -29,13 +48,19 @@ export class Subscription {
       this.buffered.push(message);
       return;
     }
-    const channel = this.access.channel;
+    const { channel } = this.access;
     if (message.type === 'event') {
-      const position = this.access.jobId !== undefined ? message.event.seq : (message.event.cursor ?? Number.POSITIVE_INFINITY);
-      if (position <= this.resumePoint) return;
-      this.emit({ type: 'event', channel, jobId: message.event.jobId, seq: message.event.seq, ...(message.event.cursor !== undefined ? { cursor: message.event.cursor } : {}), event: message.event, job: message.job });
+      if (this.positionOf(message) <= this.coveredThrough) return;
+      const { event, job } = message;
+      this.emit({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event, job });
     } else if (message.type === 'progress') {
       this.emit({ type: 'progress', channel, jobId: message.update.jobId, seq: message.update.seq, update: message.update });
     }
+  }
+
+  private positionOf(message: Extract<BusMessage, { type: 'event' }>): number {
+    if (this.access.jobId !== undefined) return message.event.seq;
+    // An event without a cursor cannot be placed; delivering it twice beats losing it.
+    return message.event.cursor ?? Number.POSITIVE_INFINITY;
   }
 }

@@ -4,46 +4,62 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
+import type { StreamOptions } from './options.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';
 
-const PING_EVERY_MS = 30_000;
 const MAX_MESSAGE_BYTES = 16_384;
+/** Messages a client may send before its token has been checked. */
+const MAX_EARLY_MESSAGES = 100;
 
 /** WebSocket at /v1/stream: token in `?token=` or the Authorization header; subscribe/unsubscribe messages. */
-export async function websocketRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate): Promise<void> {
+export async function websocketRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate, options: StreamOptions): Promise<void> {
   app.get('/v1/stream', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
+    const token = tokenOf(request);
+    const closeWith = (error: HeadwayError) => socket.close(wsCloseCodeOf(error.code), error.message.slice(0, 120));
     const early: string[] = [];
     let connection: StreamConnection | null = null;
-    let alive = true;
     headway.stats.liveConnections++;
-    const ping = setInterval(() => {
-      if (!alive) return socket.terminate(); // no pong since the last ping: the peer is gone
-      alive = false;
-      socket.ping();
-    }, PING_EVERY_MS);
-    socket.on('pong', () => (alive = true));
+    const stopPinging = keepAlive(socket, options.pingIntervalMs);
     socket.on('close', () => {
-      clearInterval(ping);
+      stopPinging();
       headway.stats.liveConnections--;
       connection?.close();
     });
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       const text = isBinary ? '' : data.toString('utf8');
-      if (connection) handle(connection, text);
-      else early.push(text);
+      if (connection) return handle(connection, text);
+      if (early.length >= MAX_EARLY_MESSAGES) return closeWith(new HeadwayError('RATE_LIMITED', 'too many messages before the token was checked'));
+      early.push(text);
     });
 
-    authenticate(tokenOf(request))
-      .then((actor) => {
-        connection = new StreamConnection(headway, hub, actor, { send: (text) => socket.send(text), bufferedBytes: () => socket.bufferedAmount });
+    authenticate(token)
+      .then(() => {
+        if (socket.readyState !== socket.OPEN) return;
+        connection = new StreamConnection({
+          headway,
+          hub,
+          options,
+          transport: { send: (_message, text) => socket.send(text), bufferedBytes: () => socket.bufferedAmount },
+          identify: () => authenticate(token),
+          onUnauthorized: closeWith,
+        });
         for (const text of early.splice(0)) handle(connection, text);
       })
-      .catch((error: unknown) => {
-        const known = error instanceof HeadwayError ? error : new HeadwayError('UNAUTHORIZED', 'authentication failed');
-        socket.close(wsCloseCodeOf(known.code), known.message.slice(0, 120));
-      });
+      .catch((error: unknown) => closeWith(error instanceof HeadwayError ? error : new HeadwayError('UNAUTHORIZED', 'authentication failed')));
   });
+}
+
+/** Pings the peer; one that has not answered the previous ping by the next is gone and is terminated. */
+function keepAlive(socket: WebSocket, intervalMs: number): () => void {
+  let alive = true;
+  socket.on('pong', () => (alive = true));
+  const timer = setInterval(() => {
+    if (!alive) return socket.terminate();
+    alive = false;
+    socket.ping();
+  }, intervalMs);
+  return () => clearInterval(timer);
 }
 
 function handle(connection: StreamConnection, text: string): void {
