@@ -17,7 +17,9 @@ const MIN_NOISE = 0.1;
  * task slower than that: rich #2282):
  * - a slow stage after a fast one fills the window within a quarter of the elapsed time;
  * - a burst or a stall moves the rate only by its share of a window that always holds a fifth
- *   of the progress made, so neither throws the estimate off by an order of magnitude.
+ *   of the progress made, so neither throws the estimate off by an order of magnitude;
+ * - while the speed has not clearly changed, the long-run rate (more data, less noise) is
+ *   blended in, so steady-but-noisy work is estimated as well as by the overall average.
  */
 export function adaptiveEstimate(series: readonly Sample[], at: number): Eta | null {
   const n = series.length;

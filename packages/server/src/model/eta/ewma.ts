@@ -20,9 +20,11 @@ interface State {
 
 /**
  * Exponentially smoothed rate, weighted by time rather than by report: each interval weighs
- * 1 − e^(−Δt/τ), so a flurry of tiny reports cannot drown out the rest (tqdm's per-update EMA,
- * tqdm #813). τ is a tenth of the work time so far (2 s – 15 min), so it suits a 30-second job
- * and a 10-hour one alike. O(1) per report, no sample history needed.
+ * 1 − e^(−Δt/τ), so how much history counts does not depend on how often a worker reports
+ * (tqdm's EMA weighs every update alike; its PR #1005 asks for a "smoothing time"). τ is a
+ * tenth of the work time so far (2 s – 15 min), so it suits a 30-second job and a 10-hour one
+ * alike. O(1) per report, no sample history. It follows speed changes quickly but is thrown
+ * by a stall or a burst: the tracker prefers the adaptive estimate.
  */
 export class EwmaRate {
   private state: State | null = null;

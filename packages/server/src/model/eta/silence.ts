@@ -4,7 +4,8 @@ import type { Eta } from '@headway/protocol';
  * An estimate made at the last report, carried to `now` across `silenceMs` of work time
  * without progress:
  * - up to `stallAfterMs` (a few usual gaps) the silence is normal: the ETA counts down, as the
- *   work is presumably going on between reports (indicatif's and tqdm's freeze instead);
+ *   work is presumably going on between reports (indicatif's froze until the next report:
+ *   indicatif #207);
  * - beyond it the job is stalled. A stall that has lasted e is as likely as not to last e more
  *   (the Copernican rule: no scale is assumed), so the ETA grows by the stall's length, never
  *   by a multiple of the job, the interval widens (3e: a stall three times as long is the
