@@ -51,5 +51,18 @@ describe('dashboard: live progress', () => {
     await waitFor('the step timeline to mark validate current', async () => (await page.locator('.step[aria-current="step"] .step-name').textContent()) === 'validate');
     await screenshot(page, 'job-detail', { fullPage: true });
     expect(errors).toEqual([]);
+
+    // Phone-sized and dark: the same live list, as cards.
+    const phone = await openPage(browser, { width: 390, height: 844, colorScheme: 'dark' });
+    await signInByUrl(phone.page, server.url, server.adminKey);
+    await jobRow(phone.page, job.id).waitFor();
+    expect(await jobRow(phone.page, job.id).boundingBox()).toMatchObject({ width: expect.any(Number) });
+    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone.page, 'jobs-list-phone-dark');
+    await phone.page.goto(`${server.url}/#/jobs/${job.id}`);
+    await phone.page.getByRole('heading', { name: 'Import customers.csv' }).waitFor();
+    await screenshot(phone.page, 'job-detail-phone-dark', { fullPage: true });
+    await phone.context.close();
   });
 });
