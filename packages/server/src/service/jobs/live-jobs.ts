@@ -38,7 +38,7 @@ export class LiveJobs {
       return existing;
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
-    const live: LiveJob = { record, eta: createEtaTracker({ priorDurationsMs, startedAt: record.startedAt }), rate: new RateMeter(), etaComputedAt: 0 };
+    const live: LiveJob = { record, eta: createEtaTracker({ priorDurationsMs, startedAt: record.startedAt, pausedMs: record.pausedMs }), rate: new RateMeter(), etaComputedAt: 0 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;
