@@ -11,6 +11,7 @@ import { JobCommitter } from './service/jobs/job-committer.js';
 import { JobLocks } from './service/jobs/job-locks.js';
 import { JobsService } from './service/jobs/jobs-service.js';
 import { LiveJobs } from './service/jobs/live-jobs.js';
+import { PriorDurations } from './service/jobs/prior-durations.js';
 import { ProgressFlusher } from './service/jobs/progress-flusher.js';
 import { RetentionSweeper } from './service/retention.js';
 import { openStore } from './store/open.js';
@@ -39,7 +40,8 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   const stats: HeadwayStats = { reportsAccepted: 0, eventsPublished: 0, flushes: 0, liveConnections: 0 };
   bus.subscribe(() => void stats.eventsPublished++);
 
-  const live = new LiveJobs();
+  const priors = new PriorDurations(store, now);
+  const live = new LiveJobs((type) => priors.peek(type));
   const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now) });
   const jobs = new JobsService({
     store,
@@ -50,6 +52,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     now,
     backoffMs: (attempt) => Math.round(defaultBackoffMs(attempt) * (0.5 + Math.random() / 2)),
     milestonePercents: options.milestonePercents ?? (() => DEFAULT_MILESTONES),
+    loadPrior: (type) => priors.get(type),
   });
   const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs });
   const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });

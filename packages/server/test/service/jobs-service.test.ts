@@ -107,6 +107,24 @@ describe('jobs service', () => {
     expect(done.counts).toMatchObject({ completed: 1, failed: 1 });
   });
 
+  it('before any progress, a started job shows an ETA from earlier jobs of its type', async () => {
+    let clock = 1_000_000;
+    node = await startTestNode({ headway: { now: () => clock } });
+    const { jobs } = node.headway;
+    for (const minutes of [2, 3, 4]) {
+      const done = await jobs.create({ type: 'render' }, SYSTEM);
+      await jobs.act(done.id, 'start', {}, SYSTEM);
+      clock += minutes * 60_000;
+      await jobs.act(done.id, 'complete', {}, SYSTEM);
+    }
+    const fresh = await jobs.create({ type: 'render' }, SYSTEM);
+    await jobs.act(fresh.id, 'start', {}, SYSTEM);
+    const withEta = await eventually(async () => (await jobs.get(fresh.id, SYSTEM)).eta, 5_000, 'a prior ETA');
+    expect(withEta.method).toBe('prior');
+    expect(withEta.remainingMs).toBeGreaterThan(60_000);
+    expect(withEta.remainingMs).toBeLessThanOrEqual(240_000);
+  });
+
   it('long-poll returns at the next change, or at the timeout with the same state', async () => {
     node = await startTestNode();
     const { jobs } = node.headway;

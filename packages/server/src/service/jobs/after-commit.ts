@@ -13,7 +13,10 @@ export function afterCommit(live: LiveJobs, now: () => number) {
     const entry = live.get(record.id);
     if (entry && record.status !== previous.status) {
       if (record.status === 'paused' || record.status === 'queued') entry.eta.pause(now());
-      if (record.status === 'running') entry.eta.resume(now());
+      if (record.status === 'running') {
+        entry.eta.resume(now());
+        live.touch(record.id); // announce a first ETA (the prior) before any progress
+      }
     }
     if (FINAL_STATUSES.includes(record.status)) live.evictIfFinished(record.id);
   };

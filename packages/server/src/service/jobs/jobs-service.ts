@@ -34,6 +34,8 @@ export interface JobsServiceDeps {
   now: () => number;
   backoffMs: (attempt: number) => number;
   milestonePercents: (type: string) => number[];
+  /** Loads the ETA prior of a job type (durations of its recent completed jobs) before jobs of it are cached. */
+  loadPrior: (type: string) => Promise<unknown>;
 }
 
 const STATUS_SET = new Set<string>(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
@@ -50,6 +52,7 @@ export class JobsService implements JobService {
     if (body.parentId !== undefined) await this.visibleRecord(body.parentId, actor);
     const now = this.deps.now();
     const records = buildJobTree(body, owner, now);
+    await Promise.all([...new Set(records.map((r) => r.type))].map((type) => this.deps.loadPrior(type)));
     const createdEvents = await this.deps.store.jobs.insert(records, now);
     const created = await this.deps.store.jobs.getMany(records.map((r) => r.id));
     const byId = new Map(created.map((r) => [r.id, r]));

@@ -26,19 +26,22 @@ export class LiveJobs {
   /** Parents whose roll-up must be recomputed at the next flush. */
   readonly dirtyParents = new Set<string>();
 
+  /** `priorOf` gives the known work durations of a job type, the ETA's prior before progress. */
+  constructor(private readonly priorOf: (type: string) => number[] = () => []) {}
+
   get(id: string): LiveJob | undefined {
     return this.jobs.get(id);
   }
 
   /** Caches an unfinished job; finished jobs are not kept (their state no longer changes). */
-  put(record: JobRecord, priorDurationsMs: number[] = []): LiveJob | undefined {
+  put(record: JobRecord): LiveJob | undefined {
     const existing = this.jobs.get(record.id);
     if (existing) {
       existing.record = record;
       return existing;
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
-    const live: LiveJob = { record, eta: createEtaTracker({ priorDurationsMs, startedAt: record.startedAt, pausedMs: record.pausedMs }), rate: new RateMeter(), etaComputedAt: 0 };
+    const live: LiveJob = { record, eta: createEtaTracker({ priorDurationsMs: this.priorOf(record.type), startedAt: record.startedAt, pausedMs: record.pausedMs }), rate: new RateMeter(), etaComputedAt: 0 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;
