@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage } from './support/browser';
+import { startHarness, waitFor, type Harness } from './support/harness';
+import { signInByUrl } from './support/pages';
+import { screenshot } from './support/screenshots';
+
+describe('dashboard: history, analytics and system views', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+    const { admin } = harness;
+    for (let i = 0; i < 4; i++) {
+      const job = await admin.createJob({ type: 'csv-import', title: `Nightly import ${i + 1}`, total: 100, unit: 'rows', steps: [{ name: 'read' }, { name: 'write' }] });
+      const reporter = admin.report(job.id, { throttleMs: 5 });
+      reporter.step('read');
+      reporter.progress(100, 100);
+      await reporter.flush();
+      reporter.step('write');
+      reporter.progress(100, 100);
+      await reporter.flush();
+      if (i === 3) await admin.fail(job.id, { message: 'row 42: bad date' }, { retry: false });
+      else await admin.complete(job.id);
+    }
+  });
+  afterAll(() => harness.close());
+
+  it('show finished jobs, per-type analytics with the bottleneck step, and the node figures', async () => {
+    const { server, browser } = harness;
+    const { page, errors } = await openPage(browser);
+    await signInByUrl(page, server.url, server.adminKey, '#/history');
+    await waitFor('four finished jobs', async () => (await page.locator('.jobs-table .job-row:not(.head-row)').count()) === 4);
+    await screenshot(page, 'history');
+
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    const row = page.locator('.analytics-table tbody tr', { hasText: 'csv-import' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('75.0%');
+    await page.getByTestId('bottleneck').waitFor();
+    expect(await page.getByTestId('bottleneck').textContent()).toMatch(/Bottleneck: (read|write)/);
+    await page.locator('.chart canvas').first().waitFor();
+    await screenshot(page, 'analytics', { fullPage: true });
+
+    await page.getByRole('link', { name: 'System' }).click();
+    await page.locator('[data-stat="liveConnections"]').waitFor();
+    expect(Number(await page.locator('[data-stat="liveConnections"] dd').textContent())).toBeGreaterThanOrEqual(1);
+    await screenshot(page, 'system', { fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
