@@ -82,7 +82,7 @@ export class Outbox {
     while (!this.closed && !this.blocked()) {
       const next = this.events.shift() ?? this.takeProgress();
       if (!next) break;
-      this.transport.send(next, JSON.stringify(next));
+      this.transport.send(next, textOf(next));
     }
     if (this.closed) return;
     if (!this.blocked()) {
@@ -114,6 +114,14 @@ export class Outbox {
     this.progress.clear();
     this.onOverflow([...channels]);
   }
+}
+
+/** JSON of a message; a message shared by the subscribers of one channel is serialized once. */
+const texts = new WeakMap<ServerMessage, string>();
+function textOf(message: ServerMessage): string {
+  let text = texts.get(message);
+  if (text === undefined) texts.set(message, (text = JSON.stringify(message)));
+  return text;
 }
 
 function progressKey(channel: Channel, jobId: string): string {

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '@headway/protocol';
+import type { Channel, ServerMessage } from '@headway/protocol';
 import type { BusMessage } from '../../bus/bus.js';
 import type { CatchUp } from './catch-up.js';
 import type { ChannelAccess } from './channel-access.js';
@@ -48,14 +48,9 @@ export class Subscription {
       this.buffered.push(message);
       return;
     }
-    const { channel } = this.access;
-    if (message.type === 'event') {
-      if (this.positionOf(message) <= this.coveredThrough) return;
-      const { event, job } = message;
-      this.emit({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event, job });
-    } else if (message.type === 'progress') {
-      this.emit({ type: 'progress', channel, jobId: message.update.jobId, seq: message.update.seq, update: message.update });
-    }
+    if (message.type === 'event' && this.positionOf(message) <= this.coveredThrough) return;
+    const outgoing = serverMessageOf(message, this.access.channel);
+    if (outgoing) this.emit(outgoing);
   }
 
   private positionOf(message: Extract<BusMessage, { type: 'event' }>): number {
@@ -63,4 +58,28 @@ export class Subscription {
     // An event without a cursor cannot be placed; delivering it twice beats losing it.
     return message.event.cursor ?? Number.POSITIVE_INFINITY;
   }
+}
+
+/**
+ * The wire message for a bus message on a channel, built once and shared by every subscriber
+ * of that channel, so the outbox serializes it once too (see `textOf`).
+ */
+const shared = new WeakMap<BusMessage, Map<Channel, ServerMessage>>();
+
+function serverMessageOf(message: BusMessage, channel: Channel): ServerMessage | undefined {
+  let byChannel = shared.get(message);
+  const known = byChannel?.get(channel);
+  if (known) return known;
+  let outgoing: ServerMessage;
+  if (message.type === 'event') {
+    const { event, job } = message;
+    outgoing = { type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event, job };
+  } else if (message.type === 'progress') {
+    outgoing = { type: 'progress', channel, jobId: message.update.jobId, seq: message.update.seq, update: message.update };
+  } else {
+    return undefined;
+  }
+  if (!byChannel) shared.set(message, (byChannel = new Map()));
+  byChannel.set(channel, outgoing);
+  return outgoing;
 }
