@@ -15,4 +15,6 @@ export interface Bus {
   close(): Promise<void>;
   /** Round-trip to the broker, for /v1/health; buses without one (in-process) leave it out. */
   ping?(): Promise<void>;
+  /** False while the connection to the broker is down (Redis reconnecting); in-process buses leave it out. */
+  isReady?(): boolean;
 }

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { HeadwayError } from '@headway/protocol';
+import { Redis } from 'ioredis';
+import type { Bus, BusMessage } from './bus.js';
+import { JobSequencer } from './job-sequencer.js';
+
+export interface RedisBusOptions {
+  /** `redis://` or `rediss://` URL. */
+  url: string;
+  /** Channel prefix, so deployments (and tests) can share one Redis. */
+  prefix: string;
+  /** Listener failures and connection errors; delivery to other listeners goes on. */
+  onError: (error: unknown, context: 'listener' | 'publish' | 'connection' | 'message') => void;
+  /** Waits at most this long for the first connection (default 10 s). */
+  connectTimeoutMs?: number;
+  /** How long an event waits for a predecessor published by another node (default 1 s). */
+  gapWaitMs?: number;
+}
+
+/** What travels on the channel: the message and the node that published it. */
+interface Envelope {
+  node: string;
+  message: BusMessage;
+}
+
+/**
+ * Fans bus messages out to every node over Redis pub/sub: one connection publishes, one
+ * subscribes to `<prefix>:bus`. A node delivers its own messages to its listeners at once and
+ * ignores their echo from Redis, so each message reaches each listener once. One channel keeps
+ * each publisher's order; the sequencer restores per-job order between publishers.
+ *
+ * Pub/sub keeps nothing: while this node's subscriber is reconnecting it misses what others
+ * publish (it reports not ready meanwhile; clients resume from the store by seq or cursor).
+ * Messages this node publishes while Redis is away wait in ioredis's offline queue.
+ */
+export class RedisBus implements Bus {
+  private readonly listeners = new Set<(message: BusMessage) => void>();
+  private readonly nodeTag = randomUUID();
+  private readonly channel: string;
+  private readonly sequencer: JobSequencer;
+  private subscribed = false;
+  private closed = false;
+
+  private constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly options: RedisBusOptions,
+  ) {
+    this.channel = `${options.prefix}:bus`;
+    this.sequencer = new JobSequencer({ gapWaitMs: options.gapWaitMs ?? 1_000, maxJobs: 100_000, deliver: (m) => this.deliver(m) });
+  }
+
+  static async connect(options: RedisBusOptions): Promise<RedisBus> {
+    const connection = () =>
+      new Redis(options.url, {
+        lazyConnect: true,
+        // Keep retrying for ever (capped backoff): a node outlives a Redis restart.
+        retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
+        maxRetriesPerRequest: null,
+        connectTimeout: options.connectTimeoutMs ?? 10_000,
+      });
+    const bus = new RedisBus(connection(), connection(), options);
+    try {
+      await bus.open();
+    } catch (error) {
+      await bus.close();
+      throw new HeadwayError('NOT_READY', `cannot reach Redis at ${redactUrl(options.url)} (${error instanceof Error ? error.message : String(error)}); start it or fix --redis (HEADWAY_REDIS)`);
+    }
+    return bus;
+  }
+
+  private async open(): Promise<void> {
+    for (const connection of [this.publisher, this.subscriber]) connection.on('error', (error: unknown) => this.options.onError(error, 'connection'));
+    // ioredis re-subscribes on reconnect by itself; `subscribed` follows the subscriber's state.
+    this.subscriber.on('ready', () => (this.subscribed = true));
+    this.subscriber.on('close', () => (this.subscribed = false));
+    this.subscriber.on('message', (channel: string, text: string) => {
+      if (channel === this.channel) this.receive(text);
+    });
+    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+    await this.subscriber.subscribe(this.channel);
+    this.subscribed = true;
+  }
+
+  publish(message: BusMessage): void {
+    if (this.closed) return;
+    const envelope: Envelope = { node: this.nodeTag, message };
+    this.publisher.publish(this.channel, JSON.stringify(envelope)).catch((error: unknown) => this.options.onError(error, 'publish'));
+    this.sequencer.push(message);
+  }
+
+  subscribe(listener: (message: BusMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Both connections up and the subscription in place. */
+  isReady(): boolean {
+    return !this.closed && this.subscribed && this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
+  async ping(): Promise<void> {
+    if (!this.isReady()) throw new Error(`Redis connection is ${this.publisher.status === 'ready' ? 'subscribing' : this.publisher.status}`);
+    await this.publisher.ping();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sequencer.flush();
+    this.listeners.clear();
+    // quit lets queued commands finish; a connection that is not up has nothing to finish.
+    await Promise.all([this.publisher, this.subscriber].map((c) => (c.status === 'ready' ? c.quit().then(() => undefined, () => c.disconnect()) : c.disconnect())));
+  }
+
+  private receive(text: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(text) as Envelope;
+    } catch (error) {
+      this.options.onError(error, 'message');
+      return;
+    }
+    if (envelope.node === this.nodeTag || this.closed) return;
+    this.sequencer.push(envelope.message);
+  }
+
+  private deliver(message: BusMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        this.options.onError(error, 'listener');
+      }
+    }
+  }
+}
+
+/** Opens a RedisBus; throws NOT_READY (saying what to fix) when Redis cannot be reached at start. */
+export function createRedisBus(options: RedisBusOptions): Promise<RedisBus> {
+  return RedisBus.connect(options);
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}
