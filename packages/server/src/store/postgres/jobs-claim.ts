@@ -1,0 +1,49 @@
+import type { ClaimedJob, ClaimRequest } from '../store.js';
+import { appendEvents } from './events.js';
+import { rowToJob } from './job-rows.js';
+import type { PgDb } from './pg-db.js';
+
+/*
+ * The oldest claimable queued job of a type, locked; SKIP LOCKED passes over rows another
+ * transaction (another worker, another node) is claiming right now, so claimers never queue
+ * behind each other and never get the same job. The UPDATE re-checks status in case the row
+ * changed between the snapshot and the lock.
+ */
+const CLAIM = `WITH next AS (
+    SELECT id FROM jobs
+     WHERE status = 'queued' AND type = $1 AND (run_after IS NULL OR run_after <= $2)
+     ORDER BY created_at, id
+     LIMIT 1
+     FOR UPDATE SKIP LOCKED
+  )
+  UPDATE jobs j
+     SET status = 'running', control = 'run', lease_owner = $3, lease_expires_at = $4,
+         started_at = COALESCE(j.started_at, $2), updated_at = $2, seq = j.seq + 1
+    FROM next
+   WHERE j.id = next.id AND j.status = 'queued'
+  RETURNING j.*`;
+
+/** queued → running with a lease for this node, and its `claimed` transition, in one transaction. */
+export async function claimJob(db: PgDb, request: ClaimRequest): Promise<ClaimedJob | null> {
+  return db.transaction(async (client) => {
+    const row = await db.one(CLAIM, [request.type, request.now, request.nodeId, request.leaseExpiresAt], client);
+    if (!row) return null;
+    const job = rowToJob(row);
+    const events = await appendEvents(db, client, [
+      { jobId: job.id, seq: job.seq, at: request.now, event: { kind: 'transition', from: 'queued', to: 'running', reason: 'claimed' } },
+    ]);
+    return { job, events };
+  });
+}
+
+/** Extends the leases `nodeId` still holds among `ids`; a job requeued or finished meanwhile is not among the result. */
+export async function renewLeases(db: PgDb, nodeId: string, ids: readonly string[], leaseExpiresAt: number): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.all<{ id: string }>(
+    `UPDATE jobs SET lease_expires_at = $1 WHERE lease_owner = $2 AND status = 'running' AND id = ANY($3::text[]) RETURNING id`,
+    [leaseExpiresAt, nodeId, ids],
+  );
+  // In the order asked, like the SQLite store.
+  const kept = new Set(rows.map((row) => row.id));
+  return ids.filter((id) => kept.has(id));
+}

@@ -1,0 +1,53 @@
+import { HeadwayError } from '@headway/protocol';
+import type { CommitResult, JobChange } from '../store.js';
+import { columnOf, isJobField, isJsonField, type JobField } from '../job-columns.js';
+import { appendEvents } from './events.js';
+import type { PgDb } from './pg-db.js';
+import { replaceTags } from './tags.js';
+
+/** Fields a change may never set: identity, the tree, and seq (the store assigns it). */
+const FIXED_FIELDS = new Set<string>(['id', 'seq', 'type', 'createdAt', 'parentId']);
+
+/**
+ * Applies one change if the job's seq still equals `expectedSeq`: a compare-and-set in the
+ * UPDATE's WHERE. Under READ COMMITTED a second writer blocks on the row lock, then re-checks
+ * the WHERE against the committed row, finds seq moved and changes nothing: of two nodes racing
+ * on one job exactly one wins, and seq never repeats or skips.
+ */
+export async function commitChange(db: PgDb, change: JobChange, now: number): Promise<CommitResult> {
+  const fields = patchFields(change);
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  const sets = fields.map((field) => {
+    const value = (change.patch as Record<string, unknown>)[field] ?? null;
+    return isJsonField(field) ? `${columnOf(field)} = ${bind(value === null ? null : JSON.stringify(value))}::jsonb` : `${columnOf(field)} = ${bind(value)}`;
+  });
+  sets.push(`seq = seq + ${bind(change.events.length)}`);
+  const sql = `UPDATE jobs SET ${sets.join(', ')} WHERE id = ${bind(change.id)} AND seq = ${bind(change.expectedSeq)}`;
+  return db.transaction(async (client): Promise<CommitResult> => {
+    if ((await db.run(sql, params, client)) === 0) {
+      const current = await db.one<{ seq: number }>('SELECT seq FROM jobs WHERE id = $1', [change.id], client);
+      return { ok: false, currentSeq: current?.seq ?? null };
+    }
+    if (fields.includes('tags')) await replaceTags(db, client, change.id, change.patch.tags);
+    const events = await appendEvents(
+      db,
+      client,
+      change.events.map((event, i) => ({ jobId: change.id, seq: change.expectedSeq + 1 + i, at: now, event })),
+    );
+    return { ok: true, events };
+  });
+}
+
+/** The patch's fields in a stable order (one statement text per shape); unknown keys are a bug, not data. */
+function patchFields(change: JobChange): JobField[] {
+  const fields: JobField[] = [];
+  for (const [key, value] of Object.entries(change.patch)) {
+    if (value === undefined) continue;
+    if (!isJobField(key) || FIXED_FIELDS.has(key)) {
+      throw new HeadwayError('INTERNAL', `a change to job ${change.id} tried to set "${key}", which is not a changeable job field`);
+    }
+    fields.push(key);
+  }
+  return fields.sort();
+}

@@ -1,0 +1,20 @@
+import type { PgDb } from './pg-db.js';
+
+/**
+ * Deletes top-level jobs that finished before `before`, each with its whole tree (a finished
+ * child of a live batch stays). Events and tags go with their jobs (ON DELETE CASCADE). The
+ * tree is counted in the same statement: the cascade removes children before the DELETE would.
+ */
+const PURGE = `WITH RECURSIVE doomed (id) AS (
+    SELECT id FROM jobs
+     WHERE parent_id IS NULL AND status IN ('completed', 'failed', 'cancelled') AND finished_at < $1
+    UNION ALL
+    SELECT child.id FROM jobs child JOIN doomed ON child.parent_id = doomed.id
+  ), deleted AS (
+    DELETE FROM jobs WHERE id IN (SELECT id FROM doomed) RETURNING id
+  )
+  SELECT COUNT(*) AS n FROM doomed`;
+
+export async function purgeFinished(db: PgDb, before: number): Promise<number> {
+  return (await db.one<{ n: number }>(PURGE, [before]))!.n;
+}

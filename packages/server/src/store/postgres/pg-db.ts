@@ -1,0 +1,89 @@
+import pg from 'pg';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * Epoch-millisecond times are BIGINT and sums of them NUMERIC; pg returns both as strings to
+ * keep precision. Ours stay far below 2^53, so they are read as numbers (per pool, not globally).
+ */
+function numberTypes(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, (value: string) => Number(value));
+  types.setTypeParser(NUMERIC_OID, (value: string) => Number(value));
+  return types;
+}
+
+export type Row = Record<string, unknown>;
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export interface PgDbOptions {
+  connectionString: string;
+  /** Schema every statement resolves names in (search_path); tests give each store its own. */
+  schema: string;
+  maxConnections: number;
+  /** An idle connection failed (the server went away); the pool replaces it on next use. */
+  onError: (error: Error) => void;
+}
+
+/**
+ * A pg Pool bound to one schema, with a transaction helper. Advisory lock keys are derived from
+ * the schema, so two deployments (or two tests) in one database never wait on each other.
+ */
+export class PgDb {
+  readonly pool: pg.Pool;
+  private closing: Promise<void> | null = null;
+
+  constructor(readonly options: PgDbOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections,
+      types: numberTypes(),
+      // search_path is a connection parameter: set on every connection before any statement.
+      options: `-c search_path=${options.schema}`,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    this.pool.on('error', options.onError);
+  }
+
+  /** Rows as the caller's row type: the SQL text, not the compiler, decides their shape. */
+  async all<R = Row>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<R[]> {
+    return (await on.query(sql, params)).rows as R[];
+  }
+
+  async one<R = Row>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<R | undefined> {
+    return (await on.query(sql, params)).rows[0] as R | undefined;
+  }
+
+  async run(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<number> {
+    return (await on.query(sql, params)).rowCount ?? 0;
+  }
+
+  /** Runs `work` in one READ COMMITTED transaction on one connection; rolls back if it throws. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is dead: drop it rather than reuse it.
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= this.pool.end());
+  }
+}
+
+/** A PostgreSQL error's SQLSTATE (23505 unique violation, 23503 foreign key violation, ...). */
+export function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}

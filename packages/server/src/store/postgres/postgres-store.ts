@@ -1,0 +1,63 @@
+import type { AnalyticsStore } from '../analytics-store.js';
+import type { JobStore, KeyStore, Store } from '../store.js';
+import { postgresAnalyticsStore } from './analytics.js';
+import { eventsSince, jobEvents, latestCursor } from './events.js';
+import { claimJob, renewLeases } from './jobs-claim.js';
+import { commitChange } from './jobs-commit.js';
+import { getJob, getJobs } from './jobs-get.js';
+import { insertJobs } from './jobs-insert.js';
+import { listJobs } from './jobs-list.js';
+import { purgeFinished } from './jobs-purge.js';
+import { requeueJobs } from './jobs-requeue.js';
+import { childSummary, recentDurations } from './jobs-summary.js';
+import { postgresKeyStore } from './keys.js';
+import { assertPostgresSchemaNotNewer, migratePostgres } from './migrate.js';
+import type { PgDb } from './pg-db.js';
+import { saveProgress } from './progress.js';
+
+/**
+ * The store for several nodes: every operation is one PostgreSQL transaction on a pooled
+ * connection, so nodes share state through the database alone (claims with SKIP LOCKED, commits
+ * as compare-and-set on seq, leases any node can reclaim).
+ */
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  readonly jobs: JobStore;
+  readonly keys: KeyStore;
+  readonly analytics: AnalyticsStore;
+
+  constructor(private readonly db: PgDb) {
+    this.keys = postgresKeyStore(db);
+    this.analytics = postgresAnalyticsStore(db);
+    this.jobs = {
+      insert: (jobs, now) => insertJobs(db, jobs, now),
+      get: (id) => getJob(db, id),
+      getMany: (ids) => getJobs(db, ids),
+      list: (query) => listJobs(db, query),
+      commit: (change, now) => commitChange(db, change, now),
+      saveProgress: (patches) => saveProgress(db, patches),
+      events: (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
+      eventsSince: (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
+      latestCursor: () => latestCursor(db),
+      claim: (request) => claimJob(db, request),
+      renewLeases: (nodeId, ids, leaseExpiresAt) => renewLeases(db, nodeId, ids, leaseExpiresAt),
+      requeue: (request) => requeueJobs(db, request),
+      childSummary: (parentId) => childSummary(db, parentId),
+      recentDurations: (type, limit) => recentDurations(db, type, limit),
+      purgeFinished: (before) => purgeFinished(db, before),
+    };
+  }
+
+  async migrate(): Promise<void> {
+    await assertPostgresSchemaNotNewer(this.db);
+    await migratePostgres(this.db, Date.now());
+  }
+
+  async ping(): Promise<void> {
+    await this.db.run('SELECT 1');
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,75 @@
+import type { ProgressPatch } from '../store.js';
+import { columnOf, isJsonField, type JobField } from '../job-columns.js';
+import { progressFieldsOfShape, progressShapeOf } from '../progress-fields.js';
+import type { PgDb } from './pg-db.js';
+
+/** SQL type of each progress column, for jsonb_to_recordset's column list. */
+const SQL_TYPES: Partial<Record<JobField, string>> = {
+  percent: 'DOUBLE PRECISION',
+  done: 'DOUBLE PRECISION',
+  total: 'DOUBLE PRECISION',
+  unit: 'TEXT',
+  currentStep: 'TEXT',
+  message: 'TEXT',
+  updatedAt: 'BIGINT',
+};
+
+const updatesByShape = new Map<number, string>();
+
+/**
+ * Writes coalesced progress for many jobs with one UPDATE … FROM jsonb_to_recordset per patch
+ * shape (the flusher sends one shape, so one statement per batch). Never touches status or seq;
+ * a job deleted meanwhile matches no row. Patches to one job are merged first, later fields
+ * winning, because one UPDATE may not change a row twice.
+ */
+export async function saveProgress(db: PgDb, patches: readonly ProgressPatch[]): Promise<void> {
+  const byShape = new Map<number, Array<Record<string, unknown>>>();
+  for (const patch of mergeByJob(patches).values()) {
+    const shape = progressShapeOf(patch);
+    if (shape === 0) continue;
+    let rows = byShape.get(shape);
+    if (!rows) byShape.set(shape, (rows = []));
+    rows.push(rowOf(patch, progressFieldsOfShape(shape)));
+  }
+  if (byShape.size === 0) return;
+  if (byShape.size === 1) {
+    const [shape, rows] = byShape.entries().next().value!;
+    await db.run(updateFor(shape), [JSON.stringify(rows)]);
+    return;
+  }
+  await db.transaction(async (client) => {
+    for (const [shape, rows] of byShape) await db.run(updateFor(shape), [JSON.stringify(rows)], client);
+  });
+}
+
+function mergeByJob(patches: readonly ProgressPatch[]): Map<string, ProgressPatch> {
+  const merged = new Map<string, ProgressPatch>();
+  for (const patch of patches) {
+    const earlier = merged.get(patch.id);
+    merged.set(patch.id, earlier ? { ...earlier, ...withoutUndefined(patch) } : patch);
+  }
+  return merged;
+}
+
+function withoutUndefined(patch: ProgressPatch): ProgressPatch {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as ProgressPatch;
+}
+
+function rowOf(patch: ProgressPatch, fields: readonly JobField[]): Record<string, unknown> {
+  const row: Record<string, unknown> = { id: patch.id };
+  for (const field of fields) row[columnOf(field)] = (patch as Record<string, unknown>)[field] ?? null;
+  return row;
+}
+
+function updateFor(shape: number): string {
+  let sql = updatesByShape.get(shape);
+  if (!sql) {
+    const fields = progressFieldsOfShape(shape);
+    const columns = fields.map((field) => `${columnOf(field)} ${isJsonField(field) ? 'JSONB' : SQL_TYPES[field]!}`);
+    sql =
+      `UPDATE jobs j SET ${fields.map((field) => `${columnOf(field)} = p.${columnOf(field)}`).join(', ')}` +
+      ` FROM jsonb_to_recordset($1::jsonb) AS p(id TEXT, ${columns.join(', ')}) WHERE j.id = p.id`;
+    updatesByShape.set(shape, sql);
+  }
+  return sql;
+}
