@@ -1,21 +1,6 @@
 import type { JobRecord } from '../../model/job-record.js';
+import { PROGRESS_PATCH_FIELDS as PROGRESS_FIELDS } from '../../store/progress-fields.js';
 import type { ProgressPatch } from '../../store/store.js';
-
-/** Fields that progress ticks change and the flusher writes; everything else is durable state. */
-export const PROGRESS_FIELDS = [
-  'percent',
-  'done',
-  'total',
-  'unit',
-  'currentStep',
-  'message',
-  'eta',
-  'metrics',
-  'counts',
-  'steps',
-  'checkpoint',
-  'updatedAt',
-] as const satisfies ReadonlyArray<keyof JobRecord>;
 
 export function progressPatchOf(record: JobRecord): ProgressPatch {
   const patch: Record<string, unknown> = { id: record.id };
