@@ -2,6 +2,7 @@ import { pino, type Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Bus } from './bus/bus.js';
 import { LocalBus } from './bus/local-bus.js';
+import { createRedisBus } from './bus/redis-bus.js';
 import type { Config } from './config/config.js';
 import type { Headway, HeadwayStats } from './headway.js';
 import { defaultBackoffMs } from './model/transitions.js';
@@ -35,7 +36,17 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   const now = options.now ?? Date.now;
   const store = options.store ?? (await openStore(config.db));
   await store.migrate();
-  const bus = options.bus ?? new LocalBus((err) => logger.error({ err }, 'bus:listener failed'));
+  // Several nodes share events through Redis; one node needs no broker.
+  const bus =
+    options.bus ??
+    (config.redis
+      ? await createRedisBus({ url: config.redis, prefix: config.redisPrefix, onError: (err, context) => logger.error({ err }, `bus:${context} failed`) }).catch(
+          async (error: unknown) => {
+            await store.close();
+            throw error;
+          },
+        )
+      : new LocalBus((err) => logger.error({ err }, 'bus:listener failed')));
   const nodeId = config.nodeId ?? (store.dialect === 'sqlite' ? await store.keys.initSetting('node_id', uuidv7()) : uuidv7());
   const stats: HeadwayStats = { reportsAccepted: 0, eventsPublished: 0, flushes: 0, liveConnections: 0 };
   bus.subscribe(() => void stats.eventsPublished++);

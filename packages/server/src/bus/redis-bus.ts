@@ -70,7 +70,15 @@ export class RedisBus implements Bus {
   }
 
   private async open(): Promise<void> {
-    for (const connection of [this.publisher, this.subscriber]) connection.on('error', (error: unknown) => this.options.onError(error, 'connection'));
+    for (const connection of [this.publisher, this.subscriber]) {
+      // ioredis retries every couple of seconds while Redis is away: report once per outage.
+      let reported = false;
+      connection.on('error', (error: unknown) => {
+        if (!reported) this.options.onError(error, 'connection');
+        reported = true;
+      });
+      connection.on('ready', () => (reported = false));
+    }
     // ioredis re-subscribes on reconnect by itself; `subscribed` follows the subscriber's state.
     this.subscriber.on('ready', () => (this.subscribed = true));
     this.subscriber.on('close', () => (this.subscribed = false));

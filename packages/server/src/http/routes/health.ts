@@ -5,12 +5,13 @@ const CHECK_TIMEOUT_MS = 2_000;
 
 /**
  * Liveness and readiness for load balancers and orchestrators, without auth. Not ready (503)
- * when the store does not answer; degraded (still 200) when only the bus does not.
+ * when the store or the bus (Redis, with several nodes) does not answer: a node cut off from
+ * Redis would miss other nodes' events, so the balancer should send clients elsewhere.
  */
 export async function healthRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
   app.get('/v1/health', { schema: { tags: ['system'], summary: 'Health: {status, ready, checks: {store, bus}}; 503 when not ready' } }, async (_request, reply) => {
     const [store, bus] = await Promise.all([check(() => headway.store.ping()), check(() => headway.bus.ping?.() ?? Promise.resolve())]);
-    const ready = store === 'ok';
+    const ready = store === 'ok' && bus === 'ok';
     const status = ready && bus === 'ok' ? 'ok' : 'degraded';
     return reply.status(ready ? 200 : 503).send({ status, ready, nodeId: headway.nodeId, checks: { store, bus } });
   });
