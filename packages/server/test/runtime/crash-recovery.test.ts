@@ -80,5 +80,5 @@ describe('crash recovery', () => {
       await observer.stop();
       second.kill('SIGKILL');
     }
-  });
+  }, 180_000);
 });
