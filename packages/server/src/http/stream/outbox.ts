@@ -11,11 +11,12 @@ export interface Transport {
 type OutboxLimits = Pick<StreamOptions, 'maxPendingEvents' | 'maxPendingProgress' | 'highWaterBytes'>;
 
 /**
- * A connection's outgoing queue. Writes stop while the socket holds more than the high-water
- * mark, so the socket's buffer stays bounded. Meanwhile durable messages wait in order and
- * progress is conflated to the newest per channel and job (first-queued jobs go first, so a
- * busy job cannot starve a quiet one). Past either bound the queue is dropped and `onOverflow`
- * names the channels that must resync: nothing is silently lost.
+ * A connection's outgoing queue. Durable messages are written at once; progress waits for the
+ * next turn of the event loop, so a burst of ticks for one job goes out as one message. While
+ * the socket holds more than the high-water mark nothing is written (its buffer stays bounded):
+ * durable messages wait in order, and progress is conflated to the newest per channel and job
+ * (first-queued jobs go first, so a busy job cannot starve a quiet one). Past either bound the
+ * queue is dropped and `onOverflow` names the channels that must resync: nothing is lost silently.
  */
 export class Outbox {
   private readonly events: ServerMessage[] = [];
@@ -39,6 +40,9 @@ export class Outbox {
     } else {
       // An event carrying the job's state supersedes that job's pending progress (and keeps order).
       if (message.type === 'event' && message.job) this.progress.delete(progressKey(message.channel, message.jobId));
+      // Nothing ahead of it and room in the socket: write now, so a burst (a batch of 10,000
+      // children) counts against the bound only when the peer is really behind.
+      if (this.events.length === 0 && !this.blocked()) return this.transport.send(message, textOf(message));
       this.events.push(message);
       if (this.events.length > this.limits.maxPendingEvents) return this.overflow();
     }

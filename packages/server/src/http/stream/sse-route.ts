@@ -1,4 +1,5 @@
 import { HeadwayError, type ServerMessage } from '@headway/protocol';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
@@ -18,6 +19,11 @@ const RETRY_MS = 2_000;
  * refusal is a plain 401/403/404 answer that EventSource does not retry.
  */
 export async function sseRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate, options: StreamOptions): Promise<void> {
+  // Streams never end by themselves: end them when the server closes, or close waits for clients.
+  const open = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const response of open) response.end();
+  });
   app.get('/v1/stream/sse', { schema: { hide: true } }, async (request, reply) => {
     const actor = await authenticate(tokenOf(request));
     const query = request.query as { channel?: string; after?: string };
@@ -39,10 +45,12 @@ export async function sseRoute(app: FastifyInstance, headway: Headway, hub: Stre
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), options.sseHeartbeatMs);
     const end = () => {
+      open.delete(raw);
       clearInterval(heartbeat);
       headway.stats.liveConnections--;
       connection.close();
     };
+    open.add(raw);
     if (raw.destroyed) return end(); // the client left while its token and channel were checked
     raw.once('close', end);
     await connection.follow(access, after).catch((error: unknown) => connection.pushError(error, access.channel));

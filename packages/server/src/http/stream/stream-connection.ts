@@ -104,6 +104,7 @@ export class StreamConnection {
       if (!subscription) continue;
       this.detach(channel);
       this.lagging.set(channel, subscription.access);
+      this.deps.hub.countOverflow();
     }
     this.outbox.whenDrained(() => this.resyncLagging());
   }

@@ -14,6 +14,8 @@ export interface StreamPressure {
   maxPendingMessages: number;
   /** The most bytes one connection's socket holds unsent. */
   maxBufferedBytes: number;
+  /** Times a channel was dropped from a queue that fell too far behind (each gets a resync once drained). */
+  overflows: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export class StreamHub {
   private readonly byChannel = new Map<string, Set<Subscription>>();
   private readonly connections = new Set<TrackedConnection>();
   private readonly unsubscribe: () => void;
+  private overflows = 0;
 
   constructor(bus: Bus) {
     this.unsubscribe = bus.subscribe((message) => this.route(message));
@@ -50,6 +53,10 @@ export class StreamHub {
     this.connections.delete(connection);
   }
 
+  countOverflow(): void {
+    this.overflows++;
+  }
+
   pressure(): StreamPressure {
     let maxPendingMessages = 0;
     let maxBufferedBytes = 0;
@@ -57,7 +64,7 @@ export class StreamHub {
       maxPendingMessages = Math.max(maxPendingMessages, outbox.pending);
       maxBufferedBytes = Math.max(maxBufferedBytes, outbox.bufferedBytes);
     }
-    return { connections: this.connections.size, channels: this.byChannel.size, maxPendingMessages, maxBufferedBytes };
+    return { connections: this.connections.size, channels: this.byChannel.size, maxPendingMessages, maxBufferedBytes, overflows: this.overflows };
   }
 
   close(): void {
