@@ -132,8 +132,8 @@ describe('slow consumers', () => {
       }
       expect(sampler.sample().overflows).toBe(1);
       await jobs.act(watched.id, 'start', {}, SYSTEM); // while the channel is dropped: the resync must show it
-      const rounds = (await server.headway.store.jobs.latestCursor()) - first.seq;
-      console.log(`overflow: after ${rounds} events to a stalled reader, 1 overflow; max socket backlog ${(sampler.maxBufferedBytes / 1024).toFixed(0)} KiB (high water 64 KiB)`);
+      const sent = (await server.headway.store.jobs.latestCursor()) - first.seq;
+      console.log(`overflow: after ${sent} events to a stalled reader, 1 overflow; max socket backlog ${(sampler.maxBufferedBytes / 1024).toFixed(0)} KiB (high water 64 KiB)`);
       expect(sampler.maxPendingMessages).toBeLessThanOrEqual(101);
       expect(sampler.maxBufferedBytes).toBeLessThan(65_536 + 16_384);
 
