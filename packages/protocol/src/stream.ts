@@ -17,3 +17,17 @@ export type ServerMessage =
   /** The server cannot replay what was missed; the client must replace its state with this snapshot. */
   | { type: 'resync'; channel: Channel; jobs: Job[]; seq: number; reason: string }
   | { type: 'error'; channel?: Channel; code: string; message: string };
+
+/**
+ * An in-app notification for the user of a `user:<id>` channel (live only: the feed itself is
+ * read over REST). Kept outside `ServerMessage` so existing exhaustive switches keep compiling;
+ * clients that show notifications accept `StreamMessage`.
+ */
+export interface NotificationMessage {
+  type: 'notification';
+  channel: `user:${string}`;
+  notification: unknown;
+}
+
+/** Everything a live connection may receive. */
+export type StreamMessage = ServerMessage | NotificationMessage;

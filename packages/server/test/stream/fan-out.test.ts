@@ -1,4 +1,4 @@
-import type { Channel, ServerMessage } from '@headway/protocol';
+import type { Channel, StreamMessage } from '@headway/protocol';
 import { describe, expect, it } from 'vitest';
 import { LocalBus } from '../../src/bus/local-bus.js';
 import type { ChannelAccess } from '../../src/http/stream/channel-access.js';
@@ -13,7 +13,7 @@ function accessOf(channel: Channel): ChannelAccess {
 
 /** A live subscription (its catch-up already answered) that counts what reaches it. */
 function counting(hub: StreamHub, channel: Channel, received: Map<Channel, number>): void {
-  const subscription = new Subscription(accessOf(channel), (message: ServerMessage) => {
+  const subscription = new Subscription(accessOf(channel), (message: StreamMessage) => {
     if (message.type === 'progress') received.set(channel, (received.get(channel) ?? 0) + 1);
   });
   hub.add(subscription);

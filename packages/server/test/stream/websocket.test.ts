@@ -1,16 +1,24 @@
+import type { StreamMessage } from '@headway/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BusMessage } from '../../src/bus/bus.js';
 import { streamPressureOf } from '../../src/http/stream/index.js';
 import { SYSTEM } from '../../src/service/actor.js';
 import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startTunedStreamApp } from './tuned-app.js';
-import { eventSeqsOf, openSubscriber, transitionsOf } from './ws-client.js';
+import { eventSeqsOf, openSubscriber, transitionsOf, type Subscriber } from './ws-client.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+
+/** Makes an event every subscriber of `jobs` and `user:bob` sees, and waits until they saw it. */
+async function jobsRoundTrip(s: TestServer, subs: Subscriber[]): Promise<void> {
+  const job = await s.headway.jobs.create({ type: 'marker', owner: 'bob' }, SYSTEM);
+  for (const sub of subs) await sub.next('event', (m) => m.jobId === job.id);
+}
 
 const userToken = async (s: TestServer, sub: string) => (await s.request<{ token: string }>('POST', '/v1/tokens', { body: { sub } })).body.token;
 
@@ -96,6 +104,30 @@ describe('WebSocket stream', () => {
     expect(await writeOnly.next('error')).toMatchObject({ code: 'FORBIDDEN', channel: 'jobs' });
     alice.ws.close();
     writeOnly.ws.close();
+  });
+
+  it('delivers in-app notifications to the user channel of their user only', async () => {
+    server = await startTestServer();
+    const alice = await openSubscriber(server.url, await userToken(server, 'alice'));
+    const bob = await openSubscriber(server.url, await userToken(server, 'bob'));
+    const admin = await openSubscriber(server.url, server.adminKey);
+    alice.send({ type: 'subscribe', channel: 'user:alice' });
+    alice.send({ type: 'subscribe', channel: 'jobs' });
+    bob.send({ type: 'subscribe', channel: 'user:bob' });
+    admin.send({ type: 'subscribe', channel: 'jobs' });
+    await alice.next('snapshot', (m) => m.channel === 'jobs');
+    await alice.next('snapshot', (m) => m.channel === 'user:alice');
+    await bob.next('snapshot');
+    await admin.next('snapshot');
+    const notification = { id: 'n1', userId: 'alice', type: 'job.failed', jobId: null, readAt: null };
+    // The shape the notify layer publishes on the bus (see BusMessage).
+    server.headway.bus.publish({ type: 'notification', userId: 'alice', notification } as unknown as BusMessage);
+    await eventually(() => alice.messages.some((m) => (m as StreamMessage).type === 'notification'));
+    const received = (alice.messages as StreamMessage[]).filter((m) => m.type === 'notification');
+    expect(received).toEqual([{ type: 'notification', channel: 'user:alice', notification }]);
+    await jobsRoundTrip(server, [bob, admin]); // a later event reached them, so the notification would have too
+    expect([...bob.messages, ...admin.messages].some((m) => (m as StreamMessage).type === 'notification')).toBe(false);
+    for (const sub of [alice, bob, admin]) sub.ws.close();
   });
 
   it('terminates a peer that stops answering pings and counts live connections', async () => {

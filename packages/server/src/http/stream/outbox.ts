@@ -1,9 +1,9 @@
-import type { Channel, ServerMessage } from '@headway/protocol';
+import type { Channel, StreamMessage } from '@headway/protocol';
 import type { StreamOptions } from './options.js';
 
 export interface Transport {
   /** Writes one message; `text` is its JSON (SSE also needs the message for the `id:` line). */
-  send(message: ServerMessage, text: string): void;
+  send(message: StreamMessage, text: string): void;
   /** Bytes queued in the transport and not yet written to the socket. */
   bufferedBytes(): number;
 }
@@ -19,8 +19,8 @@ type OutboxLimits = Pick<StreamOptions, 'maxPendingEvents' | 'maxPendingProgress
  * queue is dropped and `onOverflow` names the channels that must resync: nothing is lost silently.
  */
 export class Outbox {
-  private readonly events: ServerMessage[] = [];
-  private readonly progress = new Map<string, ServerMessage>();
+  private readonly events: StreamMessage[] = [];
+  private readonly progress = new Map<string, StreamMessage>();
   private drainWaiters: Array<() => void> = [];
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -32,7 +32,7 @@ export class Outbox {
     private readonly onOverflow: (channels: Channel[]) => void,
   ) {}
 
-  push(message: ServerMessage): void {
+  push(message: StreamMessage): void {
     if (this.closed) return;
     if (message.type === 'progress') {
       this.progress.set(progressKey(message.channel, message.jobId), message);
@@ -104,7 +104,7 @@ export class Outbox {
     return this.transport.bufferedBytes() >= this.limits.highWaterBytes;
   }
 
-  private takeProgress(): ServerMessage | undefined {
+  private takeProgress(): StreamMessage | undefined {
     const first = this.progress.entries().next();
     if (first.done) return undefined;
     this.progress.delete(first.value[0]);
@@ -121,8 +121,8 @@ export class Outbox {
 }
 
 /** JSON of a message; a message shared by the subscribers of one channel is serialized once. */
-const texts = new WeakMap<ServerMessage, string>();
-function textOf(message: ServerMessage): string {
+const texts = new WeakMap<StreamMessage, string>();
+function textOf(message: StreamMessage): string {
   let text = texts.get(message);
   if (text === undefined) texts.set(message, (text = JSON.stringify(message)));
   return text;

@@ -1,4 +1,4 @@
-import { HeadwayError, type ServerMessage } from '@headway/protocol';
+import { HeadwayError, type StreamMessage } from '@headway/protocol';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
@@ -66,13 +66,13 @@ function resumePointOf(lastEventId: string | string[] | undefined, afterParam: s
   return after;
 }
 
-function frame(message: ServerMessage, text: string): string {
+function frame(message: StreamMessage, text: string): string {
   const id = idOf(message);
   return `${id !== undefined ? `id: ${id}\n` : ''}data: ${text}\n\n`;
 }
 
-/** The resume point a message moves the client to; progress and errors move nothing. */
-function idOf(message: ServerMessage): number | undefined {
+/** The resume point a message moves the client to; progress, notifications and errors move nothing. */
+function idOf(message: StreamMessage): number | undefined {
   if (message.type === 'snapshot' || message.type === 'resync') return message.seq;
   if (message.type !== 'event') return undefined;
   return message.channel.startsWith('job:') ? message.seq : message.cursor;

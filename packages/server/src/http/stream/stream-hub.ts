@@ -1,4 +1,5 @@
 import type { Bus, BusMessage } from '../../bus/bus.js';
+import { notificationOf } from './notifications.js';
 import type { Subscription } from './subscription.js';
 
 /** What the hub can see of a connection: how far behind it is. */
@@ -74,6 +75,11 @@ export class StreamHub {
   }
 
   private route(message: BusMessage): void {
+    const notification = notificationOf(message);
+    if (notification) {
+      for (const subscription of this.byChannel.get(`user:${notification.userId}`) ?? []) subscription.deliver(message);
+      return;
+    }
     const target = targetOf(message);
     if (!target) return;
     const job = { id: target.jobId, owner: target.owner };

@@ -1,7 +1,8 @@
-import type { Channel, ServerMessage } from '@headway/protocol';
+import type { Channel, ServerMessage, StreamMessage } from '@headway/protocol';
 import type { BusMessage } from '../../bus/bus.js';
 import type { CatchUp } from './catch-up.js';
 import type { ChannelAccess } from './channel-access.js';
+import { notificationOf } from './notifications.js';
 
 /**
  * One channel followed by one connection. It joins the bus before the store is read; live
@@ -15,7 +16,7 @@ export class Subscription {
 
   constructor(
     readonly access: ChannelAccess,
-    private readonly emit: (message: ServerMessage) => void,
+    private readonly emit: (message: StreamMessage) => void,
   ) {}
 
   /**
@@ -49,6 +50,12 @@ export class Subscription {
       return;
     }
     if (message.type === 'event' && this.positionOf(message) <= this.coveredThrough) return;
+    const notification = notificationOf(message);
+    if (notification) {
+      const channel = `user:${notification.userId}` as const;
+      if (this.access.channel === channel) this.emit({ type: 'notification', channel, notification: notification.notification });
+      return;
+    }
     const outgoing = serverMessageOf(message, this.access.channel);
     if (outgoing) this.emit(outgoing);
   }
