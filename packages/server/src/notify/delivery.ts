@@ -1,0 +1,125 @@
+import type { NotificationRecord } from '../store/notification-store.js';
+import { retryDelayMs } from './backoff.js';
+import type { NotificationChannel, SendResult } from './channels/channel.js';
+import type { DispatcherDeps } from './dispatcher.js';
+import { channelsTried, escalationKey } from './plan.js';
+import { quietHoursEnd } from './preferences/quiet-hours.js';
+import { nextEscalationChannel } from './preferences/resolve.js';
+import { defaultPreferences, type Preferences } from './preferences/schema.js';
+import { renderMessage, type RenderedMessage } from './templates/render.js';
+import { DIGEST_TEMPLATE, type NotificationView } from './types.js';
+
+/**
+ * Sends one claimed notification and records the attempt: quiet hours defer it (unless it
+ * breaks through), failures back off exponentially with jitter until the attempt limit, then
+ * dead; an urgent one that keeps failing is also sent on the user's next channel.
+ */
+export class Delivery {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async deliver(row: NotificationRecord, stored: Preferences | undefined): Promise<void> {
+    const { store, now, nodeId } = this.deps;
+    const prefs = stored ?? defaultPreferences();
+    const breakThrough = prefs.types[row.type]?.breakThrough ?? row.urgent;
+    const quietUntil = breakThrough ? null : quietHoursEnd(now(), prefs.quietHours, prefs.timeZone);
+    if (quietUntil !== null) {
+      await store.notifications.defer(row.id, nodeId, quietUntil, now());
+      return;
+    }
+    const startedAt = now();
+    const attempt = row.attempts + 1;
+    let rendered: RenderedMessage | null = null;
+    let result: SendResult;
+    try {
+      const channel = this.deps.channels.get(row.channel);
+      if (!channel) throw new Error(`channel ${row.channel} is not configured on this node (set its settings, e.g. HEADWAY_SMTP_URL)`);
+      rendered = await this.render(row);
+      result = await this.send(channel, row, rendered, prefs, attempt);
+    } catch (error) {
+      result = { ok: false, error: error instanceof Error ? error.message : String(error), retryable: false };
+    }
+    await this.record(row, attempt, startedAt, result, rendered);
+    if (!result.ok && result.gone) await this.disableWebhook(row.userId, startedAt);
+    if (!result.ok && row.urgent && !row.escalated && (attempt >= this.deps.settings.escalateAfterAttempts || !result.retryable)) await this.escalate(row, prefs);
+  }
+
+  private async render(row: NotificationRecord): Promise<RenderedMessage> {
+    const templateType = row.data.digest ? DIGEST_TEMPLATE : row.type;
+    const source = await this.deps.templates.resolve(templateType, row.channel);
+    return renderMessage(this.deps.templates.engine, row.channel, source, row.data, row.userId);
+  }
+
+  private async send(channel: NotificationChannel, row: NotificationRecord, rendered: RenderedMessage, prefs: Preferences, attempt: number): Promise<SendResult> {
+    try {
+      return await channel.send({ id: row.id, userId: row.userId, type: row.type, attempt, rendered, contacts: prefs.contacts, view: viewOf(row) });
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error), retryable: true };
+    }
+  }
+
+  private async record(row: NotificationRecord, attempt: number, startedAt: number, result: SendResult, rendered: RenderedMessage | null): Promise<void> {
+    const { store, now, nodeId, settings, random, logger } = this.deps;
+    const endedAt = now();
+    const dead = !result.ok && (!result.retryable || attempt >= settings.maxAttempts);
+    const status = result.ok ? 'sent' : dead ? 'dead' : 'failed';
+    const error = result.ok ? null : result.error;
+    const dueAt = status === 'failed' && !result.ok ? endedAt + retryDelayMs(attempt, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }, random(), result) : undefined;
+    const kept = await store.notifications.complete(
+      {
+        id: row.id,
+        leaseOwner: nodeId,
+        status,
+        ...(dueAt !== undefined ? { dueAt } : {}),
+        attempt: { attempt, channel: row.channel, startedAt, endedAt, outcome: status, error },
+        title: rendered?.subject ?? null,
+        text: rendered?.text ?? null,
+      },
+      endedAt,
+    );
+    if (!kept) logger.warn({ notificationId: row.id }, 'notify:lease lost while sending (another node re-sent it after the lease expired)');
+    else if (!result.ok) logger.warn({ notificationId: row.id, channel: row.channel, attempt, status, error }, `notify:send failed${dead ? ', giving up' : ', will retry'}`);
+  }
+
+  private async escalate(row: NotificationRecord, prefs: Preferences): Promise<void> {
+    const { store, now, newId, channels, logger } = this.deps;
+    const next = nextEscalationChannel(prefs, channelsTried(row.key), new Set(channels.keys()));
+    await store.notifications.markEscalated(row.id);
+    if (next === null) return;
+    const escalation = { id: newId(), key: escalationKey(row.key, next), userId: row.userId, type: row.type, channel: next, jobId: row.jobId, urgent: true, data: row.data, dueAt: now(), escalatedFrom: row.id };
+    await store.notifications.enqueue({ notifications: [escalation], digestItems: [] }, now());
+    logger.info({ notificationId: row.id, from: row.channel, to: next }, 'notify:escalated to the next channel');
+  }
+
+  /** 410 Gone: the receiver says the endpoint no longer exists; stop calling it until the user saves it again. */
+  private async disableWebhook(userId: string, at: number): Promise<void> {
+    const { store, logger } = this.deps;
+    const prefs = (await store.notifications.getPreferences([userId])).get(userId);
+    if (!prefs?.contacts.webhook || prefs.contacts.webhook.disabledAt !== null) return;
+    await store.notifications.putPreferences(userId, { ...prefs, contacts: { ...prefs.contacts, webhook: { ...prefs.contacts.webhook, disabledAt: at } } }, at);
+    logger.warn({ userId }, 'notify:webhook endpoint answered 410 Gone and is disabled');
+  }
+}
+
+export function viewOf(row: NotificationRecord): NotificationView {
+  return {
+    id: row.id,
+    userId: row.userId,
+    type: row.type,
+    channel: row.channel,
+    jobId: row.jobId,
+    status: row.status,
+    urgent: row.urgent,
+    attempts: row.attempts,
+    dueAt: row.dueAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    sentAt: row.sentAt,
+    readAt: row.readAt,
+    seenAt: row.seenAt,
+    lastError: row.lastError,
+    escalatedFrom: row.escalatedFrom,
+    title: row.title,
+    text: row.text,
+    data: row.data,
+  };
+}

@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import { uuidv7 } from 'uuidv7';
+import type { Bus, BusMessage } from '../bus/bus.js';
+import type { Config } from '../config/config.js';
+import { toJobView } from '../model/job-record.js';
+import type { Store } from '../store/store.js';
+import type { NotificationChannel } from './channels/channel.js';
+import { channelsFromConfig } from './channels/index.js';
+import { Dispatcher } from './dispatcher.js';
+import { Enqueuer } from './enqueuer.js';
+import { TemplateCatalog } from './templates/catalog.js';
+import { triggerOf } from './triggers.js';
+import type { ChannelName, NotificationData } from './types.js';
+
+export interface NotifierDeps {
+  store: Store;
+  bus: Bus;
+  config: Config;
+  logger: Logger;
+  now?: () => number;
+  /** Lease owner of claimed notifications; defaults to config.nodeId or a fresh id. Pass the node id. */
+  nodeId?: string;
+  random?: () => number;
+  /** Replaces the channels built from the config (e.g. a node that only logs). */
+  channels?: Map<ChannelName, NotificationChannel>;
+}
+
+/** An alert raised by the service (stalled jobs, error rates, ...): any `alert.<kind>` type. */
+export interface AlertInput {
+  type: `alert.${string}`;
+  /** Stable id of this alert: raising it again with the same id notifies nobody twice. */
+  id: string;
+  message: string;
+  jobId?: string | null;
+  jobType?: string | null;
+  owner?: string | null;
+  recipients?: string[];
+  facts?: Record<string, unknown>;
+}
+
+export interface Notifier {
+  /** Subscribes to the bus, replays job events missed while stopped, and starts the dispatcher. */
+  start(): Promise<void>;
+  /** Writes what is gathered, stops the dispatcher (waiting for sends in progress) and closes transports. */
+  stop(): Promise<void>;
+  raise(alert: AlertInput): void;
+  /** Resolves once every trigger seen so far is in the outbox. */
+  flush(): Promise<void>;
+  /** Looks for due notifications now. */
+  wake(): void;
+  readonly templates: TemplateCatalog;
+  readonly channels: ReadonlySet<ChannelName>;
+}
+
+/** Events replayed per read when catching up after a restart. */
+const REPLAY_PAGE = 500;
+
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const { store, bus, config, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const newId = () => uuidv7();
+  const channels = deps.channels ?? channelsFromConfig(config, bus, logger, now);
+  const templates = new TemplateCatalog(store.notifications, now);
+  const nodeId = deps.nodeId ?? config.nodeId ?? uuidv7();
+  const dispatcher = new Dispatcher({ store, logger, now, newId, random: deps.random ?? Math.random, nodeId, settings: config.notify, channels, templates });
+  const enqueuer = new Enqueuer({
+    store,
+    logger,
+    now,
+    newId,
+    intervalMs: config.notify.enqueueIntervalMs,
+    context: { criticalTypes: config.notify.criticalTypes, sendable: new Set(channels.keys()) },
+    onEnqueued: () => dispatcher.wake(),
+  });
+  let unsubscribe: (() => void) | null = null;
+
+  const onMessage = (message: BusMessage) => {
+    if (message.type !== 'event') return;
+    enqueuer.add(triggerOf(message.event, message.job), message.event.cursor);
+  };
+
+  /** Events written while no notifier listened (a crash between commit and enqueue): the UNIQUE keys absorb overlaps. */
+  async function replayMissedEvents(): Promise<void> {
+    let cursor = await store.notifications.savedCursor();
+    if (cursor === null) {
+      // First start: notify from now on, not about history.
+      await store.notifications.enqueue({ notifications: [], digestItems: [], cursor: await store.jobs.latestCursor() }, now());
+      return;
+    }
+    for (;;) {
+      const events = await store.jobs.eventsSince(cursor, REPLAY_PAGE);
+      if (events.length === 0) break;
+      const jobs = new Map((await store.jobs.getMany([...new Set(events.map((e) => e.jobId))])).map((r) => [r.id, toJobView(r)]));
+      for (const event of events) {
+        const job = jobs.get(event.jobId);
+        enqueuer.add(job ? triggerOf(event, job) : null, event.cursor);
+      }
+      cursor = events[events.length - 1]!.cursor ?? cursor;
+      await enqueuer.flush();
+    }
+  }
+
+  return {
+    templates,
+    channels: new Set(channels.keys()),
+    async start() {
+      unsubscribe = bus.subscribe(onMessage);
+      await replayMissedEvents();
+      await dispatcher.start();
+    },
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = null;
+      await enqueuer.stop();
+      await dispatcher.stop();
+      for (const channel of channels.values()) await channel.close?.();
+    },
+    raise(alert) {
+      const data: NotificationData = { type: alert.type, at: now(), job: null, alert: { ...alert.facts, kind: alert.type.slice('alert.'.length), message: alert.message } };
+      const trigger = {
+        type: alert.type,
+        key: `alert:${alert.id}`,
+        jobId: alert.jobId ?? null,
+        jobType: alert.jobType ?? null,
+        parentId: null,
+        owner: alert.owner ?? null,
+        ...(alert.recipients ? { recipients: alert.recipients } : {}),
+        data,
+      };
+      enqueuer.add(trigger);
+    },
+    flush: () => enqueuer.flush(),
+    wake: () => dispatcher.wake(),
+  };
+}

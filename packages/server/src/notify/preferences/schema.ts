@@ -1,0 +1,84 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { CHANNEL_NAMES, FREQUENCIES, type ChannelName } from '../types.js';
+
+const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v as T[number])));
+
+/** on/off per channel; a channel left out means "no opinion" and the next rule decides. */
+const ChannelSwitches = Type.Object(
+  {
+    in_app: Type.Optional(Type.Boolean()),
+    email: Type.Optional(Type.Boolean()),
+    sms: Type.Optional(Type.Boolean()),
+    webhook: Type.Optional(Type.Boolean()),
+    log: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const HourMinute = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, 24-hour, in the user time zone' });
+
+export const TypePreferenceSchema = Type.Object(
+  {
+    channels: Type.Optional(ChannelSwitches),
+    frequency: Type.Optional(literals(FREQUENCIES)),
+    /** Deliver during quiet hours anyway (defaults to true for failures and alerts). */
+    breakThrough: Type.Optional(Type.Boolean()),
+    /** How a digest groups: one message for all jobs, or one per job type. */
+    digestBy: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('jobType')])),
+  },
+  { additionalProperties: false },
+);
+
+export const WebhookContactSchema = Type.Object(
+  {
+    url: Type.String({ pattern: '^https?://', maxLength: 2000 }),
+    /** Standard Webhooks secret (`whsec_` + base64); generated when left out. */
+    secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' })),
+    /** Set by the server when the receiver answered 410 Gone; PUT the contact again to re-enable. */
+    disabledAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export const PreferencesBodySchema = Type.Object(
+  {
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Paris' })),
+    contacts: Type.Optional(
+      Type.Object(
+        {
+          email: Type.Optional(Type.Union([Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320 }), Type.Null()])),
+          phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +15551234567' }), Type.Null()])),
+          webhook: Type.Optional(Type.Union([WebhookContactSchema, Type.Null()])),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    channels: Type.Optional(ChannelSwitches),
+    types: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.-]*$' }), TypePreferenceSchema)),
+    quietHours: Type.Optional(Type.Union([Type.Object({ start: HourMinute, end: HourMinute }, { additionalProperties: false }), Type.Null()])),
+    mutedJobs: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 1000 })),
+    /** Channels to try, in order, when an urgent notification keeps failing on its channel. */
+    escalation: Type.Optional(Type.Array(literals(CHANNEL_NAMES), { maxItems: CHANNEL_NAMES.length })),
+  },
+  { additionalProperties: false },
+);
+export type PreferencesBody = Static<typeof PreferencesBodySchema>;
+export type TypePreference = Static<typeof TypePreferenceSchema>;
+export type ChannelSwitchMap = Partial<Record<ChannelName, boolean>>;
+
+/** A user's stored preferences, every field present. */
+export interface Preferences {
+  timeZone: string;
+  contacts: { email: string | null; phone: string | null; webhook: { url: string; secret: string; disabledAt: number | null } | null };
+  channels: ChannelSwitchMap;
+  types: Record<string, TypePreference>;
+  quietHours: { start: string; end: string } | null;
+  mutedJobs: string[];
+  escalation: ChannelName[];
+}
+
+export const DEFAULT_ESCALATION: ChannelName[] = ['email', 'sms', 'webhook', 'in_app'];
+
+export function defaultPreferences(): Preferences {
+  return { timeZone: 'UTC', contacts: { email: null, phone: null, webhook: null }, channels: {}, types: {}, quietHours: null, mutedJobs: [], escalation: [...DEFAULT_ESCALATION] };
+}

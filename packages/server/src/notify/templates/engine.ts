@@ -1,0 +1,66 @@
+import { HeadwayError } from '@headway/protocol';
+import { Liquid, type Template } from 'liquidjs';
+
+/** Tags that reach for other files (include/render/layout/block): removed, so a template cannot read any file. */
+const FILE_TAGS = ['include', 'render', 'layout', 'block'];
+
+/** Guards against templates that loop or grow without end (values from liquidjs' docs: ms, bytes). */
+const LIMITS = { parseLimit: 100_000, renderLimit: 200, memoryLimit: 10_000_000 };
+
+/**
+ * The sandboxed Liquid engine for user-editable templates: no file system (in-memory `templates`
+ * with no entries, file tags removed), unknown filters rejected when a template is saved, only
+ * own properties readable (no `constructor`/prototype walking), and bounded parse and render
+ * work. Liquid has no expression that calls a function, so a template cannot run code.
+ * The HTML flavour escapes every `{{ }}` output.
+ */
+export class TemplateEngine {
+  private readonly plain = sandboxed(false);
+  private readonly html = sandboxed(true);
+
+  /** Parses one field; a broken template throws TEMPLATE_INVALID naming the field, line, column and reason. */
+  parse(field: string, source: string): Template[] {
+    try {
+      return this.engineFor(field).parse(source);
+    } catch (error) {
+      throw templateInvalid(field, error);
+    }
+  }
+
+  render(field: string, source: string, data: object): string {
+    const parsed = this.parse(field, source);
+    try {
+      return this.engineFor(field).renderSync(parsed, data) as string;
+    } catch (error) {
+      throw templateInvalid(field, error);
+    }
+  }
+
+  private engineFor(field: string): Liquid {
+    return field === 'html' ? this.html : this.plain;
+  }
+}
+
+function sandboxed(escapeOutput: boolean): Liquid {
+  const liquid = new Liquid({
+    templates: {},
+    strictFilters: true,
+    strictVariables: false,
+    ownPropertyOnly: true,
+    jsTruthy: false,
+    ...(escapeOutput ? { outputEscape: 'escape' as const } : {}),
+    ...LIMITS,
+  });
+  for (const tag of FILE_TAGS) delete liquid.tags[tag];
+  return liquid;
+}
+
+function templateInvalid(field: string, error: unknown): HeadwayError {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /line:(\d+), col:(\d+)/.exec(message);
+  const reason = message.replace(/, line:\d+, col:\d+$/, '').replace(/^tag "?(\w+)"? not found$/, 'tag "$1" is not allowed (templates cannot include or read files)');
+  const line = position ? Number(position[1]) : null;
+  const column = position ? Number(position[2]) : null;
+  const where = line === null ? '' : ` at line ${line}, column ${column}`;
+  return new HeadwayError('TEMPLATE_INVALID', `template field "${field}"${where}: ${reason}`, { field, line, column, reason });
+}

@@ -1,0 +1,45 @@
+import { DIGEST_TEMPLATE, type JobSummary, type NotificationData } from '../types.js';
+
+const AT = Date.UTC(2026, 0, 15, 9, 30);
+
+const SAMPLE_JOB: JobSummary = {
+  id: '0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b',
+  type: 'video.assemble',
+  title: 'Assemble "Launch <teaser>"',
+  owner: 'sample-user',
+  parentId: null,
+  status: 'completed',
+  percent: 100,
+  done: 240,
+  total: 240,
+  unit: 'shots',
+  message: 'Rendered 240 of 240 shots',
+  tags: ['video'],
+  error: null,
+  counts: null,
+  createdAt: AT - 3_600_000,
+  startedAt: AT - 3_500_000,
+  finishedAt: AT,
+};
+
+/** A plausible notification of a type, for template previews and for checking a template before saving it. */
+export function sampleData(type: string): NotificationData {
+  const base: NotificationData = { type, at: AT, job: SAMPLE_JOB };
+  switch (type) {
+    case 'job.failed':
+      return { ...base, job: { ...SAMPLE_JOB, status: 'failed', percent: 72, error: { message: 'Import failed at row 40,112', code: 'BAD_ROW', attempt: 3, at: AT } } };
+    case 'job.milestone':
+      return { ...base, percent: 50, job: { ...SAMPLE_JOB, status: 'running', percent: 50 } };
+    case 'batch.completed': {
+      const counts = { total: 120, pending: 0, running: 0, paused: 0, completed: 117, failed: 3, cancelled: 0 };
+      return { ...base, counts, job: { ...SAMPLE_JOB, counts } };
+    }
+    case DIGEST_TEMPLATE: {
+      const items = [1, 2, 3].map((i) => ({ type: 'job.completed', at: AT - i * 60_000, job: { ...SAMPLE_JOB, id: `${SAMPLE_JOB.id.slice(0, -1)}${i}`, title: `Import part ${i}` } }));
+      return { type: 'job.completed', at: AT, job: null, digest: { count: items.length, windowStart: AT - 3_600_000, windowEnd: AT, items } };
+    }
+    default:
+      if (type.startsWith('alert.')) return { ...base, alert: { kind: type.slice('alert.'.length), message: '3 jobs stalled for more than 10 minutes' } };
+      return base;
+  }
+}

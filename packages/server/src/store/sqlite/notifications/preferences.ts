@@ -1,0 +1,30 @@
+import { defaultPreferences, type Preferences } from '../../../notify/preferences/schema.js';
+import type { SqliteDb } from '../sqlite-db.js';
+import { placeholders } from './rows.js';
+
+const CHUNK = 500;
+
+/** Stored documents merged over the defaults, so fields added by later releases get their default. */
+export function getPreferences(db: SqliteDb, userIds: string[]): Map<string, Preferences> {
+  const found = new Map<string, Preferences>();
+  const unique = [...new Set(userIds)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const chunk = unique.slice(i, i + CHUNK);
+    const rows = db.all<{ user_id: string; prefs: string }>(`SELECT user_id, prefs FROM notification_preferences WHERE user_id IN (${placeholders(chunk.length)})`, ...chunk);
+    for (const row of rows) {
+      const stored = JSON.parse(row.prefs) as Partial<Preferences>;
+      const defaults = defaultPreferences();
+      found.set(row.user_id, { ...defaults, ...stored, contacts: { ...defaults.contacts, ...stored.contacts } });
+    }
+  }
+  return found;
+}
+
+export function putPreferences(db: SqliteDb, userId: string, prefs: Preferences, now: number): void {
+  db.run(
+    'INSERT INTO notification_preferences (user_id, prefs, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET prefs = excluded.prefs, updated_at = excluded.updated_at',
+    userId,
+    JSON.stringify(prefs),
+    now,
+  );
+}
