@@ -1,3 +1,4 @@
+import { HeadwayError } from '@headway/protocol';
 import pg from 'pg';
 
 const INT8_OID = 20;
@@ -49,20 +50,22 @@ export class PgDb {
 
   /** Rows as the caller's row type: the SQL text, not the compiler, decides their shape. */
   async all<R = Row>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<R[]> {
-    return (await on.query(sql, params)).rows as R[];
+    return (await query(on, sql, params)).rows as R[];
   }
 
   async one<R = Row>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<R | undefined> {
-    return (await on.query(sql, params)).rows[0] as R | undefined;
+    return (await query(on, sql, params)).rows[0] as R | undefined;
   }
 
   async run(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<number> {
-    return (await on.query(sql, params)).rowCount ?? 0;
+    return (await query(on, sql, params)).rowCount ?? 0;
   }
 
   /** Runs `work` in one READ COMMITTED transaction on one connection; rolls back if it throws. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw unreachable(error);
+    });
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -72,7 +75,7 @@ export class PgDb {
     } catch (error) {
       // A connection that cannot even roll back is dead: drop it rather than reuse it.
       await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
+      throw unreachable(error);
     } finally {
       client.release(broken);
     }
@@ -86,4 +89,27 @@ export class PgDb {
 /** A PostgreSQL error's SQLSTATE (23505 unique violation, 23503 foreign key violation, ...). */
 export function sqlState(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}
+
+async function query(on: Queryable, sql: string, params: unknown[]): Promise<pg.QueryResult> {
+  try {
+    return await on.query(sql, params);
+  } catch (error) {
+    throw unreachable(error);
+  }
+}
+
+/** Socket errors, SQLSTATE class 08 (connection exception) and 57P01–03 (server shutting down or starting). */
+const CONNECTION_ERRORS = /^(E[A-Z]+|08...|57P0[123])$/;
+const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+/**
+ * A lost or refused connection becomes NOT_READY (503: try again, or another node), not an
+ * INTERNAL error: the pool opens a fresh connection on the next call. Other errors pass as they are.
+ */
+export function unreachable(error: unknown): unknown {
+  if (error instanceof HeadwayError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (!CONNECTION_MESSAGES.test(message) && !CONNECTION_ERRORS.test(sqlState(error) ?? '')) return error;
+  return new HeadwayError('NOT_READY', `PostgreSQL is unreachable (${message}); the node reconnects by itself, try again shortly`);
 }
