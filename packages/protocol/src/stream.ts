@@ -5,6 +5,12 @@ import type { Job } from './job.js';
 export type Channel = `job:${string}` | `user:${string}` | 'jobs';
 
 export type ClientMessage =
+  /**
+   * Without `after`: a snapshot, then live messages. With `after` (the last `seq` received on a
+   * `job:` channel, the last `cursor` on `user:`/`jobs`; 0 for a client that received nothing):
+   * the missed durable events, then a snapshot; or a `resync` when more was missed than can be
+   * replayed. A user token on `jobs` gets only its own jobs; on `user:<id>` only its own id.
+   */
   | { type: 'subscribe'; channel: Channel; after?: number }
   | { type: 'unsubscribe'; channel: Channel };
 

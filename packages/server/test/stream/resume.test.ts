@@ -154,6 +154,9 @@ describe('resume', () => {
       expect(resync.reason).toContain('more than 20 events');
       expect((await sub.next('resync', (m) => m.channel === 'jobs')).seq).toBe(await server.headway.store.jobs.latestCursor());
       expect(sub.messages.some((m) => m.type === 'event' || m.type === 'snapshot')).toBe(false);
+      // A resume point this server never gave out (another database) is answered with a resync too.
+      sub.send({ type: 'subscribe', channel: 'user:nobody', after: 1_000_000 });
+      expect((await sub.next('resync', (m) => m.channel === 'user:nobody')).reason).toContain('ahead of this server');
       // The resync's seq is a resume point like any other: nothing missed since, nothing replayed.
       await jobs.act(job.id, 'complete', {}, SYSTEM);
       await sub.next('event', (m) => m.channel === `job:${job.id}` && m.event.kind === 'transition');

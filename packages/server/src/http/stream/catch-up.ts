@@ -62,5 +62,10 @@ export async function catchUp(headway: Headway, access: ChannelAccess, after: nu
   const replayedThrough = last === undefined ? after : single ? last.seq : (last.cursor ?? after);
   const replayed: ServerMessage[] = missed.map((event) => ({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event }));
   const { jobs, seq } = await snapshotOf(headway, access, limits);
+  if (after > seq) {
+    // A resume point this server never gave out (another database, a restored backup).
+    const reason = `the resume point ${after} is ahead of this server's ${seq}; replace your state with this snapshot`;
+    return { replayed: [], replayedThrough: seq, state: { type: 'resync', channel, jobs, seq, reason } };
+  }
   return { replayed, replayedThrough, state: { type: 'snapshot', channel, jobs, seq } };
 }
