@@ -18,6 +18,9 @@ export interface SseStream {
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
   next<T extends ServerMessage['type']>(type: T, match?: (m: Extract<ServerMessage, { type: T }>) => boolean): Promise<Extract<ServerMessage, { type: T }>>;
+  /** Stops reading the response (the socket buffers fill, then the server's), or starts again. */
+  pauseReading(): void;
+  resumeReading(): void;
   stop(): void;
 }
 
@@ -49,6 +52,8 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     ended,
     next: (type, match = () => true) =>
       eventually(() => frames.map((f) => f.message).find((m): m is Extract<ServerMessage, { type: typeof type }> => m?.type === type && match(m as never)), 20_000, `an SSE "${type}" message`),
+    pauseReading: () => response.pause(),
+    resumeReading: () => response.resume(),
     stop: () => request.destroy(),
   };
 }
