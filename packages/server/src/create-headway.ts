@@ -8,6 +8,7 @@ import type { Headway, HeadwayStats } from './headway.js';
 import { defaultBackoffMs } from './model/transitions.js';
 import { WorkerRuntime } from './runtime/worker-runtime.js';
 import { afterCommit } from './service/jobs/after-commit.js';
+import { followOtherNodes } from './service/jobs/follow-other-nodes.js';
 import { JobCommitter } from './service/jobs/job-committer.js';
 import { JobLocks } from './service/jobs/job-locks.js';
 import { JobsService } from './service/jobs/jobs-service.js';
@@ -54,6 +55,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   const priors = new PriorDurations(store, now);
   const live = new LiveJobs((type) => priors.peek(type));
   const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now) });
+  followOtherNodes(bus, live, store, logger);
   const jobs = new JobsService({
     store,
     bus,

@@ -124,6 +124,20 @@ describe.skipIf(!pgUrl || !redisUrl)('several nodes on one PostgreSQL and one Re
     }
   });
 
+  it('a cancel asked through node B reaches the worker reporting to node A in its next answer', async () => {
+    cluster = await Cluster.create(pgUrl!, redisUrl!);
+    const [a, b] = await Promise.all([cluster.start('a'), cluster.start('b')]);
+    const job = await createJob(a, { type: 'reported', title: 'cancelled elsewhere' });
+    await act(a, job.id, 'start');
+    expect((await a.request<{ control: string }>('POST', `/v1/jobs/${job.id}/progress`, { done: 1, total: 100 })).body.control).toBe('run');
+    await act(b, job.id, 'cancel');
+    await eventually(
+      async () => (await a.request<{ control: string }>('POST', `/v1/jobs/${job.id}/progress`, { done: 2, total: 100 })).body.control === 'cancel',
+      10_000,
+      'control "cancel" in node a\'s answer',
+    );
+  });
+
   it('a client watching through node A reconnects to node B and misses no transition', async () => {
     cluster = await Cluster.create(pgUrl!, redisUrl!);
     const [a, b] = await Promise.all([cluster.start('a'), cluster.start('b')]);
