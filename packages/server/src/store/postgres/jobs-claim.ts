@@ -1,13 +1,14 @@
 import type { ClaimedJob, ClaimRequest } from '../store.js';
-import { appendEvents } from './events.js';
 import { rowToJob } from './job-rows.js';
+import { EVENTS_LOCK_CLASS } from './locks.js';
 import type { PgDb } from './pg-db.js';
 
 /*
- * The oldest claimable queued job of a type, locked; SKIP LOCKED passes over rows another
- * transaction (another worker, another node) is claiming right now, so claimers never queue
- * behind each other and never get the same job. The UPDATE re-checks status in case the row
- * changed between the snapshot and the lock.
+ * One statement, one round trip: the oldest claimable queued job of a type, locked; SKIP LOCKED
+ * passes over rows another transaction (another worker, another node) is claiming right now, so
+ * claimers never queue behind each other and never get the same job. The UPDATE re-checks status
+ * in case the row changed between the snapshot and the lock. The events lock (locks.ts) joins
+ * the event insert, so it is held before the event's cursor is drawn and until the commit.
  */
 const CLAIM = `WITH next AS (
     SELECT id FROM jobs
@@ -15,25 +16,29 @@ const CLAIM = `WITH next AS (
      ORDER BY created_at, id
      LIMIT 1
      FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE jobs j
+       SET status = 'running', control = 'run', lease_owner = $3, lease_expires_at = $4,
+           started_at = COALESCE(j.started_at, $2), updated_at = $2, seq = j.seq + 1
+      FROM next
+     WHERE j.id = next.id AND j.status = 'queued'
+    RETURNING j.*
+  ), locked AS (
+    SELECT pg_advisory_xact_lock(${EVENTS_LOCK_CLASS}, hashtext($5)) FROM claimed
+  ), event AS (
+    INSERT INTO job_events (job_id, seq, at, kind, data)
+    SELECT claimed.id, claimed.seq, $2, 'transition', '{"from":"queued","to":"running","reason":"claimed"}'::jsonb FROM claimed, locked
+    RETURNING cursor
   )
-  UPDATE jobs j
-     SET status = 'running', control = 'run', lease_owner = $3, lease_expires_at = $4,
-         started_at = COALESCE(j.started_at, $2), updated_at = $2, seq = j.seq + 1
-    FROM next
-   WHERE j.id = next.id AND j.status = 'queued'
-  RETURNING j.*`;
+  SELECT claimed.*, event.cursor AS claim_cursor FROM claimed, event`;
 
-/** queued → running with a lease for this node, and its `claimed` transition, in one transaction. */
+/** queued → running with a lease for this node, and its `claimed` transition, atomically. */
 export async function claimJob(db: PgDb, request: ClaimRequest): Promise<ClaimedJob | null> {
-  return db.transaction(async (client) => {
-    const row = await db.one(CLAIM, [request.type, request.now, request.nodeId, request.leaseExpiresAt], client);
-    if (!row) return null;
-    const job = rowToJob(row);
-    const events = await appendEvents(db, client, [
-      { jobId: job.id, seq: job.seq, at: request.now, event: { kind: 'transition', from: 'queued', to: 'running', reason: 'claimed' } },
-    ]);
-    return { job, events };
-  });
+  const row = await db.one(CLAIM, [request.type, request.now, request.nodeId, request.leaseExpiresAt, db.options.schema]);
+  if (!row) return null;
+  const job = rowToJob(row);
+  const event = { kind: 'transition', from: 'queued', to: 'running', reason: 'claimed', jobId: job.id, seq: job.seq, at: request.now, cursor: row.claim_cursor as number } as const;
+  return { job, events: [event] };
 }
 
 /** Extends the leases `nodeId` still holds among `ids`; a job requeued or finished meanwhile is not among the result. */

@@ -7,8 +7,9 @@
  * commit after one that took 11, and a reader resuming "after 11" would skip 10 for ever. Only
  * durable events pay for it (transitions, steps, claims); progress ticks never take it.
  */
-export const LOCK_EVENTS = 'SELECT pg_advisory_xact_lock(1213678, hashtext($1))';
+export const EVENTS_LOCK_CLASS = 1213678;
+export const LOCK_EVENTS = `SELECT pg_advisory_xact_lock(${EVENTS_LOCK_CLASS}, hashtext($1))`;
 /** Readers of the newest cursor wait for in-flight appends (shared, so readers never block each other). */
-export const LOCK_EVENTS_SHARED = 'SELECT pg_advisory_xact_lock_shared(1213678, hashtext($1))';
+export const LOCK_EVENTS_SHARED = `SELECT pg_advisory_xact_lock_shared(${EVENTS_LOCK_CLASS}, hashtext($1))`;
 /** Two nodes starting together: one migrates, the other waits and then finds the work done. */
 export const LOCK_MIGRATIONS = 'SELECT pg_advisory_xact_lock(1213679, hashtext($1))';
