@@ -6,6 +6,7 @@ import { createRedisBus } from './bus/redis-bus.js';
 import type { Config } from './config/config.js';
 import type { Headway, HeadwayStats } from './headway.js';
 import { defaultBackoffMs } from './model/transitions.js';
+import { createNotifier } from './notify/index.js';
 import { WorkerRuntime } from './runtime/worker-runtime.js';
 import { afterCommit } from './service/jobs/after-commit.js';
 import { followOtherNodes } from './service/jobs/follow-other-nodes.js';
@@ -64,12 +65,13 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     stats,
     now,
     backoffMs: (attempt) => Math.round(defaultBackoffMs(attempt) * (0.5 + Math.random() / 2)),
-    milestonePercents: options.milestonePercents ?? (() => DEFAULT_MILESTONES),
+    milestonePercents: options.milestonePercents ?? ((type) => config.notify.milestones[type] ?? DEFAULT_MILESTONES),
     loadPrior: (type) => priors.get(type),
   });
   const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs });
   const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });
   const retention = new RetentionSweeper(store, logger, now, config.retentionDays);
+  const notifier = createNotifier({ store, bus, config, logger, now, nodeId });
 
   return {
     config,
@@ -79,16 +81,19 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     bus,
     jobs,
     runtime,
+    notifier,
     stats,
     async start() {
       flusher.start();
       retention.start();
+      await notifier.start();
       await runtime.start();
     },
     async stop() {
       await runtime.stop();
       retention.stop();
       await flusher.stop();
+      await notifier.stop();
       await bus.close();
       await store.close();
     },

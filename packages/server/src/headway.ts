@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from './bus/bus.js';
 import type { Config } from './config/config.js';
+import type { Notifier } from './notify/index.js';
 import type { JobService } from './service/job-service.js';
 import type { Runtime } from './runtime/runtime.js';
 import type { Store } from './store/store.js';
@@ -23,6 +24,8 @@ export interface Headway {
   readonly bus: Bus;
   readonly jobs: JobService;
   readonly runtime: Runtime;
+  /** Notifications: raise alerts, flush the enqueuer, templates (src/notify). */
+  readonly notifier: Notifier;
   readonly stats: HeadwayStats;
   /** Recovers this node's jobs and starts the flusher, lease renewer and claim loop. */
   start(): Promise<void>;

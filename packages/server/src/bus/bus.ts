@@ -1,9 +1,12 @@
 import type { Job, JobEvent, ProgressUpdate } from '@headway/protocol';
+import type { NotificationView } from '../notify/types.js';
 
 /** What travels between the service and live subscribers, within one node or across nodes. */
 export type BusMessage =
   | { type: 'event'; event: JobEvent; job: Job }
-  | { type: 'progress'; update: ProgressUpdate; owner: string | null; parentId: string | null };
+  | { type: 'progress'; update: ProgressUpdate; owner: string | null; parentId: string | null }
+  /** An in-app notification was delivered (or its read state changed): for the user's `user:<id>` subscribers. */
+  | { type: 'notification'; userId: string; notification: NotificationView };
 
 /**
  * Carries job events to every subscriber on every node. Implementations deliver the

@@ -48,6 +48,31 @@ export const ConfigSchema = Type.Object({
       from: Type.String(),
     }),
   ),
+  /** Notification delivery (src/notify): outbox dispatcher, retries, escalation, milestones. */
+  notify: Type.Object(
+    {
+      /** The dispatcher looks for due notifications this often (it is also woken on every enqueue). */
+      dispatchIntervalMs: Type.Integer({ minimum: 5, maximum: 60_000, default: 500 }),
+      /** Job events are gathered for this long and written to the outbox in one transaction. */
+      enqueueIntervalMs: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }),
+      /** Notifications claimed per dispatcher round, and sent at most this many at once. */
+      batchSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 200 }),
+      concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+      /** A claimed notification not confirmed within this time is sent again (crash of its sender). */
+      leaseMs: Type.Integer({ minimum: 1_000, default: 60_000 }),
+      maxAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+      backoffBaseMs: Type.Integer({ minimum: 1, default: 5_000 }),
+      backoffMaxMs: Type.Integer({ minimum: 1, default: 3_600_000 }),
+      /** An urgent notification that failed this many times is also sent on the user's next channel. */
+      escalateAfterAttempts: Type.Integer({ minimum: 1, default: 3 }),
+      webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+      /** Notification types users cannot switch off (e.g. "alert.stalled"). */
+      criticalTypes: Type.Array(Type.String(), { default: [] }),
+      /** Progress milestones per job type; types not listed use 25/50/75. */
+      milestones: Type.Record(Type.String(), Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100 })), { default: {} }),
+    },
+    { default: {} },
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
+import { registerNotificationRoutes } from './routes/notifications.js';
 import { progressRoutes } from './routes/progress.js';
 import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -66,6 +67,7 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
     await openApiRoute(open);
   });
   await registerStreamRoutes(app, headway, authenticate);
+  await registerNotificationRoutes(app, headway, authenticate);
 
   const dashboard = await registerDashboard(app, options.dashboardDir === undefined ? DEFAULT_DASHBOARD_DIR : options.dashboardDir);
   app.setNotFoundHandler((request, reply) => {

@@ -1,6 +1,7 @@
 import type { JobEvent, JobEventData, JobStatus } from '@headway/protocol';
 import type { JobRecord } from '../model/job-record.js';
 import type { AnalyticsStore } from './analytics-store.js';
+import type { NotificationStore } from './notification-store.js';
 
 /**
  * The narrow domain interface every store (SQLite, PostgreSQL) implements, and that one
@@ -12,6 +13,8 @@ export interface Store {
   readonly keys: KeyStore;
   /** Aggregates for history and analytics views (analytics-store.ts). */
   readonly analytics: AnalyticsStore;
+  /** Preferences, watches, templates, the notification outbox and digests (notification-store.ts). */
+  readonly notifications: NotificationStore;
   /** Applies pending migrations; refuses to run against a schema newer than the code. */
   migrate(): Promise<void>;
   /** Cheap round-trip used by /v1/health readiness. */

@@ -41,7 +41,7 @@ const ListQuery = Type.Object(
     channel: Type.Optional(Type.Union(CHANNEL_NAMES.map((c) => Type.Literal(c)))),
     jobId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     unread: Type.Optional(Type.Boolean({ description: 'in-app notifications not read yet' })),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'page size, default 50' })),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
@@ -79,7 +79,7 @@ async function notificationRoutes(app: FastifyInstance, headway: Headway): Promi
       const userId = userOf(request, q.user, 'notifications');
       const statuses = statusesOf(q.status);
       const page = await store.list({
-        limit: q.limit,
+        limit: q.limit ?? 50,
         ...(userId !== undefined ? { userId } : {}),
         ...(statuses ? { statuses } : {}),
         ...(q.type !== undefined ? { type: q.type } : {}),

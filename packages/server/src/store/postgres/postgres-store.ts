@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from '../analytics-store.js';
+import type { NotificationStore } from '../notification-store.js';
 import type { JobStore, KeyStore, Store } from '../store.js';
 import { postgresAnalyticsStore } from './analytics.js';
 import { eventsSince, jobEvents, latestCursor } from './events.js';
@@ -11,6 +12,7 @@ import { purgeFinished } from './jobs-purge.js';
 import { requeueJobs } from './jobs-requeue.js';
 import { childSummary, recentDurations } from './jobs-summary.js';
 import { postgresKeyStore } from './keys.js';
+import { postgresNotificationStore } from './notifications/index.js';
 import { assertPostgresSchemaNotNewer, migratePostgres } from './migrate.js';
 import type { PgDb } from './pg-db.js';
 import { saveProgress } from './progress.js';
@@ -25,10 +27,12 @@ export class PostgresStore implements Store {
   readonly jobs: JobStore;
   readonly keys: KeyStore;
   readonly analytics: AnalyticsStore;
+  readonly notifications: NotificationStore;
 
   constructor(private readonly db: PgDb) {
     this.keys = postgresKeyStore(db);
     this.analytics = postgresAnalyticsStore(db);
+    this.notifications = postgresNotificationStore(db);
     this.jobs = {
       insert: (jobs, now) => insertJobs(db, jobs, now),
       get: (id) => getJob(db, id),

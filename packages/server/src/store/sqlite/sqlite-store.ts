@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from '../analytics-store.js';
+import type { NotificationStore } from '../notification-store.js';
 import type { JobStore, KeyStore, Store } from '../store.js';
 import { sqliteAnalyticsStore } from './analytics.js';
 import { eventsSince, jobEvents, latestCursor } from './events.js';
@@ -11,6 +12,7 @@ import { purgeFinished } from './jobs-purge.js';
 import { requeueJobs } from './jobs-requeue.js';
 import { childSummary, recentDurations } from './jobs-summary.js';
 import { sqliteKeyStore } from './keys.js';
+import { sqliteNotificationStore } from './notifications/index.js';
 import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
 import { saveProgress } from './progress.js';
 import type { SqliteDb } from './sqlite-db.js';
@@ -25,10 +27,12 @@ export class SqliteStore implements Store {
   readonly jobs: JobStore;
   readonly keys: KeyStore;
   readonly analytics: AnalyticsStore;
+  readonly notifications: NotificationStore;
 
   constructor(private readonly db: SqliteDb) {
     this.keys = sqliteKeyStore(db);
     this.analytics = sqliteAnalyticsStore(db);
+    this.notifications = sqliteNotificationStore(db);
     this.jobs = {
       insert: async (jobs, now) => insertJobs(db, jobs, now),
       get: async (id) => getJob(db, id),

@@ -1,0 +1,44 @@
+import type { Config } from '../../../src/config/config.js';
+import type { Job } from '@headway/protocol';
+import { SYSTEM } from '../../../src/service/actor.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../support/server.js';
+
+/** Fast delivery settings for tests: small backoff, quick rounds, escalation after two failures. */
+export const FAST_NOTIFY: Partial<Config['notify']> = {
+  dispatchIntervalMs: 20,
+  enqueueIntervalMs: 5,
+  backoffBaseMs: 40,
+  backoffMaxMs: 400,
+  maxAttempts: 6,
+  escalateAfterAttempts: 2,
+  leaseMs: 5_000,
+};
+
+/** A Headway node with HTTP whose notifications go to the given SMTP port and SMS provider. */
+export async function startNotifyServer(options: { smtpPort?: number; sms?: Config['sms']; notify?: Partial<Config['notify']>; now?: () => number; dbPath?: string } & Pick<TestServerOptions, 'adminKey'> = {}): Promise<TestServer> {
+  const config: Partial<Config> = {
+    notify: { ...FAST_NOTIFY, ...options.notify } as Config['notify'],
+    ...(options.smtpPort ? { smtp: { host: '127.0.0.1', port: options.smtpPort, secure: false, from: 'Headway <headway@example.test>' } } : {}),
+    ...(options.sms ? { sms: options.sms } : {}),
+  };
+  return startTestServer({
+    config,
+    ...(options.now ? { headway: { now: options.now } } : {}),
+    ...(options.dbPath ? { dbPath: options.dbPath } : {}),
+    ...(options.adminKey ? { adminKey: options.adminKey } : {}),
+  });
+}
+
+export async function putPreferences(server: TestServer, userId: string, body: Record<string, unknown>): Promise<void> {
+  const res = await server.request('PUT', `/v1/users/${userId}/preferences`, { body });
+  if (res.status !== 200) throw new Error(`saving preferences answered ${res.status}: ${JSON.stringify(res.body)}`);
+}
+
+/** Creates a job for `owner` and takes it to `to` in process, as a worker would. */
+export async function runJob(server: TestServer, owner: string, to: 'completed' | 'failed', body: Record<string, unknown> = {}): Promise<Job> {
+  const { jobs } = server.headway;
+  const job = await jobs.create({ type: 'report.build', owner, title: 'Quarterly report', ...body }, SYSTEM);
+  await jobs.act(job.id, 'start', {}, SYSTEM);
+  if (to === 'completed') return jobs.act(job.id, 'complete', { result: { ok: true } }, SYSTEM);
+  return jobs.act(job.id, 'fail', { error: { message: 'Import failed at row 40,112', code: 'BAD_ROW' } }, SYSTEM);
+}
