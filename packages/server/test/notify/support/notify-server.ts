@@ -37,7 +37,8 @@ export async function putPreferences(server: TestServer, userId: string, body: R
 /** Creates a job for `owner` and takes it to `to` in process, as a worker would. */
 export async function runJob(server: TestServer, owner: string, to: 'completed' | 'failed', body: Record<string, unknown> = {}): Promise<Job> {
   const { jobs } = server.headway;
-  const job = await jobs.create({ type: 'report.build', owner, title: 'Quarterly report', ...body }, SYSTEM);
+  // One attempt: a failure is final (no retry), so it notifies job.failed.
+  const job = await jobs.create({ type: 'report.build', owner, title: 'Quarterly report', maxAttempts: 1, ...body }, SYSTEM);
   await jobs.act(job.id, 'start', {}, SYSTEM);
   if (to === 'completed') return jobs.act(job.id, 'complete', { result: { ok: true } }, SYSTEM);
   return jobs.act(job.id, 'fail', { error: { message: 'Import failed at row 40,112', code: 'BAD_ROW' } }, SYSTEM);
