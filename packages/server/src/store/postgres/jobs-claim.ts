@@ -1,5 +1,5 @@
 import type { ClaimedJob, ClaimRequest } from '../store.js';
-import { rowToJob } from './job-rows.js';
+import { JOB_COLUMN_LIST, rowToJob } from './job-rows.js';
 import { EVENTS_LOCK_CLASS } from './locks.js';
 import type { PgDb } from './pg-db.js';
 
@@ -22,7 +22,7 @@ const CLAIM = `WITH next AS (
            started_at = COALESCE(j.started_at, $2), updated_at = $2, seq = j.seq + 1
       FROM next
      WHERE j.id = next.id AND j.status = 'queued'
-    RETURNING j.*
+    RETURNING ${JOB_COLUMN_LIST.split(', ').map((column) => `j.${column}`).join(', ')}
   ), locked AS (
     SELECT pg_advisory_xact_lock(${EVENTS_LOCK_CLASS}, hashtext($5)) FROM claimed
   ), event AS (
@@ -32,9 +32,14 @@ const CLAIM = `WITH next AS (
   )
   SELECT claimed.*, event.cursor AS claim_cursor FROM claimed, event`;
 
-/** queued → running with a lease for this node, and its `claimed` transition, atomically. */
+/**
+ * queued → running with a lease for this node, and its `claimed` transition, atomically. A named
+ * (server-side prepared) statement: claiming is the hot loop of recovery, and planning the CTE
+ * cost more than running it. Its columns are listed, so a later migration cannot change the
+ * prepared result type under a running node.
+ */
 export async function claimJob(db: PgDb, request: ClaimRequest): Promise<ClaimedJob | null> {
-  const row = await db.one(CLAIM, [request.type, request.now, request.nodeId, request.leaseExpiresAt, db.options.schema]);
+  const row = await db.one({ name: 'headway_claim', text: CLAIM }, [request.type, request.now, request.nodeId, request.leaseExpiresAt, db.options.schema]);
   if (!row) return null;
   const job = rowToJob(row);
   const event = { kind: 'transition', from: 'queued', to: 'running', reason: 'claimed', jobId: job.id, seq: job.seq, at: request.now, cursor: row.claim_cursor as number } as const;

@@ -17,6 +17,8 @@ function numberTypes(): pg.CustomTypesConfig {
 
 export type Row = Record<string, unknown>;
 export type Queryable = Pick<pg.PoolClient, 'query'>;
+/** SQL text, or a named statement that each connection prepares once (pg's QueryConfig). */
+export type Sql = string | { name: string; text: string };
 
 export interface PgDbOptions {
   connectionString: string;
@@ -49,15 +51,15 @@ export class PgDb {
   }
 
   /** Rows as the caller's row type: the SQL text, not the compiler, decides their shape. */
-  async all<R = Row>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<R[]> {
+  async all<R = Row>(sql: Sql, params: unknown[] = [], on: Queryable = this.pool): Promise<R[]> {
     return (await query(on, sql, params)).rows as R[];
   }
 
-  async one<R = Row>(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<R | undefined> {
+  async one<R = Row>(sql: Sql, params: unknown[] = [], on: Queryable = this.pool): Promise<R | undefined> {
     return (await query(on, sql, params)).rows[0] as R | undefined;
   }
 
-  async run(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<number> {
+  async run(sql: Sql, params: unknown[] = [], on: Queryable = this.pool): Promise<number> {
     return (await query(on, sql, params)).rowCount ?? 0;
   }
 
@@ -91,9 +93,9 @@ export function sqlState(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
 
-async function query(on: Queryable, sql: string, params: unknown[]): Promise<pg.QueryResult> {
+async function query(on: Queryable, sql: Sql, params: unknown[]): Promise<pg.QueryResult> {
   try {
-    return await on.query(sql, params);
+    return await (typeof sql === 'string' ? on.query(sql, params) : on.query({ ...sql, values: params }));
   } catch (error) {
     throw unreachable(error);
   }
