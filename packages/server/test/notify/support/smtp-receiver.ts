@@ -19,6 +19,8 @@ export class SmtpReceiver {
   readonly mails: ReceivedMail[] = [];
   port = 0;
   hold = false;
+  /** Start holding once this many mails were accepted (crash tests). */
+  holdAfter: number | undefined;
   private held: Array<() => void> = [];
   private server: SMTPServer | null = null;
   private waiters: Array<() => void> = [];
@@ -36,6 +38,7 @@ export class SmtpReceiver {
         stream.on('end', () => {
           const accept = () => {
             this.mails.push(parse(Buffer.concat(chunks).toString('utf8'), session.envelope));
+            if (this.holdAfter !== undefined && this.mails.length >= this.holdAfter) this.hold = true;
             for (const w of this.waiters.splice(0)) w();
             callback();
           };
@@ -53,7 +56,7 @@ export class SmtpReceiver {
     return this;
   }
 
-  /** Mails held so far (accepted by nobody yet). */
+  /** Mails held so far (not answered yet). */
   get heldCount(): number {
     return this.held.length;
   }
