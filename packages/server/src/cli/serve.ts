@@ -58,7 +58,7 @@ export async function runServe(flags: ConfigFlags, env: Record<string, string | 
 }
 
 function printBanner(out: Writable, info: { url: string; db: string; generatedKey: string | null; configuredKey: boolean; demo: boolean }): void {
-  const lines = [`Headway is listening on ${info.url} (database ${info.db})${info.demo ? ', demo jobs flowing' : ''}`];
+  const lines = [`Headway is listening on ${info.url} (database ${withoutPassword(info.db)})${info.demo ? ', demo jobs flowing' : ''}`];
   const hasDashboard = existsSync(join(DEFAULT_DASHBOARD_DIR, 'index.html'));
   if (info.generatedKey) {
     lines.push(
@@ -77,4 +77,15 @@ function printBanner(out: Writable, info: { url: string; db: string; generatedKe
 function urlOf(host: string, port: number): string {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${shown}:${port}`;
+}
+
+/** A postgres:// URL may carry a password: never print it. */
+function withoutPassword(db: string): string {
+  try {
+    const url = new URL(db);
+    if (url.password) url.password = '***';
+    return url.protocol.startsWith('postgres') ? url.toString() : db;
+  } catch {
+    return db; // a SQLite path
+  }
 }
