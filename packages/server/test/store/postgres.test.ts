@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { serviceUrl } from '../support/services.js';
 import { describeStoreConformance } from './conformance.js';
+import { makeJob } from './fixtures.js';
 
 const pgUrl = serviceUrl('pgUrl');
 const schemaOf = new WeakMap<Store, string>();
@@ -43,6 +49,99 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
         ).then(() => undefined),
     },
   );
+
+  const freshSchema = () => {
+    const schema = `test_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    return schema;
+  };
+
+  describe('beyond the shared suite', () => {
+    it('two nodes migrating one database at the same moment: one migrates, the other finds it done', async () => {
+      const schema = freshSchema();
+      const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore(pgUrl!, { schema })));
+      try {
+        await Promise.all(stores.map((store) => store.migrate()));
+        const versions = await admin((client) => client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`));
+        expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([...new Set(versions.rows.map((r: { version: number }) => r.version))]);
+        const [job] = [makeJob()];
+        await stores[0]!.jobs.insert([job!], 1);
+        expect(await stores[3]!.jobs.get(job!.id)).toMatchObject({ id: job!.id, seq: 1 });
+      } finally {
+        for (const store of stores) await store.close();
+      }
+    });
+
+    it('refuses at open a schema a newer release migrated, and a schema name that is not an identifier', async () => {
+      const schema = freshSchema();
+      const store = await openSchema(schema);
+      await store.migrate();
+      await store.close();
+      await admin((client) => client.query(`INSERT INTO ${schema}.schema_migrations (version, name, applied_at) VALUES (9998, 'future', 0)`));
+      await expect(openPostgresStore(pgUrl!, { schema })).rejects.toMatchObject({ code: 'NOT_READY', message: expect.stringContaining('migration 9998') });
+      await expect(openPostgresStore(pgUrl!, { schema: 'x; DROP TABLE jobs' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
+    it('openStore opens postgres:// URLs; an unreachable server is NOT_READY and the message never shows the password', async () => {
+      const store = await openStore(pgUrl!);
+      expect(store.dialect).toBe('postgres');
+      await store.ping();
+      await store.close();
+      const refused = openStore('postgres://admin:s3cret@127.0.0.1:1/headway');
+      await expect(refused).rejects.toMatchObject({ code: 'NOT_READY', message: expect.stringMatching(/PostgreSQL at 127\.0\.0\.1:1\/headway/) });
+      await expect(refused).rejects.not.toMatchObject({ message: expect.stringContaining('s3cret') });
+    });
+
+    it('the text filter folds non-ASCII case too', async () => {
+      const store = await openSchema(freshSchema());
+      try {
+        await store.migrate();
+        const job = makeJob({ title: 'ÜBERSICHT Ärger' });
+        await store.jobs.insert([job], 1);
+        expect((await store.jobs.list({ text: 'übersicht ä', limit: 10 })).items.map((j) => j.id)).toEqual([job.id]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('analytics answer exactly what the SQLite store answers on the same jobs', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'headway-analytics-parity-'));
+      const sqlite = await openSqliteStore(join(dir, 'parity.db'));
+      const postgres = await openSchema(freshSchema());
+      try {
+        await Promise.all([sqlite.migrate(), postgres.migrate()]);
+        const hour = 3_600_000;
+        const t0 = 1_700_000_000_000 - (1_700_000_000_000 % hour);
+        const statuses = ['completed', 'completed', 'failed', 'cancelled', 'completed'] as const;
+        const jobs = Array.from({ length: 60 }, (_, i) => {
+          const status = statuses[i % statuses.length]!;
+          const finishedAt = t0 + i * 97_000;
+          const startedAt = finishedAt - 1_000 * (1 + ((i * 7) % 23)) - (i % 4) * 500;
+          const steps = [
+            { name: 'fetch', weight: 1, status: 'done' as const, startedAt, endedAt: startedAt + 100 * (1 + (i % 5)) },
+            { name: 'encode', weight: 1, status: 'done' as const, startedAt: startedAt + 600, endedAt: startedAt + 600 + 50 * (i % 9) },
+          ];
+          return makeJob({ type: i % 3 === 0 ? 'video' : 'import', owner: i % 2 === 0 ? 'ann' : 'bob', status, startedAt, finishedAt, updatedAt: finishedAt, pausedMs: (i % 4) * 500, done: i, unit: i % 3 === 0 ? 'frames' : 'rows', steps });
+        });
+        jobs.push(makeJob({ type: 'import', status: 'running', owner: 'ann' }), makeJob({ type: 'video', status: 'queued' }), makeJob({ type: 'video', status: 'paused', owner: 'bob' }));
+        await Promise.all([sqlite.jobs.insert(jobs, t0), postgres.jobs.insert(jobs, t0)]);
+        const range = { from: t0 + 5 * 97_000, to: t0 + 50 * 97_000 };
+        for (const owner of [undefined, 'ann']) {
+          const r = { ...range, ...(owner ? { owner } : {}) };
+          expect(await postgres.analytics.typeOutcomes(r)).toEqual(await sqlite.analytics.typeOutcomes(r));
+          expect(await postgres.analytics.activeCounts(owner)).toEqual(await sqlite.analytics.activeCounts(owner));
+          expect(await postgres.analytics.throughput({ ...r, bucketMs: hour / 4 })).toEqual(await sqlite.analytics.throughput({ ...r, bucketMs: hour / 4 }));
+          expect(await postgres.analytics.throughput({ ...r, type: 'video', bucketMs: hour })).toEqual(await sqlite.analytics.throughput({ ...r, type: 'video', bucketMs: hour }));
+          expect(await postgres.analytics.stepDurations({ ...r, type: 'import' })).toEqual(await sqlite.analytics.stepDurations({ ...r, type: 'import' }));
+        }
+        expect(await postgres.analytics.unitOf('video')).toBe(await sqlite.analytics.unitOf('video'));
+        expect((await postgres.analytics.typeOutcomes(range)).length).toBeGreaterThan(0);
+      } finally {
+        await Promise.all([sqlite.close(), postgres.close()]);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
 
   afterAll(async () => {
     if (schemas.length > 0) await admin((client) => client.query(`DROP SCHEMA IF EXISTS ${schemas.join(', ')} CASCADE`));

@@ -26,12 +26,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   }
   const db = new PgDb({ connectionString: url, schema, maxConnections: options.maxConnections ?? 10, onError: options.onError ?? (() => undefined) });
   try {
-    await db.run('SELECT 1');
+    // The pool itself, not db.run: at start the message should say what to fix, not "retry".
+    await db.pool.query('SELECT 1').catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new HeadwayError('NOT_READY', `cannot reach PostgreSQL at ${serverOf(url)} (${reason}); start it or fix --db (HEADWAY_DB)`);
+    });
     await assertPostgresSchemaNotNewer(db);
   } catch (error) {
     await db.close();
-    if (error instanceof HeadwayError) throw error;
-    throw new HeadwayError('NOT_READY', `cannot reach PostgreSQL at ${serverOf(url)} (${error instanceof Error ? error.message : String(error)}); start it or fix --db (HEADWAY_DB)`);
+    throw error;
   }
   return new PostgresStore(db);
 }
