@@ -4,8 +4,8 @@ import type { Store } from '../store/store.js';
 import { planFor, type PlanContext } from './plan.js';
 import type { Trigger } from './types.js';
 
-/** Triggers written per transaction: a burst is cut into slices, with the event loop free between them. */
-const SLICE = 500;
+/** Triggers written per transaction: a burst is cut into slices (~50 ms of work each here), with the event loop free between them. */
+const SLICE = 100;
 
 export interface EnqueuerDeps {
   store: Store;

@@ -6,6 +6,7 @@ const FILE_TAGS = ['include', 'render', 'layout', 'block'];
 
 /** Guards against templates that loop or grow without end (values from liquidjs' docs: ms, bytes). */
 const LIMITS = { parseLimit: 100_000, renderLimit: 200, memoryLimit: 10_000_000 };
+const MAX_CACHED = 500;
 
 /**
  * The sandboxed Liquid engine for user-editable templates: no file system (in-memory `templates`
@@ -17,11 +18,19 @@ const LIMITS = { parseLimit: 100_000, renderLimit: 200, memoryLimit: 10_000_000 
 export class TemplateEngine {
   private readonly plain = sandboxed(false);
   private readonly html = sandboxed(true);
+  /** Parsed templates by field and text: the dispatcher renders the same few templates thousands of times. */
+  private readonly parsed = new Map<string, Template[]>();
 
   /** Parses one field; a broken template throws TEMPLATE_INVALID naming the field, line, column and reason. */
   parse(field: string, source: string): Template[] {
+    const key = `${field === 'html' ? 'html' : 'plain'}\u0000${source}`;
+    const cached = this.parsed.get(key);
+    if (cached) return cached;
     try {
-      return this.engineFor(field).parse(source);
+      const parsed = this.engineFor(field).parse(source);
+      if (this.parsed.size >= MAX_CACHED) this.parsed.clear();
+      this.parsed.set(key, parsed);
+      return parsed;
     } catch (error) {
       throw templateInvalid(field, error);
     }

@@ -30,6 +30,7 @@ export class SmtpReceiver {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      disableReverseLookup: true,
       // Pooled senders keep connections open: an outage should cut them at once, not after 30 s.
       closeTimeout: 100,
       onData: (stream, session, callback) => {
