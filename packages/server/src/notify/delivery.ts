@@ -1,7 +1,7 @@
 import type { NotificationRecord } from '../store/notification-store.js';
 import { retryDelayMs } from './backoff.js';
 import type { NotificationChannel, SendResult } from './channels/channel.js';
-import type { DispatcherDeps } from './dispatcher.js';
+import type { DispatcherDeps } from './dispatcher-deps.js';
 import { channelsTried, escalationKey } from './plan.js';
 import { quietHoursEnd } from './preferences/quiet-hours.js';
 import { nextEscalationChannel } from './preferences/resolve.js';

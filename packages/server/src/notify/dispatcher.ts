@@ -1,24 +1,8 @@
-import type { Logger } from 'pino';
-import type { Config } from '../config/config.js';
 import type { NotificationRecord } from '../store/notification-store.js';
-import type { Store } from '../store/store.js';
 import { Delivery } from './delivery.js';
-import type { NotificationChannel } from './channels/channel.js';
-import type { TemplateCatalog } from './templates/catalog.js';
-import type { ChannelName } from './types.js';
+import type { DispatcherDeps } from './dispatcher-deps.js';
 
-export interface DispatcherDeps {
-  store: Store;
-  logger: Logger;
-  now: () => number;
-  newId: () => string;
-  random: () => number;
-  /** Lease owner: the node id, so a restarted node takes back at once what it had claimed. */
-  nodeId: string;
-  settings: Config['notify'];
-  channels: ReadonlyMap<ChannelName, NotificationChannel>;
-  templates: TemplateCatalog;
-}
+export type { DispatcherDeps };
 
 /**
  * Sends what is due in the outbox: closes ended digests, claims due rows with a lease, and
