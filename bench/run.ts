@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --db postgres://…] [-- --only engine,recovery]`: prints figures and the
+ * `npm run bench [-- --db postgres://…] [-- --redis redis://…] [-- --only engine,recovery,nodes]`: prints figures and the
  * machine; no thresholds. Compare ratios within one run.
  */
 import { parseArgs } from 'node:util';
@@ -8,8 +8,9 @@ import { benchEngineIngest, benchRecovery } from './engine.js';
 import { benchHttpIngest, benchLatency } from './http.js';
 import { fmt } from './machine.js';
 import { machineLine } from './machine.js';
+import { benchSeveralNodes } from './several-nodes.js';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { db: { type: 'string' }, redis: { type: 'string' }, only: { type: 'string' } } });
 const only = values.only?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 
@@ -20,6 +21,8 @@ if (wanted('recovery')) await benchRecovery(values.db);
 const http = wanted('http') ? await benchHttpIngest(values.db) : null;
 const latency = wanted('latency') ? await benchLatency(values.db) : null;
 const bull = wanted('bullmq') ? await benchBullmq() : null;
+// Two nodes need PostgreSQL; Redis is --redis, or a throwaway one (several-nodes.ts).
+if (values.db?.startsWith('postgres') && wanted('nodes')) await benchSeveralNodes(values.db, values.redis);
 
 if (bull) {
   console.log('\nratios in this run (targets in brackets):');

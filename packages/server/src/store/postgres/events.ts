@@ -1,5 +1,5 @@
 import type { JobEvent, JobEventData } from '@headway/protocol';
-import { LOCK_EVENTS, LOCK_EVENTS_SHARED } from './locks.js';
+import { EVENTS_LOCK_CLASS, LOCK_EVENTS, LOCK_EVENTS_SHARED } from './locks.js';
 import type { PgDb, Queryable } from './pg-db.js';
 
 /** One event to append: the job, its seq, and when. */
@@ -19,10 +19,37 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
+const EVENT_RECORD = 'e(job_id TEXT, seq INTEGER, at BIGINT, kind TEXT, data JSONB)';
+
 const APPEND = `INSERT INTO job_events (job_id, seq, at, kind, data)
-  SELECT e.job_id, e.seq, e.at, e.kind, e.data
-    FROM jsonb_to_recordset($1::jsonb) AS e(job_id TEXT, seq INTEGER, at BIGINT, kind TEXT, data JSONB)
+  SELECT e.job_id, e.seq, e.at, e.kind, e.data FROM jsonb_to_recordset($1::jsonb) AS ${EVENT_RECORD}
   RETURNING cursor, job_id, seq`;
+
+/**
+ * Two CTEs that append events inside a larger statement: `locked` takes the events lock
+ * (locks.ts) once `after` yields its one row, and `appended` inserts the events of parameter
+ * `eventsParam` joined to it, so the lock is held before any cursor is drawn.
+ */
+export function appendEventsCtes(eventsParam: string, schemaParam: string, after: string): string {
+  return `locked AS (
+      SELECT pg_advisory_xact_lock(${EVENTS_LOCK_CLASS}, hashtext(${schemaParam})) FROM ${after} WHERE jsonb_array_length(${eventsParam}::jsonb) > 0
+    ), appended AS (
+      INSERT INTO job_events (job_id, seq, at, kind, data)
+      SELECT e.job_id, e.seq, e.at, e.kind, e.data FROM jsonb_to_recordset(${eventsParam}::jsonb) AS ${EVENT_RECORD}, locked
+      RETURNING cursor, job_id, seq
+    )`;
+}
+
+/** The events as the JSON parameter appendEventsCtes and appendEvents read. */
+export function eventRowsParam(events: readonly NewEvent[]): string {
+  return JSON.stringify(events.map(({ jobId, seq, at, event }) => ({ job_id: jobId, seq, at, kind: event.kind, data: dataOf(event) })));
+}
+
+/** The events with the cursors the database gave them, in the order given. */
+export function withCursors(events: readonly NewEvent[], stored: ReadonlyArray<{ cursor: number; job_id: string; seq: number }>): JobEvent[] {
+  const cursorOf = new Map(stored.map((row) => [`${row.seq}:${row.job_id}`, row.cursor]));
+  return events.map(({ jobId, seq, at, event }) => ({ ...dataOf(event), kind: event.kind, jobId, seq, at, cursor: cursorOf.get(`${seq}:${jobId}`)! }) as JobEvent);
+}
 
 /**
  * Appends events (of one job or many) in one statement, in the caller's transaction, after the
@@ -32,10 +59,8 @@ const APPEND = `INSERT INTO job_events (job_id, seq, at, kind, data)
 export async function appendEvents(db: PgDb, client: Queryable, events: readonly NewEvent[]): Promise<JobEvent[]> {
   if (events.length === 0) return [];
   await client.query(LOCK_EVENTS, [db.options.schema]);
-  const rows = events.map(({ jobId, seq, at, event }) => ({ job_id: jobId, seq, at, kind: event.kind, data: dataOf(event) }));
-  const stored = await db.all<{ cursor: number; job_id: string; seq: number }>(APPEND, [JSON.stringify(rows)], client);
-  const cursorOf = new Map(stored.map((row) => [`${row.seq}:${row.job_id}`, row.cursor]));
-  return events.map(({ jobId, seq, at, event }) => ({ ...dataOf(event), kind: event.kind, jobId, seq, at, cursor: cursorOf.get(`${seq}:${jobId}`)! }) as JobEvent);
+  const stored = await db.all<{ cursor: number; job_id: string; seq: number }>(APPEND, [eventRowsParam(events)], client);
+  return withCursors(events, stored);
 }
 
 /** The event's own fields (from, to, reason, ...), without those the log row has as columns. */

@@ -1,8 +1,8 @@
 import { HeadwayError } from '@headway/protocol';
 import type { CommitResult, JobChange } from '../store.js';
 import { columnOf, isJobField, isJsonField, type JobField } from '../job-columns.js';
-import { appendEvents } from './events.js';
-import type { PgDb } from './pg-db.js';
+import { appendEventsCtes, eventRowsParam, withCursors } from './events.js';
+import type { PgDb, Queryable } from './pg-db.js';
 import { replaceTags } from './tags.js';
 
 /** Fields a change may never set: identity, the tree, and seq (the store assigns it). */
@@ -12,7 +12,8 @@ const FIXED_FIELDS = new Set<string>(['id', 'seq', 'type', 'createdAt', 'parentI
  * Applies one change if the job's seq still equals `expectedSeq`: a compare-and-set in the
  * UPDATE's WHERE. Under READ COMMITTED a second writer blocks on the row lock, then re-checks
  * the WHERE against the committed row, finds seq moved and changes nothing: of two nodes racing
- * on one job exactly one wins, and seq never repeats or skips.
+ * on one job exactly one wins, and seq never repeats or skips. The update and its events are one
+ * statement (one round trip); a change of tags also rewrites job_tags, in a transaction.
  */
 export async function commitChange(db: PgDb, change: JobChange, now: number): Promise<CommitResult> {
   const fields = patchFields(change);
@@ -23,20 +24,23 @@ export async function commitChange(db: PgDb, change: JobChange, now: number): Pr
     return isJsonField(field) ? `${columnOf(field)} = ${bind(value === null ? null : JSON.stringify(value))}::jsonb` : `${columnOf(field)} = ${bind(value)}`;
   });
   sets.push(`seq = seq + ${bind(change.events.length)}`);
-  const sql = `UPDATE jobs SET ${sets.join(', ')} WHERE id = ${bind(change.id)} AND seq = ${bind(change.expectedSeq)}`;
-  return db.transaction(async (client): Promise<CommitResult> => {
-    if ((await db.run(sql, params, client)) === 0) {
+  const update = `UPDATE jobs SET ${sets.join(', ')} WHERE id = ${bind(change.id)} AND seq = ${bind(change.expectedSeq)} RETURNING seq`;
+  const events = change.events.map((event, i) => ({ jobId: change.id, seq: change.expectedSeq + 1 + i, at: now, event }));
+  const eventsParam = bind(eventRowsParam(events));
+  const sql = `WITH updated AS (${update}), ${appendEventsCtes(eventsParam, bind(db.options.schema), 'updated')}
+    SELECT a.cursor, a.job_id, a.seq FROM updated LEFT JOIN appended a ON TRUE`;
+
+  const apply = async (client?: Queryable): Promise<CommitResult> => {
+    const rows = await db.all<{ cursor: number | null; job_id: string | null; seq: number | null }>(sql, params, client);
+    if (rows.length === 0) {
+      // Lost the race: read the seq that won, with a snapshot taken after it committed.
       const current = await db.one<{ seq: number }>('SELECT seq FROM jobs WHERE id = $1', [change.id], client);
       return { ok: false, currentSeq: current?.seq ?? null };
     }
-    if (fields.includes('tags')) await replaceTags(db, client, change.id, change.patch.tags);
-    const events = await appendEvents(
-      db,
-      client,
-      change.events.map((event, i) => ({ jobId: change.id, seq: change.expectedSeq + 1 + i, at: now, event })),
-    );
-    return { ok: true, events };
-  });
+    if (client && fields.includes('tags')) await replaceTags(db, client, change.id, change.patch.tags);
+    return { ok: true, events: withCursors(events, rows.filter((row): row is { cursor: number; job_id: string; seq: number } => row.cursor !== null)) };
+  };
+  return fields.includes('tags') ? db.transaction((client) => apply(client)) : apply();
 }
 
 /** The patch's fields in a stable order (one statement text per shape); unknown keys are a bug, not data. */

@@ -1,24 +1,43 @@
 import { HeadwayError, type JobEvent } from '@headway/protocol';
 import type { JobRecord } from '../../model/job-record.js';
-import { appendEvents } from './events.js';
+import { appendEventsCtes, eventRowsParam, withCursors, type NewEvent } from './events.js';
 import { JOB_COLUMN_LIST, jobToColumns } from './job-rows.js';
 import { sqlState, type PgDb } from './pg-db.js';
-import { insertTags } from './tags.js';
 
-// One statement for the whole tree: foreign keys are checked at the end of the statement, so a
-// child may come before its parent within it.
-const INSERT_JOBS = `INSERT INTO jobs (${JOB_COLUMN_LIST}) SELECT ${JOB_COLUMN_LIST} FROM jsonb_populate_recordset(NULL::jobs, $1::jsonb)`;
+/*
+ * The whole tree, its tags and its `created` events in one statement (one round trip, atomic
+ * without BEGIN/COMMIT). Foreign keys are checked at the end of the statement, so children may
+ * precede their parent and events may name jobs inserted beside them.
+ */
+const INSERT_TREE = `WITH inserted AS (
+    INSERT INTO jobs (${JOB_COLUMN_LIST}) SELECT ${JOB_COLUMN_LIST} FROM jsonb_populate_recordset(NULL::jobs, $1::jsonb)
+  ), tagged AS (
+    INSERT INTO job_tags (tag, job_id) SELECT * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING
+  ), ${appendEventsCtes('$4', '$5', '(SELECT 1) AS always')}
+  SELECT cursor, job_id, seq FROM appended`;
 
-/** Inserts a job tree with one `created` event each, all or nothing, in three statements whatever its size. */
+/** Inserts a job tree with one `created` event each, all or nothing. */
 export async function insertJobs(db: PgDb, jobs: readonly JobRecord[], now: number): Promise<JobEvent[]> {
   if (jobs.length === 0) return [];
+  const stored = jobs.map((job) => ({ ...job, seq: job.seq + 1 }));
+  const tags: string[] = [];
+  const tagged: string[] = [];
+  for (const job of stored) {
+    for (const tag of new Set(job.tags)) {
+      tags.push(tag);
+      tagged.push(job.id);
+    }
+  }
+  const events: NewEvent[] = stored.map((job) => ({ jobId: job.id, seq: job.seq, at: now, event: { kind: 'created' } }));
   try {
-    return await db.transaction(async (client) => {
-      const stored = jobs.map((job) => ({ ...job, seq: job.seq + 1 }));
-      await client.query(INSERT_JOBS, [JSON.stringify(stored.map(jobToColumns))]);
-      await insertTags(db, client, stored);
-      return appendEvents(db, client, stored.map((job) => ({ jobId: job.id, seq: job.seq, at: now, event: { kind: 'created' } })));
-    });
+    const rows = await db.all<{ cursor: number; job_id: string; seq: number }>(INSERT_TREE, [
+      JSON.stringify(stored.map(jobToColumns)),
+      tags,
+      tagged,
+      eventRowsParam(events),
+      db.options.schema,
+    ]);
+    return withCursors(events, rows);
   } catch (error) {
     throw insertError(error, jobs);
   }
