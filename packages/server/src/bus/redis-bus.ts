@@ -31,7 +31,8 @@ interface Envelope {
  *
  * Pub/sub keeps nothing: while this node's subscriber is reconnecting it misses what others
  * publish (it reports not ready meanwhile; clients resume from the store by seq or cursor).
- * Messages this node publishes while Redis is away wait in ioredis's offline queue.
+ * Events this node publishes while Redis is away wait in ioredis's offline queue; progress
+ * ticks are not queued (the next tick replaces them).
  */
 export class RedisBus implements Bus {
   private readonly listeners = new Set<(message: BusMessage) => void>();
@@ -92,8 +93,12 @@ export class RedisBus implements Bus {
 
   publish(message: BusMessage): void {
     if (this.closed) return;
-    const envelope: Envelope = { node: this.nodeTag, message };
-    this.publisher.publish(this.channel, JSON.stringify(envelope)).catch((error: unknown) => this.options.onError(error, 'publish'));
+    // While Redis is away, durable events wait in the offline queue (few, and they matter);
+    // progress ticks are state that the next tick replaces, so they are not queued without bound.
+    if (message.type !== 'progress' || this.publisher.status === 'ready') {
+      const envelope: Envelope = { node: this.nodeTag, message };
+      this.publisher.publish(this.channel, JSON.stringify(envelope)).catch((error: unknown) => this.options.onError(error, 'publish'));
+    }
     this.sequencer.push(message);
   }
 
