@@ -33,12 +33,13 @@ describe('SQLite store files', () => {
     await store.close();
   });
 
-  it('openStore opens a SQLite path and refuses postgres:// URLs clearly, without echoing credentials', async () => {
+  it('openStore opens a SQLite path, and an unreachable postgres:// URL fails clearly without echoing credentials', async () => {
     const store = await openStore(join(root, 'via-open-store.db'));
     expect(store.dialect).toBe('sqlite');
     await store.close();
-    const refused = openStore('postgres://admin:s3cret@127.0.0.1:5432/headway');
-    await expect(refused).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/PostgreSQL/) });
+    // Port 1: nothing listens there, so the PostgreSQL store cannot connect.
+    const refused = openStore('postgres://admin:s3cret@127.0.0.1:1/headway');
+    await expect(refused).rejects.toMatchObject({ code: 'NOT_READY', message: expect.stringMatching(/PostgreSQL/) });
     await expect(refused).rejects.not.toMatchObject({ message: expect.stringContaining('s3cret') });
   });
 
