@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { benchBullmq } from './bullmq.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
-import { benchHttpIngest, benchLatency } from './http.js';
+import { benchHttpIngest } from './http.js';
+import { benchLatency } from './latency.js';
 import { fmt } from './machine.js';
 import { machineLine } from './machine.js';
 import { benchSeveralNodes } from './several-nodes.js';
