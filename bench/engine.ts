@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,14 +9,19 @@ import { createHeadway } from '../packages/server/src/create-headway.js';
 import { SYSTEM } from '../packages/server/src/service/actor.js';
 import { fmt } from './machine.js';
 
-function config(db: string | undefined, dir: string, overrides: Partial<Config> = {}): Config {
-  return Value.Default(ConfigSchema, { db: db ?? join(dir, 'bench.db'), logLevel: 'silent', ...overrides }) as Config;
+function config(db: string, overrides: Partial<Config> = {}): Config {
+  return Value.Default(ConfigSchema, { db, logLevel: 'silent', ...overrides }) as Config;
+}
+
+/** A SQLite file in `dir`, or a fresh schema in the PostgreSQL `db` names, so earlier runs' jobs never count. */
+function freshDb(db: string | undefined, dir: string): string {
+  return db ? `${db}${db.includes('?') ? '&' : '?'}schema=bench_${randomBytes(5).toString('hex')}` : join(dir, 'bench.db');
 }
 
 /** Progress ticks per second the in-process API absorbs with 1,000 running jobs, persisted by the flusher. */
 export async function benchEngineIngest(db: string | undefined, jobsCount = 1_000, seconds = 5): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'headway-bench-'));
-  const headway = await createHeadway(config(db, dir), { logger: pino({ level: 'silent' }) });
+  const headway = await createHeadway(config(freshDb(db, dir)), { logger: pino({ level: 'silent' }) });
   await headway.start();
   try {
     const ids: string[] = [];
@@ -52,15 +58,16 @@ export async function benchEngineIngest(db: string | undefined, jobsCount = 1_00
 export async function benchRecovery(db: string | undefined, jobsCount = 10_000): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'headway-bench-'));
   const nodeId = 'bench-node';
-  const seed = await createHeadway(config(db, dir, { nodeId }), { logger: pino({ level: 'silent' }) });
+  const benchDb = freshDb(db, dir);
+  const seed = await createHeadway(config(benchDb, { nodeId }), { logger: pino({ level: 'silent' }) });
   const now = Date.now();
   const records = [];
   for (let i = 0; i < jobsCount; i++) records.push((await seed.jobs.create({ type: 'bench.recover' }, SYSTEM)).id);
-  for (let i = 0; i < jobsCount; i++) await seed.store.jobs.claim({ type: 'bench.recover', nodeId, leaseExpiresAt: now + 3_600_000, now });
+  for (let left = jobsCount; left > 0; left -= 500) await seed.store.jobs.claimMany({ type: 'bench.recover', nodeId, leaseExpiresAt: now + 3_600_000, now }, Math.min(500, left));
   await seed.stop();
 
   const started = performance.now();
-  const headway = await createHeadway(config(db, dir, { nodeId }), { logger: pino({ level: 'silent' }) });
+  const headway = await createHeadway(config(benchDb, { nodeId }), { logger: pino({ level: 'silent' }) });
   let running = 0;
   let allRunning: (() => void) | null = null;
   const reached = new Promise<void>((resolve) => (allRunning = resolve));

@@ -4,8 +4,25 @@ import type { Store } from './store.js';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
-/** Opens the store the config names: a postgres:// URL, or a SQLite file path (or ':memory:'). */
+/**
+ * Opens the store the config names: a postgres:// URL, or a SQLite file path (or ':memory:').
+ * A `schema` query parameter (`postgres://…/headway?schema=team_a`) puts Headway's tables in that
+ * schema, so several deployments (or test runs) can share one database.
+ */
 export async function openStore(urlOrPath: string): Promise<Store> {
-  if (POSTGRES_URL.test(urlOrPath)) return openPostgresStore(urlOrPath);
-  return openSqliteStore(urlOrPath);
+  if (!POSTGRES_URL.test(urlOrPath)) return openSqliteStore(urlOrPath);
+  const { url, schema } = splitSchema(urlOrPath);
+  return openPostgresStore(url, schema === undefined ? {} : { schema });
+}
+
+/** The URL without its `schema` parameter (PostgreSQL itself would reject it), and that schema. */
+function splitSchema(urlText: string): { url: string; schema?: string } {
+  const queryAt = urlText.indexOf('?');
+  if (queryAt < 0) return { url: urlText };
+  const params = new URLSearchParams(urlText.slice(queryAt + 1));
+  const schema = params.get('schema');
+  if (schema === null) return { url: urlText };
+  params.delete('schema');
+  const rest = params.toString();
+  return { url: urlText.slice(0, queryAt) + (rest ? `?${rest}` : ''), schema };
 }

@@ -105,6 +105,8 @@ export interface JobStore {
   latestCursor(): Promise<number>;
   /** Claims the oldest claimable queued job of a type (runAfter <= now): queued → running with a lease. Never hands one job to two callers. */
   claim(request: ClaimRequest): Promise<ClaimedJob | null>;
+  /** `claim` for up to `limit` jobs in one round trip, oldest first: how a node fills its free slots. */
+  claimMany(request: ClaimRequest, limit: number): Promise<ClaimedJob[]>;
   /** Extends leases this node still holds; returns the ids it still holds. */
   renewLeases(nodeId: string, ids: string[], leaseExpiresAt: number): Promise<string[]>;
   /** Moves running leased jobs back to queued (recovery / reclaim), with their transition events. */

@@ -5,21 +5,27 @@ import type { JobStep } from '@headway/protocol';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/model/job-record.js';
 import { stepAnalytics, throughputAnalytics, typeAnalytics } from '../../src/service/analytics.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { makeJob } from '../store/fixtures.js';
+import { dropTestDb, freshTestDb } from '../support/test-db.js';
 
 const HOUR = 3_600_000;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % HOUR);
 const root = mkdtempSync(join(tmpdir(), 'headway-analytics-'));
-let count = 0;
 let store: Store;
+let db: string;
 
+// The analytics SQL differs per dialect, so this runs on whichever store HEADWAY_TEST_STORE names.
 beforeEach(async () => {
-  store = await openSqliteStore(join(root, `analytics-${++count}.db`));
+  db = freshTestDb(mkdtempSync(join(root, 'db-')));
+  store = await openStore(db);
   await store.migrate();
 });
-afterEach(async () => store.close());
+afterEach(async () => {
+  await store.close();
+  await dropTestDb(db);
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A finished job that worked `workMs` (plus `pausedMs` paused) and finished at `finishedAt`. */

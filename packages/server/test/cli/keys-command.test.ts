@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { dropTestDb, freshTestDb } from '../support/test-db.js';
 
 /** Runs `headway <args>` in-process and collects what it prints. */
 async function headway(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
@@ -20,7 +21,7 @@ async function headway(args: string[], env: Record<string, string> = {}): Promis
 
 describe('headway keys', () => {
   const dir = mkdtempSync(join(tmpdir(), 'headway-cli-keys-'));
-  const db = join(dir, 'headway.db');
+  const db = freshTestDb(dir);
   let server: TestServer;
 
   beforeAll(async () => {
@@ -29,6 +30,7 @@ describe('headway keys', () => {
   afterAll(async () => {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
+    await dropTestDb(db);
   });
 
   it('create prints a working key once; list shows it without the secret; revoke makes it 401', async () => {

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/store/sqlite/open.js';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { defaultPreferences } from '../../src/notify/preferences/schema.js';
 import { eventually } from '../support/node.js';
+import { dropTestDb, freshTestDb } from '../support/test-db.js';
 import { SmtpReceiver } from './support/smtp-receiver.js';
 
 const NODE = join(import.meta.dirname, 'fixtures', 'notify-node.ts');
@@ -45,24 +46,26 @@ describe('crash safety of the outbox', () => {
   const children: ChildProcess[] = [];
   const smtp = new SmtpReceiver();
   let dir: string | undefined;
+  let dbPath: string | undefined;
 
   afterEach(async () => {
     for (const child of children.splice(0)) child.kill('SIGKILL');
     await smtp.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dbPath) await dropTestDb(dbPath);
   });
 
   it('a node killed with SIGKILL with 100 notifications in the outbox: after a restart all are delivered exactly once', async () => {
     dir = mkdtempSync(join(tmpdir(), 'headway-notify-crash-'));
-    const dbPath = join(dir, 'headway.db');
-    const seeding = await openSqliteStore(dbPath);
+    dbPath = freshTestDb(dir);
+    const seeding = await openStore(dbPath);
     await seedOutbox(seeding);
     await seeding.close();
 
     // The SMTP server accepts 40 mails, then keeps the next ones unanswered: those are in flight when the node dies.
     smtp.holdAfter = BEFORE_KILL;
     await smtp.start();
-    const observer = await openSqliteStore(dbPath);
+    const observer = await openStore(dbPath);
     try {
       const first = await startNode(dbPath, smtp.port, children);
       await smtp.waitFor(BEFORE_KILL);

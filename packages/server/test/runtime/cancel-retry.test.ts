@@ -6,7 +6,7 @@ let node: TestNode | undefined;
 
 afterEach(async () => {
   await node?.stop();
-  node?.cleanup();
+  await node?.cleanup();
   node = undefined;
 });
 

@@ -14,7 +14,7 @@ const children: ChildProcess[] = [];
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
   await node?.stop();
-  node?.cleanup();
+  await node?.cleanup();
   node = undefined;
 });
 

@@ -9,7 +9,7 @@ const bob: Actor = { kind: 'user', userId: 'bob' };
 
 afterEach(async () => {
   await node?.stop();
-  node?.cleanup();
+  await node?.cleanup();
   node = undefined;
 });
 

@@ -6,24 +6,25 @@ import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type Config } from '../../src/config/config.js';
 import { createHeadway, type HeadwayOptions } from '../../src/create-headway.js';
 import type { Headway } from '../../src/headway.js';
+import { dropTestDb, freshTestDb } from './test-db.js';
 
 export interface TestNode {
   headway: Headway;
   dir: string;
   dbPath: string;
-  /** Stops the node; the temp folder stays until `cleanup`. */
+  /** Stops the node; the temp folder and database stay until `cleanup`. */
   stop(): Promise<void>;
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
-/** A config with the schema's defaults, a database in a fresh temp folder, and fast loops. */
+/** A config with the schema's defaults, a fresh database (see test-db.ts), a fresh temp folder, and fast loops. */
 export function testConfig(overrides: Partial<Config> = {}): { config: Config; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'headway-test-'));
-  const config = Value.Default(ConfigSchema, { db: join(dir, 'headway.db'), flushIntervalMs: 20, leaseMs: 2_000, logLevel: 'silent', ...overrides }) as Config;
+  const config = Value.Default(ConfigSchema, { db: freshTestDb(dir), flushIntervalMs: 20, leaseMs: 2_000, logLevel: 'silent', ...overrides }) as Config;
   return { config, dir };
 }
 
-/** A Headway node (no HTTP) on a fresh SQLite file; `register` runs before start. */
+/** A Headway node (no HTTP) on a fresh database; `register` runs before start. */
 export async function startTestNode(
   options: { config?: Partial<Config>; register?: (headway: Headway) => void; headway?: HeadwayOptions } = {},
 ): Promise<TestNode> {
@@ -41,7 +42,10 @@ export async function startTestNode(
       stopped = true;
       await headway.stop();
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    async cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+      await dropTestDb(config.db);
+    },
   };
 }
 

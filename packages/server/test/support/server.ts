@@ -10,6 +10,7 @@ import { ConfigSchema, type Config } from '../../src/config/config.js';
 import { createHeadway, type HeadwayOptions } from '../../src/create-headway.js';
 import type { Headway } from '../../src/headway.js';
 import { buildHttpApp } from '../../src/http/app.js';
+import { dropTestDb, freshTestDb } from './test-db.js';
 
 /**
  * A real Headway node with its HTTP server on 127.0.0.1, for integration tests of any package.
@@ -25,7 +26,7 @@ export interface TestServerOptions {
   register?: (headway: Headway) => void;
   /** Injected clock, milestone percents, store or bus (see createHeadway). */
   headway?: HeadwayOptions;
-  /** Reuse this SQLite file (restart tests); by default a fresh file in a fresh temp folder. */
+  /** Reuse this database (restart tests): a SQLite file or a postgres:// URL; by default a fresh one (see test-db.ts). */
   dbPath?: string;
   /** Listen on this port (restart on the same address); by default a free port. */
   port?: number;
@@ -44,18 +45,19 @@ export interface TestServer {
   adminKey: string;
   headway: Headway;
   app: FastifyInstance;
+  /** The `db` setting: a SQLite file, or a PostgreSQL URL with its own schema under HEADWAY_TEST_STORE=postgres. */
   dbPath: string;
   /** A JSON call with the admin key unless `token` says otherwise (`null`: no Authorization header). */
   request<T = unknown>(method: string, path: string, options?: { token?: string | null; body?: unknown }): Promise<{ status: number; body: T }>;
   /** Stops HTTP and the node (flushing progress) but keeps the database file, for a restart. Idempotent. */
   stop(): Promise<void>;
-  /** `stop()`, then deletes the temp folder this helper created. Idempotent. */
+  /** `stop()`, then deletes the temp folder and database this helper created. Idempotent. */
   close(): Promise<void>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = options.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'headway-http-')) : null;
-  const dbPath = options.dbPath ?? join(dir!, 'headway.db');
+  const dbPath = options.dbPath ?? freshTestDb(dir!);
   const adminKey = options.adminKey ?? `hw_admin_${randomBytes(18).toString('base64url')}`;
   const config = Value.Default(ConfigSchema, {
     db: dbPath,
@@ -75,7 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   } catch (error) {
     await headway.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir) await removeTestDb(dir, dbPath);
     throw error;
   }
   const port = (app.server.address() as AddressInfo).port;
@@ -102,7 +104,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     stop,
     async close() {
       await stop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (dir) await removeTestDb(dir, dbPath);
     },
   };
+}
+
+async function removeTestDb(dir: string, db: string): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  await dropTestDb(db);
 }

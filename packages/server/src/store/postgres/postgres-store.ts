@@ -3,7 +3,7 @@ import type { NotificationStore } from '../notification-store.js';
 import type { JobStore, KeyStore, Store } from '../store.js';
 import { postgresAnalyticsStore } from './analytics.js';
 import { eventsSince, jobEvents, latestCursor } from './events.js';
-import { claimJob, renewLeases } from './jobs-claim.js';
+import { claimJobs, renewLeases } from './jobs-claim.js';
 import { commitChange } from './jobs-commit.js';
 import { getJob, getJobs } from './jobs-get.js';
 import { insertJobs } from './jobs-insert.js';
@@ -43,7 +43,8 @@ export class PostgresStore implements Store {
       events: (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
       eventsSince: (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
       latestCursor: () => latestCursor(db),
-      claim: (request) => claimJob(db, request),
+      claim: async (request) => (await claimJobs(db, request, 1))[0] ?? null,
+      claimMany: (request, limit) => claimJobs(db, request, limit),
       renewLeases: (nodeId, ids, leaseExpiresAt) => renewLeases(db, nodeId, ids, leaseExpiresAt),
       requeue: (request) => requeueJobs(db, request),
       childSummary: (parentId) => childSummary(db, parentId),

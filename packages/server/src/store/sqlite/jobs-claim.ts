@@ -4,33 +4,35 @@ import { getJob } from './jobs-get.js';
 import type { SqliteDb } from './sqlite-db.js';
 
 /**
- * queued → running for the oldest claimable job of a type. The immediate transaction holds
- * SQLite's single write lock from the SELECT to the UPDATE, so no two callers (in this process or
- * another one on the same file) can pick the same job.
+ * queued → running for the oldest claimable jobs of a type, up to `limit`. The immediate
+ * transaction holds SQLite's single write lock from the SELECT to the UPDATEs, so no two callers
+ * (in this process or another one on the same file) can pick the same job.
  */
-export function claimJob(db: SqliteDb, request: ClaimRequest): ClaimedJob | null {
+export function claimJobs(db: SqliteDb, request: ClaimRequest, limit: number): ClaimedJob[] {
   return db.write(() => {
-    const next = db.get<{ id: string; seq: number }>(
+    const next = db.all<{ id: string; seq: number }>(
       `SELECT id, seq FROM jobs
         WHERE status = 'queued' AND type = ? AND (run_after IS NULL OR run_after <= ?)
-        ORDER BY created_at, id LIMIT 1`,
+        ORDER BY created_at, id LIMIT ?`,
       request.type,
       request.now,
+      limit,
     );
-    if (!next) return null;
-    db.run(
-      `UPDATE jobs
-          SET status = 'running', control = 'run', lease_owner = ?, lease_expires_at = ?,
-              started_at = COALESCE(started_at, ?), updated_at = ?, seq = seq + 1
-        WHERE id = ?`,
-      request.nodeId,
-      request.leaseExpiresAt,
-      request.now,
-      request.now,
-      next.id,
-    );
-    const events = appendEvents(db, next.id, next.seq + 1, request.now, [{ kind: 'transition', from: 'queued', to: 'running', reason: 'claimed' }]);
-    return { job: getJob(db, next.id)!, events };
+    return next.map(({ id, seq }) => {
+      db.run(
+        `UPDATE jobs
+            SET status = 'running', control = 'run', lease_owner = ?, lease_expires_at = ?,
+                started_at = COALESCE(started_at, ?), updated_at = ?, seq = seq + 1
+          WHERE id = ?`,
+        request.nodeId,
+        request.leaseExpiresAt,
+        request.now,
+        request.now,
+        id,
+      );
+      const events = appendEvents(db, id, seq + 1, request.now, [{ kind: 'transition', from: 'queued', to: 'running', reason: 'claimed' }]);
+      return { job: getJob(db, id)!, events };
+    });
   });
 }
 

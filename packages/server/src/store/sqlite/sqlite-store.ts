@@ -3,7 +3,7 @@ import type { NotificationStore } from '../notification-store.js';
 import type { JobStore, KeyStore, Store } from '../store.js';
 import { sqliteAnalyticsStore } from './analytics.js';
 import { eventsSince, jobEvents, latestCursor } from './events.js';
-import { claimJob, renewLeases } from './jobs-claim.js';
+import { claimJobs, renewLeases } from './jobs-claim.js';
 import { commitChange } from './jobs-commit.js';
 import { getJob, getJobs } from './jobs-get.js';
 import { insertJobs } from './jobs-insert.js';
@@ -43,7 +43,8 @@ export class SqliteStore implements Store {
       events: async (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
       eventsSince: async (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
       latestCursor: async () => latestCursor(db),
-      claim: async (request) => claimJob(db, request),
+      claim: async (request) => claimJobs(db, request, 1)[0] ?? null,
+      claimMany: async (request, limit) => claimJobs(db, request, limit),
       renewLeases: async (nodeId, ids, leaseExpiresAt) => renewLeases(db, nodeId, ids, leaseExpiresAt),
       requeue: async (request) => requeueJobs(db, request),
       childSummary: async (parentId) => childSummary(db, parentId),

@@ -75,4 +75,36 @@ export function claimTests(ctx: StoreContext): void {
     expect(await ctx.store().jobs.get(theirs.id)).toMatchObject({ leaseExpiresAt: 60_000, leaseOwner: 'node-b' });
     expect(await ctx.store().jobs.renewLeases('node-a', [], 90_000)).toEqual([]);
   });
+
+  it('claimMany claims up to the limit, oldest first, each with its own claimed transition in claim order', async () => {
+    const jobs = await seed(ctx.store(), [
+      ...Array.from({ length: 5 }, (_, i) => makeJob({ createdAt: 1_000 + i })),
+      makeJob({ createdAt: 10, runAfter: 20_000 }),
+      makeJob({ type: 'video', createdAt: 20 }),
+    ]);
+    const first = await ctx.store().jobs.claimMany({ type: 'import', ...LEASE }, 3);
+    expect(first.map((c) => c.job.id)).toEqual(jobs.slice(0, 3).map((j) => j!.id));
+    for (const c of first) {
+      expect(c.job).toMatchObject({ status: 'running', leaseOwner: 'node-a', leaseExpiresAt: 60_000, seq: 2 });
+      expect(c.events).toEqual([{ kind: 'transition', from: 'queued', to: 'running', reason: 'claimed', jobId: c.job.id, seq: 2, at: 10_000, cursor: expect.any(Number) }]);
+      expect(await ctx.store().jobs.get(c.job.id)).toEqual(c.job);
+    }
+    const cursors = first.map((c) => c.events[0]!.cursor!);
+    expect([...cursors].sort((a, b) => a - b)).toEqual(cursors);
+    // Two left that may run now; the delayed one and the other type stay queued.
+    expect((await ctx.store().jobs.claimMany({ type: 'import', ...LEASE }, 10)).map((c) => c.job.id)).toEqual(jobs.slice(3, 5).map((j) => j!.id));
+    expect(await ctx.store().jobs.claimMany({ type: 'import', ...LEASE }, 10)).toEqual([]);
+  });
+
+  it('claimMany from two stores at once never hands one job to both', async () => {
+    await seed(ctx.store(), Array.from({ length: 300 }, (_, i) => makeJob({ createdAt: 1_000 + i })));
+    const other = await ctx.openSame();
+    const batches = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? ctx.store() : other).jobs.claimMany({ type: 'import', ...LEASE, nodeId: `node-${i}` }, 40)),
+    );
+    const ids = batches.flat().map((c) => c.job.id);
+    expect(ids).toHaveLength(300);
+    expect(new Set(ids).size).toBe(300);
+    for (const [i, batch] of batches.entries()) for (const c of batch) expect((await ctx.store().jobs.get(c.job.id))?.leaseOwner).toBe(`node-${i}`);
+  });
 }
