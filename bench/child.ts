@@ -3,9 +3,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
-/** Starts a TypeScript server script in its own process and resolves with what it sends when ready. */
-export function startChild<T>(script: string, args: string[] = []): Promise<{ child: ChildProcess; ready: T }> {
-  const child = fork(script, args, { execArgv: ['--conditions=headway-src', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * Starts a TypeScript server script in its own process and resolves with what it sends when ready.
+ * `nodeFlags` go to that process's node (e.g. `--cpu-prof` to profile it).
+ */
+export function startChild<T>(script: string, args: string[] = [], nodeFlags: string[] = []): Promise<{ child: ChildProcess; ready: T }> {
+  const child = fork(script, args, { execArgv: ['--conditions=headway-src', '--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (ready) => resolve({ child, ready: ready as T }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

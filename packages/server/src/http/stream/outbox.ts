@@ -11,8 +11,8 @@ export interface Transport {
 type OutboxLimits = Pick<StreamOptions, 'maxPendingEvents' | 'maxPendingProgress' | 'highWaterBytes'>;
 
 /**
- * A connection's outgoing queue. Durable messages are written at once; progress waits for the
- * next turn of the event loop, so a burst of ticks for one job goes out as one message. While
+ * A connection's outgoing queue. Durable messages are written at once; progress waits until
+ * the current synchronous pass ends, so a burst of ticks for one job goes out as one message. While
  * the socket holds more than the high-water mark nothing is written (its buffer stays bounded):
  * durable messages wait in order, and progress is conflated to the newest per channel and job
  * (first-queued jobs go first, so a busy job cannot starve a quiet one). Past either bound the
@@ -76,7 +76,9 @@ export class Outbox {
   private schedule(): void {
     if (this.scheduled || this.retryTimer) return;
     this.scheduled = true;
-    setImmediate(() => {
+    // After the current synchronous pass (one announcement, one bus delivery), not a whole
+    // event-loop turn later: the ticks of that pass are already conflated by then.
+    queueMicrotask(() => {
       this.scheduled = false;
       this.drain();
     });

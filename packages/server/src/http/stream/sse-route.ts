@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import { authorizeChannel } from './channel-access.js';
+import { passBatcher } from './corked-writes.js';
 import type { StreamOptions } from './options.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';
@@ -36,11 +37,18 @@ export async function sseRoute(app: FastifyInstance, headway: Headway, hub: Stre
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     raw.write(`retry: ${RETRY_MS}\n: headway stream\n\n`);
     headway.stats.liveConnections++;
+    const batchPass = passBatcher(raw);
     const connection = new StreamConnection({
       headway,
       hub,
       options,
-      transport: { send: (message, text) => raw.write(frame(message, text)), bufferedBytes: () => raw.writableLength },
+      transport: {
+        send: (message, text) => {
+          batchPass();
+          raw.write(frame(message, text));
+        },
+        bufferedBytes: () => raw.writableLength,
+      },
       identify: async () => actor,
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), options.sseHeartbeatMs);

@@ -1,10 +1,12 @@
 import type { ClientMessage } from '@headway/protocol';
 import { HeadwayError, wsCloseCodeOf } from '@headway/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { StreamOptions } from './options.js';
+import { passBatcher } from './corked-writes.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';
 
@@ -36,11 +38,18 @@ export async function websocketRoute(app: FastifyInstance, headway: Headway, hub
     authenticate(token)
       .then(() => {
         if (socket.readyState !== socket.OPEN) return;
+        const batchPass = passBatcher(rawSocketOf(socket));
         connection = new StreamConnection({
           headway,
           hub,
           options,
-          transport: { send: (_message, text) => socket.send(text), bufferedBytes: () => socket.bufferedAmount },
+          transport: {
+            send: (_message, text) => {
+              batchPass();
+              socket.send(text);
+            },
+            bufferedBytes: () => socket.bufferedAmount,
+          },
           identify: () => authenticate(token),
           onUnauthorized: closeWith,
         });
@@ -60,6 +69,11 @@ function keepAlive(socket: WebSocket, intervalMs: number): () => void {
     socket.ping();
   }, intervalMs);
   return () => clearInterval(timer);
+}
+
+/** ws keeps its net.Socket private; corking it is the only way to batch frames into one write. */
+function rawSocketOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
 }
 
 function handle(connection: StreamConnection, text: string): void {

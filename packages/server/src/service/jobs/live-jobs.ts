@@ -25,6 +25,8 @@ export class LiveJobs {
   readonly unannounced = new Set<string>();
   /** Parents whose roll-up must be recomputed at the next flush. */
   readonly dirtyParents = new Set<string>();
+  /** Told when a job's progress changed, so the announcer need not poll `unannounced`. */
+  onTouched: (() => void) | null = null;
 
   /** `priorOf` gives the known work durations of a job type, the ETA's prior before progress. */
   constructor(private readonly priorOf: (type: string) => number[] = () => []) {}
@@ -57,6 +59,7 @@ export class LiveJobs {
   touch(id: string): void {
     this.dirty.add(id);
     this.unannounced.add(id);
+    this.onTouched?.();
   }
 
   values(): IterableIterator<LiveJob> {

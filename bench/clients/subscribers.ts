@@ -1,0 +1,74 @@
+/**
+ * WebSocket subscribers in their own process, so the latency bench measures the server and
+ * not a load generator competing with them for the event loop. argv: url, token, count.
+ * Parent → child: `{ids}` (spread over the subscribers, one `job:` channel each), then
+ * `{type:'start'}` / `{type:'stop'}`; child → parent: `{type:'ready'}` once every channel's
+ * snapshot arrived, and `{type:'figures', ...}` after a stop.
+ */
+import WebSocket from 'ws';
+import { percentile } from '../child.js';
+import { machineMs } from './clock.js';
+
+type Command = { type: 'subscribe'; ids: string[] } | { type: 'start' } | { type: 'stop' } | { type: 'exit' };
+
+const [url, token, countText] = process.argv.slice(2) as [string, string, string];
+const count = Number(countText);
+const sockets: WebSocket[] = [];
+let latencies: number[] = [];
+/** Where the time went, on the wall clock the server stamps with (whole ms): sent → applied → announced → received. */
+let segments: Record<'applied' | 'announced' | 'received', number[]> = { applied: [], announced: [], received: [] };
+let measuring = false;
+let snapshots = 0;
+let expectedSnapshots = Infinity;
+
+/** A progress message carries the reporter's send time in its custom metrics. */
+interface ProgressMessage {
+  type: string;
+  update?: { at: number; job?: { updatedAt: number; metrics?: { custom?: { sentAt?: number; sentWall?: number } } } };
+}
+
+async function subscribe(ids: string[]): Promise<void> {
+  expectedSnapshots = ids.length;
+  const perSocket = Math.ceil(ids.length / count);
+  for (let s = 0; s < count; s++) {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/stream?token=${token}`);
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+    ws.on('message', (data) => {
+      const arrived = machineMs();
+      const arrivedWall = Date.now();
+      const message = JSON.parse(String(data)) as ProgressMessage;
+      if (message.type === 'snapshot' && ++snapshots === expectedSnapshots) process.send?.({ type: 'ready' });
+      const sentAt = message.type === 'progress' ? message.update?.job?.metrics?.custom?.sentAt : undefined;
+      if (!measuring || typeof sentAt !== 'number') return;
+      latencies.push(arrived - sentAt);
+      const { at, job } = message.update!;
+      segments.applied.push(job!.updatedAt - job!.metrics!.custom!.sentWall!);
+      segments.announced.push(at - job!.updatedAt);
+      segments.received.push(arrivedWall - at);
+    });
+    for (const id of ids.slice(s * perSocket, (s + 1) * perSocket)) ws.send(JSON.stringify({ type: 'subscribe', channel: `job:${id}` }));
+    sockets.push(ws);
+  }
+}
+
+process.on('message', (command: Command) => {
+  if (command.type === 'subscribe') void subscribe(command.ids);
+  else if (command.type === 'start') {
+    latencies = [];
+    segments = { applied: [], announced: [], received: [] };
+    measuring = true;
+  } else if (command.type === 'stop') {
+    measuring = false;
+    latencies.sort((a, b) => a - b);
+    const [p50, p95, p99, max] = [50, 95, 99, 100].map((p) => percentile(latencies, p));
+    const where = Object.entries(segments).map(([name, values]) => {
+      values.sort((a, b) => a - b);
+      return `${name} p50 ${percentile(values, 50).toFixed(0)} / p99 ${percentile(values, 99).toFixed(0)} ms`;
+    });
+    process.send?.({ type: 'figures', delivered: latencies.length, p50, p95, p99, max, where: where.join(', ') });
+  } else if (command.type === 'exit') {
+    for (const ws of sockets) ws.terminate();
+    process.exit(0);
+  }
+});
+process.send?.({ type: 'started' });
