@@ -36,6 +36,9 @@ export interface JobService {
   reportMany(items: BatchProgressBody, actor: Actor): Promise<BatchProgressAnswer>;
   act(id: string, action: JobAction, input: ActionInput, actor: Actor): Promise<Job>;
   events(id: string, afterSeq: number, limit: number, actor: Actor): Promise<JobEvent[]>;
-  /** Resolves with the job once its seq or progress changes after `afterSeq`, or at the timeout. */
-  waitForChange(id: string, afterSeq: number, timeoutMs: number, actor: Actor): Promise<Job>;
+  /**
+   * Resolves with the job once its seq or progress changes after `afterSeq`, at the timeout, or
+   * at once when `signal` aborts (the caller went away; nothing keeps waiting for it).
+   */
+  waitForChange(id: string, afterSeq: number, timeoutMs: number, actor: Actor, signal?: AbortSignal): Promise<Job>;
 }

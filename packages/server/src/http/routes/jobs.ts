@@ -32,11 +32,15 @@ export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise
   app.get<{ Params: JobIdParams; Querystring: GetJobQuery }>(
     '/v1/jobs/:id',
     { schema: { tags: ['jobs'], summary: 'Read a job; with waitForChangeAfter, wait for its next change', params: JobIdParams, querystring: GetJobQuery, security: bearer } },
-    async (request) => {
+    async (request, reply) => {
       const actor = requireScope(request, 'jobs:read');
       const { waitForChangeAfter, timeoutMs } = request.query;
       if (waitForChangeAfter === undefined) return headway.jobs.get(request.params.id, actor);
-      return headway.jobs.waitForChange(request.params.id, waitForChangeAfter, timeoutMs ?? DEFAULT_WAIT_MS, actor);
+      // A client that hangs up stops the wait at once, not at the timeout (the response's
+      // 'close' also fires when it is sent; by then the wait is over and aborting is a no-op).
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      return headway.jobs.waitForChange(request.params.id, waitForChangeAfter, timeoutMs ?? DEFAULT_WAIT_MS, actor, gone.signal);
     },
   );
 

@@ -172,10 +172,10 @@ export class JobsService implements JobService {
     return this.deps.store.jobs.events(id, afterSeq, limit);
   }
 
-  async waitForChange(id: string, afterSeq: number, timeoutMs: number, actor: Actor): Promise<Job> {
+  async waitForChange(id: string, afterSeq: number, timeoutMs: number, actor: Actor, signal?: AbortSignal): Promise<Job> {
     const record = await this.visibleRecord(id, actor);
     if (record.seq > afterSeq || FINAL_STATUSES.includes(record.status)) return toJobView(record);
-    await waitForJobChange(this.deps.bus, id, timeoutMs);
+    await waitForJobChange(this.deps.bus, id, timeoutMs, signal);
     return toJobView(await this.visibleRecord(id, actor));
   }
 
