@@ -15,13 +15,20 @@ export type ClientMessage =
   | { type: 'unsubscribe'; channel: Channel };
 
 export type ServerMessage =
-  /** Current state of every job in the channel (one for `job:` channels). `seq` is the resume point. */
-  | { type: 'snapshot'; channel: Channel; jobs: Job[]; seq: number }
+  /**
+   * Current state of every job in the channel (one for `job:` channels). `seq` is the resume point.
+   * On `user:`/`jobs` every unfinished job is included, in pages: each page but the last carries
+   * `more: true`, all pages carry the same `seq`; the state is complete once a page without `more` arrived.
+   */
+  | { type: 'snapshot'; channel: Channel; jobs: Job[]; seq: number; more?: boolean }
   /** A durable event; `job` is the job's state after it. */
   | { type: 'event'; channel: Channel; jobId: string; seq: number; cursor?: number; event: JobEvent; job?: Job }
   | { type: 'progress'; channel: Channel; jobId: string; seq: number; update: ProgressUpdate }
-  /** The server cannot replay what was missed; the client must replace its state with this snapshot. */
-  | { type: 'resync'; channel: Channel; jobs: Job[]; seq: number; reason: string }
+  /**
+   * The server cannot replay what was missed; the client must replace its state with this snapshot.
+   * When it has `more: true`, the rest of the new state follows as `snapshot` pages (see above).
+   */
+  | { type: 'resync'; channel: Channel; jobs: Job[]; seq: number; reason: string; more?: boolean }
   | { type: 'error'; channel?: Channel; code: string; message: string };
 
 /**
