@@ -1,7 +1,7 @@
 import type { Channel, Job, JobEvent, JobStep, ServerMessage } from '@headway/protocol';
 
-/** Messages that belong to one channel (everything but errors). */
-export type ChannelMessage = Exclude<ServerMessage, { type: 'error' }>;
+/** Messages that change a channel's job state (not errors; notifications go to their own watchers). */
+export type ChannelMessage = Exclude<ServerMessage, { type: 'error' | 'notification' }>;
 
 /** What a watcher receives: the channel's whole current state plus what this change added. */
 export interface WatchUpdate {
@@ -27,6 +27,8 @@ export class ChannelState {
   private readonly deliveredSeq = new Map<string, number>();
   private resumePoint: number | null = null;
   private latest: WatchUpdate | null = null;
+  /** Set while the pages of a snapshot arrive: the cause its last page is published with. */
+  private pagedCause: 'snapshot' | 'resync' | null = null;
 
   constructor(channel: Channel) {
     this.channel = channel;
@@ -45,12 +47,12 @@ export class ChannelState {
   apply(message: ChannelMessage): WatchUpdate | null {
     switch (message.type) {
       case 'snapshot':
-        return this.applySnapshot(message.jobs, message.seq);
+        return this.applySnapshot(message.jobs, message.seq, this.pagedCause ?? 'snapshot', message.more);
       case 'resync':
         this.jobs.clear();
         this.deliveredSeq.clear();
         this.resumePoint = null;
-        return this.applySnapshot(message.jobs, message.seq, 'resync');
+        return this.applySnapshot(message.jobs, message.seq, 'resync', message.more);
       case 'event':
         return this.applyEvent(message.event, message.job, message.cursor ?? message.event.cursor);
       case 'progress':
@@ -58,13 +60,16 @@ export class ChannelState {
     }
   }
 
-  private applySnapshot(jobs: Job[], seq: number, cause: 'snapshot' | 'resync' = 'snapshot'): WatchUpdate {
+  private applySnapshot(jobs: Job[], seq: number, cause: 'snapshot' | 'resync', more = false): WatchUpdate | null {
     for (const job of jobs) {
       const known = this.jobs.get(job.id);
       if (!known || isNewer(job, known)) this.jobs.set(job.id, job);
       // Replayed events may follow a snapshot; only the first snapshot sets the baseline.
       if (!this.deliveredSeq.has(job.id)) this.deliveredSeq.set(job.id, job.seq);
     }
+    // A paged snapshot is published (and becomes the resume point) with its last page: never a partial list.
+    this.pagedCause = more ? cause : null;
+    if (more) return null;
     this.advanceResume(seq);
     return this.publish(cause, []);
   }

@@ -17,7 +17,7 @@ function counting(hub: StreamHub, channel: Channel, received: Map<Channel, numbe
     if (message.type === 'progress') received.set(channel, (received.get(channel) ?? 0) + 1);
   });
   hub.add(subscription);
-  subscription.open({ replayed: [], replayedThrough: 0, state: { type: 'snapshot', channel, jobs: [], seq: 0 } });
+  subscription.open({ replayed: [], replayedThrough: 0, pages: [{ type: 'snapshot', channel, jobs: [], seq: 0 }] });
 }
 
 const progressOf = (jobId: string, done: number) => ({ jobId, seq: 1, at: done, job: { done, total: 100, percent: done, unit: null, currentStep: null, message: null, eta: null, metrics: {}, counts: null, updatedAt: done } }) as never;

@@ -1,10 +1,10 @@
-import type { Job, JobEvent, ServerMessage } from '@headway/protocol';
+import type { Channel, Job, JobEvent, ServerMessage } from '@headway/protocol';
 import type { Headway } from '../../headway.js';
 import { SYSTEM } from '../../service/actor.js';
 import type { ChannelAccess } from './channel-access.js';
 import type { StreamOptions } from './options.js';
 
-type Limits = Pick<StreamOptions, 'replayLimit' | 'snapshotLimit'>;
+type Limits = Pick<StreamOptions, 'replayLimit' | 'snapshotPageSize'>;
 export type StateMessage = Extract<ServerMessage, { type: 'snapshot' | 'resync' }>;
 
 /** What a (re)subscribing client gets before live messages. */
@@ -13,8 +13,11 @@ export interface CatchUp {
   replayed: ServerMessage[];
   /** Position (seq, or cursor on many-job channels) the replay reached; live events after it follow. */
   replayedThrough: number;
-  /** The newest state; its `seq` is the resume point. */
-  state: StateMessage;
+  /**
+   * The newest state, in pages of at most `snapshotPageSize` jobs sharing one `seq` (the resume
+   * point); every page but the last says `more`. A resync's first page is the `resync`.
+   */
+  pages: StateMessage[];
 }
 
 export interface Snapshot {
@@ -23,25 +26,49 @@ export interface Snapshot {
   seq: number;
 }
 
-/** Current state of a channel. For many-job channels the cursor is read first, so nothing newer is lost. */
-export async function snapshotOf(headway: Headway, access: ChannelAccess, limits: Limits): Promise<Snapshot> {
+/** Unfinished jobs read per store query while building a many-job snapshot. */
+const READ_PAGE = 500;
+/** Finished jobs added to a many-job snapshot, most recently updated first. */
+const RECENT_FINISHED = 50;
+
+/**
+ * Current state of a channel. For many-job channels the cursor is read first, so nothing newer
+ * is lost, then every unfinished job (paged by creation time, which never changes, so no job is
+ * skipped or read twice while others progress) and the most recently finished ones.
+ */
+export async function snapshotOf(headway: Headway, access: ChannelAccess): Promise<Snapshot> {
   if (access.jobId !== undefined) {
     const job = await headway.jobs.get(access.jobId, SYSTEM);
     return { jobs: [job], seq: job.seq };
   }
   const seq = await headway.store.jobs.latestCursor();
-  const unfinished = await headway.jobs.list({ status: 'queued,running,paused', owner: access.owner, limit: limits.snapshotLimit, sort: '-updatedAt' }, SYSTEM);
-  const recent = await headway.jobs.list({ owner: access.owner, limit: 50, sort: '-updatedAt' }, SYSTEM);
   const byId = new Map<string, Job>();
-  for (const job of [...unfinished.items, ...recent.items]) if (access.includes(job)) byId.set(job.id, job);
+  let cursor: string | undefined;
+  do {
+    const page = await headway.jobs.list({ status: 'queued,running,paused', owner: access.owner, limit: READ_PAGE, sort: '-createdAt', cursor }, SYSTEM);
+    for (const job of page.items) if (access.includes(job)) byId.set(job.id, job);
+    cursor = page.nextCursor ?? undefined;
+    if (cursor) await new Promise((resolve) => setImmediate(resolve)); // thousands of jobs: let live traffic through between reads
+  } while (cursor);
+  const recent = await headway.jobs.list({ owner: access.owner, limit: RECENT_FINISHED, sort: '-updatedAt' }, SYSTEM);
+  for (const job of recent.items) if (!byId.has(job.id) && access.includes(job)) byId.set(job.id, job);
   return { jobs: [...byId.values()], seq };
+}
+
+/** The state as wire messages of at most `pageSize` jobs each (always at least one message). */
+export function pagesOf(channel: Channel, { jobs, seq }: Snapshot, pageSize: number, resyncReason?: string): StateMessage[] {
+  const pages: StateMessage[] = [];
+  for (let start = 0; start === 0 || start < jobs.length; start += pageSize) {
+    const page = { channel, jobs: jobs.slice(start, start + pageSize), seq, ...(start + pageSize < jobs.length ? { more: true } : {}) };
+    pages.push(start === 0 && resyncReason !== undefined ? { type: 'resync', ...page, reason: resyncReason } : { type: 'snapshot', ...page });
+  }
+  return pages;
 }
 
 /** A plain subscribe (no `after`), or a resync: the newest state only. */
 export async function stateOnly(headway: Headway, access: ChannelAccess, limits: Limits, resyncReason?: string): Promise<CatchUp> {
-  const { jobs, seq } = await snapshotOf(headway, access, limits);
-  const state: StateMessage = resyncReason === undefined ? { type: 'snapshot', channel: access.channel, jobs, seq } : { type: 'resync', channel: access.channel, jobs, seq, reason: resyncReason };
-  return { replayed: [], replayedThrough: seq, state };
+  const snapshot = await snapshotOf(headway, access);
+  return { replayed: [], replayedThrough: snapshot.seq, pages: pagesOf(access.channel, snapshot, limits.snapshotPageSize, resyncReason) };
 }
 
 /**
@@ -61,11 +88,11 @@ export async function catchUp(headway: Headway, access: ChannelAccess, after: nu
   const last = missed[missed.length - 1];
   const replayedThrough = last === undefined ? after : single ? last.seq : (last.cursor ?? after);
   const replayed: ServerMessage[] = missed.map((event) => ({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event }));
-  const { jobs, seq } = await snapshotOf(headway, access, limits);
-  if (after > seq) {
+  const snapshot = await snapshotOf(headway, access);
+  if (after > snapshot.seq) {
     // A resume point this server never gave out (another database, a restored backup).
-    const reason = `the resume point ${after} is ahead of this server's ${seq}; replace your state with this snapshot`;
-    return { replayed: [], replayedThrough: seq, state: { type: 'resync', channel, jobs, seq, reason } };
+    const reason = `the resume point ${after} is ahead of this server's ${snapshot.seq}; replace your state with this snapshot`;
+    return { replayed: [], replayedThrough: snapshot.seq, pages: pagesOf(channel, snapshot, limits.snapshotPageSize, reason) };
   }
-  return { replayed, replayedThrough, state: { type: 'snapshot', channel, jobs, seq } };
+  return { replayed, replayedThrough, pages: pagesOf(channel, snapshot, limits.snapshotPageSize) };
 }

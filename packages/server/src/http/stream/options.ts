@@ -15,8 +15,8 @@ export interface StreamOptions {
   highWaterBytes: number;
   /** Events a resubscribing client may have missed before it gets a resync instead of a replay. */
   replayLimit: number;
-  /** Unfinished jobs in a many-job snapshot (the 50 most recently updated are added). */
-  snapshotLimit: number;
+  /** Jobs per snapshot message: a many-job snapshot holds every unfinished job, in pages of this size. */
+  snapshotPageSize: number;
   /** Channels one connection may follow. */
   maxChannelsPerConnection: number;
 }
@@ -28,6 +28,6 @@ export const DEFAULT_STREAM_OPTIONS: StreamOptions = {
   maxPendingProgress: 10_000,
   highWaterBytes: 1_048_576,
   replayLimit: 1_000,
-  snapshotLimit: 500,
+  snapshotPageSize: 500,
   maxChannelsPerConnection: 1_000,
 };

@@ -24,19 +24,21 @@ export class Subscription {
    * in the snapshot (a client that asked for history gets each transition, not only its result),
    * then the snapshot, then everything newer.
    */
-  open({ replayed, replayedThrough, state }: CatchUp): void {
+  open({ replayed, replayedThrough, pages }: CatchUp): void {
     const buffered = this.buffered ?? [];
     this.buffered = null;
     for (const message of replayed) this.emit(message);
     this.coveredThrough = replayedThrough;
+    const seq = pages[0]!.seq;
     const later: BusMessage[] = [];
     for (const message of buffered) {
-      if (message.type === 'event' && this.positionOf(message) <= state.seq) this.deliver(message);
+      if (message.type === 'event' && this.positionOf(message) <= seq) this.deliver(message);
       else later.push(message);
     }
-    this.emit(state);
-    this.coveredThrough = Math.max(replayedThrough, state.seq);
-    const snapshotSeqs = new Map(state.jobs.map((job) => [job.id, job.seq]));
+    for (const page of pages) this.emit(page);
+    this.coveredThrough = Math.max(replayedThrough, seq);
+    const snapshotSeqs = new Map<string, number>();
+    for (const page of pages) for (const job of page.jobs) snapshotSeqs.set(job.id, job.seq);
     for (const message of later) {
       // A tick read before the snapshot would move the client's state backwards.
       if (message.type === 'progress' && message.update.seq < (snapshotSeqs.get(message.update.jobId) ?? 0)) continue;
