@@ -1,3 +1,4 @@
+import type { InAppNotification } from '@headway/protocol';
 import { JobsApi } from './http/jobs-api.js';
 import { Endpoint, type FetchLike } from './http/rest.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './live/backoff.js';
@@ -6,6 +7,8 @@ import type { ConnectionObservable, TransportKind } from './live/connection-stat
 import { LiveHub } from './live/live-hub.js';
 import { channelOf, type WatchTarget } from './live/watch-target.js';
 import type { WebSocketConstructor } from './live/ws-transport.js';
+import { notificationWatcher, type NotificationWatchOptions } from './notifications/notification-watcher.js';
+import { NotificationsApi } from './notifications/notifications-api.js';
 import { ProgressOutbox } from './reporter/progress-outbox.js';
 import { Reporter, type ReporterOptions } from './reporter/reporter.js';
 
@@ -34,6 +37,8 @@ export interface WatchOptions {
 export class HeadwayClient extends JobsApi {
   /** Connection state of live watches, e.g. for a "reconnecting…" badge. */
   readonly connection: ConnectionObservable;
+  /** The notification feed, unread count, read marks and preferences (REST). */
+  readonly notifications: NotificationsApi;
   private readonly hub: LiveHub;
   private readonly outbox: ProgressOutbox;
 
@@ -47,6 +52,7 @@ export class HeadwayClient extends JobsApi {
       WebSocket: options.WebSocket,
     });
     this.connection = this.hub.connection;
+    this.notifications = new NotificationsApi(endpoint);
     this.outbox = new ProgressOutbox(this);
   }
 
@@ -61,6 +67,15 @@ export class HeadwayClient extends JobsApi {
   /** The current local state of a watched target, or null before its snapshot. */
   watched(target: WatchTarget): WatchUpdate | null {
     return this.hub.current(channelOf(target));
+  }
+
+  /**
+   * Calls `onNotification` for every in-app notification sent to `userId` from now on, over the
+   * same shared connection as `watch` (the `user:<id>` channel). Pushes missed while the
+   * connection was down are not replayed: `options.onSync` says when to re-read the feed.
+   */
+  watchNotifications(userId: string, onNotification: (notification: InAppNotification) => void, options: NotificationWatchOptions = {}): () => void {
+    return this.hub.watch(channelOf({ user: userId }), notificationWatcher(onNotification, options));
   }
 
   /** A reporter for a remote worker running `jobId`. */

@@ -29,17 +29,43 @@ export type ServerMessage =
    * When it has `more: true`, the rest of the new state follows as `snapshot` pages (see above).
    */
   | { type: 'resync'; channel: Channel; jobs: Job[]; seq: number; reason: string; more?: boolean }
-  | { type: 'error'; channel?: Channel; code: string; message: string };
+  | { type: 'error'; channel?: Channel; code: string; message: string }
+  | NotificationMessage;
 
 /**
- * An in-app notification for the user of a `user:<id>` channel (live only: the feed itself is
- * read over REST). Kept outside `ServerMessage` so existing exhaustive switches keep compiling;
- * clients that show notifications accept `StreamMessage`.
+ * An in-app notification for the user of a `user:<id>` channel, pushed once when it is sent
+ * (live only: nothing is replayed on resume; the feed itself is read over REST, so a client
+ * that reconnects re-reads it). `notification` has the shape of `InAppNotification`.
  */
 export interface NotificationMessage {
   type: 'notification';
   channel: `user:${string}`;
   notification: unknown;
+}
+
+/** A notification as `GET /v1/notifications` lists it and the stream pushes it (in-app channel). */
+export interface InAppNotification {
+  id: string;
+  userId: string;
+  /** e.g. job.completed, job.failed, job.milestone, batch.completed, alert.<kind>. */
+  type: string;
+  channel: 'in_app' | 'email' | 'sms' | 'webhook' | 'log';
+  jobId: string | null;
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'deferred' | 'dead';
+  urgent: boolean;
+  attempts: number;
+  dueAt: number;
+  createdAt: number;
+  updatedAt: number;
+  sentAt: number | null;
+  readAt: number | null;
+  seenAt: number | null;
+  lastError: string | null;
+  escalatedFrom: string | null;
+  /** Subject and text as rendered for sending (null before the first render). */
+  title: string | null;
+  text: string | null;
+  data: unknown;
 }
 
 /** Everything a live connection may receive. */

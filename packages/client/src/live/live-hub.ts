@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, HeadwayError, type Channel, type ErrorCode, type ServerMessage } from '@headway/protocol';
+import { ERROR_CATALOGUE, HeadwayError, type Channel, type ErrorCode, type NotificationMessage, type ServerMessage } from '@headway/protocol';
 import type { JobsApi } from '../http/jobs-api.js';
 import type { Endpoint } from '../http/rest.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
@@ -21,6 +21,8 @@ export interface LiveOptions {
 export interface Watcher {
   onUpdate(update: WatchUpdate): void;
   onError?(error: Error): void;
+  /** An in-app notification pushed on this channel (only `user:` channels carry them). */
+  onNotification?(notification: unknown): void;
 }
 
 interface Subscription {
@@ -167,10 +169,18 @@ export class LiveHub {
 
   private route(message: ServerMessage): void {
     if (message.type === 'error') return this.channelError(message.channel, new HeadwayError(asCode(message.code), message.message));
+    if (message.type === 'notification') return this.notification(message);
     const sub = this.subs.get(message.channel);
     const update = sub?.state.apply(message);
     if (!sub || !update) return;
     for (const watcher of [...sub.watchers]) deliver(() => watcher.onUpdate(update));
+  }
+
+  /** Notifications are not channel state: they go straight to the watchers that want them. */
+  private notification(message: NotificationMessage): void {
+    const sub = this.subs.get(message.channel);
+    if (!sub) return;
+    for (const watcher of [...sub.watchers]) if (watcher.onNotification) deliver(() => watcher.onNotification?.(message.notification));
   }
 
   /** The server refused one channel (not found, not yours): its watchers hear why and it is dropped. */

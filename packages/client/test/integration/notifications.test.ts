@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../../../server/test/support/server.js';
+import { createClient, HeadwayError, type HeadwayClient, type InAppNotification } from '../../src/index.js';
+import { startNotifyingServer } from '../support/notify-server.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { waitFor } from '../support/wait.js';
+
+describe('notifications through the client', () => {
+  let server: TestServer;
+  let admin: HeadwayClient;
+  const clients: HeadwayClient[] = [];
+
+  async function userClient(userId: string, url = server.url): Promise<HeadwayClient> {
+    const { token } = await admin.mintToken(userId, { ttlSeconds: 600 });
+    const client = createClient({ url, token, reconnect: { baseMs: 50, maxMs: 300 } });
+    clients.push(client);
+    return client;
+  }
+
+  /** A job of `owner` taken to completed, as a worker would. */
+  async function completeJobOf(owner: string, title: string): Promise<string> {
+    const job = await admin.createJob({ type: 'report.build', owner, title });
+    await admin.start(job.id);
+    await admin.complete(job.id, { ok: true });
+    return job.id;
+  }
+
+  beforeAll(async () => {
+    server = await startNotifyingServer();
+    admin = createClient({ url: server.url, token: server.adminKey });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    admin.close();
+    await server.close();
+  });
+
+  it('a user token lists, counts and marks its in-app notifications read, one or all', async () => {
+    const ada = await userClient('ada');
+    const jobId = await completeJobOf('ada', 'Quarterly report');
+    // Defaults: in-app for every type, so "started" and "completed".
+    const feed = await waitFor('two in-app notifications', async () => {
+      const page = await ada.notifications.list({ channel: 'in_app', status: 'sent' });
+      return page.items.length === 2 ? page.items : null;
+    });
+    expect(feed.map((n) => n.type).sort()).toEqual(['job.completed', 'job.started']);
+    expect(feed.every((n) => n.jobId === jobId && n.userId === 'ada' && n.readAt === null)).toBe(true);
+    expect(await ada.notifications.unreadCount()).toBe(2);
+
+    // Paging by cursor: two pages of one, newest first, no overlap.
+    const first = await ada.notifications.list({ channel: 'in_app', limit: 1 });
+    const second = await ada.notifications.list({ channel: 'in_app', limit: 1, cursor: first.nextCursor! });
+    expect([first.items[0]!.id, second.items[0]!.id].sort()).toEqual(feed.map((n) => n.id).sort());
+    expect(first.items[0]!.createdAt).toBeGreaterThanOrEqual(second.items[0]!.createdAt);
+
+    const completed = feed.find((n) => n.type === 'job.completed')!;
+    expect(await ada.notifications.markRead([completed.id])).toMatchObject({ user: 'ada', changed: 1, unread: 1 });
+    expect((await ada.notifications.list({ channel: 'in_app', unread: true })).items.map((n) => n.type)).toEqual(['job.started']);
+    expect(await ada.notifications.markAllRead()).toMatchObject({ changed: 1, unread: 0 });
+    expect(await ada.notifications.unreadCount()).toBe(0);
+    // The admin key names the user it acts for.
+    expect(await admin.notifications.unreadCount({ user: 'ada' })).toBe(0);
+  });
+
+  it('watchNotifications pushes a completed job live over the one socket the job watch uses', async () => {
+    const bea = await userClient('bea');
+    const jobs: string[] = [];
+    const pushed: InAppNotification[] = [];
+    let syncs = 0;
+    const stopJobs = bea.watch({ user: 'bea' }, (update) => jobs.splice(0, jobs.length, ...update.jobs.map((j) => j.id)));
+    const stopNotes = bea.watchNotifications('bea', (n) => pushed.push(n), { onSync: () => syncs++ });
+    await waitFor('the channel synced', () => syncs === 1);
+    const connections = async () => (await server.request<{ liveConnections: number }>('GET', '/v1/system')).body.liveConnections;
+    const before = await connections();
+
+    const jobId = await completeJobOf('bea', 'Nightly export');
+    await waitFor('the completion pushed', () => pushed.some((n) => n.type === 'job.completed'));
+    const completed = pushed.find((n) => n.type === 'job.completed')!;
+    expect(completed).toMatchObject({ userId: 'bea', jobId, channel: 'in_app', readAt: null });
+    expect(completed.title).toContain('Nightly export');
+    await waitFor('the job in the job watch too', () => jobs.includes(jobId));
+    // Both watches share the client's connection; no second socket was opened for them.
+    expect(await connections()).toBe(before);
+    expect(syncs).toBe(1);
+    stopNotes();
+    stopJobs();
+  });
+
+  it('after a cut connection it reconnects by itself and asks for a re-read (pushes are not replayed)', async () => {
+    const proxy = await new TcpProxy(() => server.port).start();
+    try {
+      const cy = await userClient('cy', proxy.url);
+      const pushed: InAppNotification[] = [];
+      let syncs = 0;
+      const stop = cy.watchNotifications('cy', (n) => pushed.push(n), { onSync: () => syncs++ });
+      await waitFor('the first sync', () => syncs === 1);
+      proxy.block();
+      await waitFor('the reconnecting state', () => cy.connection.get().status === 'reconnecting');
+      const missedJob = await completeJobOf('cy', 'Done while away');
+      await waitFor('the notification stored', async () => (await admin.notifications.unreadCount({ user: 'cy' })) === 2);
+      proxy.unblock();
+      await waitFor('a second sync after reconnecting', () => syncs === 2);
+      expect(pushed).toEqual([]);
+      const feed = await cy.notifications.list({ channel: 'in_app' });
+      expect(feed.items.filter((n) => n.jobId === missedJob)).toHaveLength(2);
+      // Live again: the next one is pushed.
+      const liveJob = await completeJobOf('cy', 'Done after');
+      await waitFor('the next push', () => pushed.some((n) => n.jobId === liveJob && n.type === 'job.completed'));
+      stop();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it("another user's notifications are refused, live and over REST", async () => {
+    const dee = await userClient('dee');
+    const errors: Error[] = [];
+    dee.watchNotifications('ada', () => {}, { onError: (error) => errors.push(error) });
+    await waitFor('the refusal', () => errors.length === 1);
+    expect(errors[0]).toBeInstanceOf(HeadwayError);
+    await expect(dee.notifications.unreadCount({ user: 'ada' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('reads default preferences, saves changes and reports a bad value naming the field', async () => {
+    const eve = await userClient('eve');
+    const defaults = await eve.notifications.preferences('eve');
+    expect(defaults).toMatchObject({ timeZone: 'UTC', quietHours: null, contacts: { email: null, phone: null, webhook: null } });
+    const saved = await eve.notifications.savePreferences('eve', {
+      timeZone: 'Europe/Paris',
+      contacts: { email: 'eve@example.test', webhook: { url: 'https://hooks.example.test/eve' } },
+      types: { 'job.completed': { channels: { email: false }, frequency: 'daily' } },
+      quietHours: { start: '22:00', end: '07:00' },
+      mutedJobs: ['job-1'],
+    });
+    expect(saved.contacts.webhook?.secret).toMatch(/^whsec_/);
+    expect(await eve.notifications.preferences('eve')).toEqual(saved);
+    await expect(eve.notifications.savePreferences('eve', { contacts: { phone: '555-1234' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('contacts.phone') });
+    await expect(eve.notifications.savePreferences('eve', { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ message: expect.stringContaining('IANA') });
+    await expect(eve.notifications.preferences('ada')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
