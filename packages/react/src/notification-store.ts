@@ -1,0 +1,154 @@
+import type { HeadwayClient, InAppNotification } from '@headway/client';
+import { FrameBatcher, nextFrame, type FrameScheduler } from './frame-batcher.js';
+
+/** What the notification hooks render: the in-app feed (newest first) and the unread count. */
+export interface NotificationFeedSnapshot {
+  items: readonly InAppNotification[];
+  /** null until the first count arrived. */
+  unread: number | null;
+  /** More (older) notifications can be loaded with `loadMore()`. */
+  hasMore: boolean;
+  loading: boolean;
+  /** The last failure (a refused channel, a failed request); cleared by the next success. */
+  error: Error | null;
+}
+
+const PAGE_SIZE = 30;
+const INITIAL: NotificationFeedSnapshot = { items: [], unread: null, hasMore: false, loading: true, error: null };
+
+/**
+ * An external store over one user's in-app notifications: the feed and count read over REST
+ * whenever the live channel (re)syncs, live pushes merged in between, read marks applied at
+ * once and confirmed by the server's count. Publishes at most once per frame.
+ */
+export class NotificationFeedStore {
+  private published = INITIAL;
+  private latest = INITIAL;
+  private cursor: string | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly batcher: FrameBatcher;
+  private stopWatch: (() => void) | null = null;
+  /** Bumped by every reload, so an older answer that arrives late is dropped. */
+  private reloads = 0;
+  private pushedDuringReload = false;
+
+  constructor(private readonly client: HeadwayClient, readonly userId: string, schedule: FrameScheduler = nextFrame, private readonly onIdle?: () => void) {
+    this.batcher = new FrameBatcher(() => this.publish(), schedule);
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    if (!this.stopWatch) {
+      this.stopWatch = this.client.watchNotifications(this.userId, (n) => this.pushed(n), {
+        onSync: () => void this.reload(),
+        onError: (error) => this.set({ error, loading: false }),
+      });
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size > 0 || !this.stopWatch) return;
+      this.stopWatch();
+      this.stopWatch = null;
+      this.onIdle?.();
+    };
+  };
+
+  readonly getSnapshot = (): NotificationFeedSnapshot => this.published;
+
+  /** Re-reads the first page and the count (done by itself after every (re)connect). */
+  async reload(): Promise<void> {
+    const reload = ++this.reloads;
+    this.pushedDuringReload = false;
+    try {
+      const [page, unread] = await Promise.all([this.api.list({ ...this.who(), channel: 'in_app', limit: PAGE_SIZE }), this.api.unreadCount(this.who())]);
+      if (reload !== this.reloads) return;
+      const fetched = new Set(page.items.map((n) => n.id));
+      const newer = this.latest.items.filter((n) => !fetched.has(n.id) && n.createdAt >= (page.items[0]?.createdAt ?? 0));
+      this.cursor = page.nextCursor;
+      this.set({ items: [...newer, ...page.items], unread, hasMore: page.nextCursor !== null, loading: false, error: null });
+      // A push that raced the count may or may not be in it: ask again rather than guess.
+      if (this.pushedDuringReload) this.set({ unread: await this.api.unreadCount(this.who()) });
+    } catch (error) {
+      if (reload === this.reloads) this.set({ error: error as Error, loading: false });
+    }
+  }
+
+  async loadMore(): Promise<void> {
+    if (!this.cursor) return;
+    try {
+      const page = await this.api.list({ ...this.who(), channel: 'in_app', limit: PAGE_SIZE, cursor: this.cursor });
+      const known = new Set(this.latest.items.map((n) => n.id));
+      this.cursor = page.nextCursor;
+      this.set({ items: [...this.latest.items, ...page.items.filter((n) => !known.has(n.id))], hasMore: page.nextCursor !== null, error: null });
+    } catch (error) {
+      this.set({ error: error as Error });
+    }
+  }
+
+  markRead(id: string): Promise<void> {
+    const target = this.latest.items.find((n) => n.id === id);
+    if (!target || target.readAt !== null) return Promise.resolve();
+    const now = Date.now();
+    this.set({ items: this.latest.items.map((n) => (n.id === id ? { ...n, readAt: now } : n)), unread: Math.max(0, (this.latest.unread ?? 1) - 1) });
+    return this.confirm(this.api.markRead([id], this.who()));
+  }
+
+  markAllRead(): Promise<void> {
+    const now = Date.now();
+    this.set({ items: this.latest.items.map((n) => (n.readAt === null ? { ...n, readAt: now } : n)), unread: 0 });
+    return this.confirm(this.api.markAllRead(this.who()));
+  }
+
+  private get api() {
+    return this.client.notifications;
+  }
+
+  /** A user token speaks for itself; the admin key must name the user. */
+  private who(): { user: string } {
+    return { user: this.userId };
+  }
+
+  private async confirm(answer: Promise<{ unread: number }>): Promise<void> {
+    try {
+      this.set({ unread: (await answer).unread, error: null });
+    } catch (error) {
+      this.set({ error: error as Error });
+      await this.reload();
+    }
+  }
+
+  private pushed(notification: InAppNotification): void {
+    if (notification.channel !== 'in_app') return;
+    this.pushedDuringReload = true;
+    const known = this.latest.items.some((n) => n.id === notification.id);
+    const items = known ? this.latest.items.map((n) => (n.id === notification.id ? notification : n)) : [notification, ...this.latest.items];
+    const unread = !known && notification.readAt === null && this.latest.unread !== null ? this.latest.unread + 1 : this.latest.unread;
+    this.set({ items, unread });
+  }
+
+  private set(change: Partial<NotificationFeedSnapshot>): void {
+    this.latest = { ...this.latest, ...change };
+    this.batcher.request();
+  }
+
+  private publish(): void {
+    if (this.published === this.latest) return;
+    this.published = this.latest;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+const stores = new WeakMap<HeadwayClient, Map<string, NotificationFeedStore>>();
+
+/** One feed per client and user, shared by the bell, the panel and anything else that shows it. */
+export function notificationStoreFor(client: HeadwayClient, userId: string): NotificationFeedStore {
+  let byUser = stores.get(client);
+  if (!byUser) stores.set(client, (byUser = new Map()));
+  let store = byUser.get(userId);
+  if (!store) {
+    const owner = byUser;
+    store = new NotificationFeedStore(client, userId, nextFrame, () => owner.delete(userId));
+    byUser.set(userId, store);
+  }
+  return store;
+}
