@@ -1,7 +1,8 @@
-import type { Channel, StreamMessage } from '@headway/protocol';
+import type { Channel } from '@headway/protocol';
 import { describe, expect, it } from 'vitest';
 import { LocalBus } from '../../src/bus/local-bus.js';
 import type { ChannelAccess } from '../../src/http/stream/channel-access.js';
+import type { Outgoing } from '../../src/http/stream/outbox.js';
 import { StreamHub } from '../../src/http/stream/stream-hub.js';
 import { Subscription } from '../../src/http/stream/subscription.js';
 
@@ -13,7 +14,7 @@ function accessOf(channel: Channel): ChannelAccess {
 
 /** A live subscription (its catch-up already answered) that counts what reaches it. */
 function counting(hub: StreamHub, channel: Channel, received: Map<Channel, number>): void {
-  const subscription = new Subscription(accessOf(channel), (message: StreamMessage) => {
+  const subscription = new Subscription(accessOf(channel), ({ message }) => {
     if (message.type === 'progress') received.set(channel, (received.get(channel) ?? 0) + 1);
   });
   hub.add(subscription);
@@ -42,6 +43,28 @@ describe('fan-out', () => {
       hub.close();
     }
     console.log(`fan-out to 3 interested channels: ${timings.join(', ')}`);
+    await bus.close();
+  });
+
+  it('the subscribers of one channel share one wire message, so it is serialized once per channel, not per subscriber', async () => {
+    const bus = new LocalBus((error) => {
+      throw error;
+    });
+    const hub = new StreamHub(bus);
+    const received: Array<{ channel: Channel; out: Outgoing }> = [];
+    for (const channel of ['jobs', 'jobs', 'jobs', 'job:hot', 'job:hot'] as const) {
+      const subscription = new Subscription(accessOf(channel), (out) => received.push({ channel, out }));
+      hub.add(subscription);
+      subscription.open({ replayed: [], replayedThrough: 0, pages: [{ type: 'snapshot', channel, jobs: [], seq: 0 }] });
+    }
+    received.length = 0;
+    bus.publish({ type: 'progress', owner: null, parentId: null, update: progressOf('hot', 1) });
+    expect(received).toHaveLength(5);
+    const perChannel = (channel: Channel) => new Set(received.filter((r) => r.channel === channel).map((r) => r.out));
+    expect(perChannel('jobs').size).toBe(1);
+    expect(perChannel('job:hot').size).toBe(1);
+    expect([...perChannel('jobs')][0]!.message).toMatchObject({ type: 'progress', channel: 'jobs', jobId: 'hot' });
+    hub.close();
     await bus.close();
   });
 });

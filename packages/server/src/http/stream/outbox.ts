@@ -11,6 +11,19 @@ export interface Transport {
 type OutboxLimits = Pick<StreamOptions, 'maxPendingEvents' | 'maxPendingProgress' | 'highWaterBytes'>;
 
 /**
+ * A message on its way out. The subscribers of one channel share one, so it is serialized
+ * once however many connections it goes to (and never, when it is conflated away first).
+ */
+export interface Outgoing {
+  readonly message: StreamMessage;
+  text?: string;
+}
+
+export function outgoing(message: StreamMessage): Outgoing {
+  return { message };
+}
+
+/**
  * A connection's outgoing queue. Durable messages are written at once; progress waits until
  * the current synchronous pass ends, so a burst of ticks for one job goes out as one message. While
  * the socket holds more than the high-water mark nothing is written (its buffer stays bounded):
@@ -19,8 +32,8 @@ type OutboxLimits = Pick<StreamOptions, 'maxPendingEvents' | 'maxPendingProgress
  * queue is dropped and `onOverflow` names the channels that must resync: nothing is lost silently.
  */
 export class Outbox {
-  private readonly events: StreamMessage[] = [];
-  private readonly progress = new Map<string, StreamMessage>();
+  private readonly events: Outgoing[] = [];
+  private readonly progress = new Map<string, Outgoing>();
   private drainWaiters: Array<() => void> = [];
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -32,18 +45,19 @@ export class Outbox {
     private readonly onOverflow: (channels: Channel[]) => void,
   ) {}
 
-  push(message: StreamMessage): void {
+  push(out: Outgoing): void {
     if (this.closed) return;
+    const { message } = out;
     if (message.type === 'progress') {
-      this.progress.set(progressKey(message.channel, message.jobId), message);
+      this.progress.set(progressKey(message.channel, message.jobId), out);
       if (this.progress.size > this.limits.maxPendingProgress) return this.overflow();
     } else {
       // An event carrying the job's state supersedes that job's pending progress (and keeps order).
       if (message.type === 'event' && message.job) this.progress.delete(progressKey(message.channel, message.jobId));
       // Nothing ahead of it and room in the socket: write now, so a burst (a batch of 10,000
       // children) counts against the bound only when the peer is really behind.
-      if (this.events.length === 0 && !this.blocked()) return this.transport.send(message, textOf(message));
-      this.events.push(message);
+      if (this.events.length === 0 && !this.blocked()) return this.transport.send(message, textOf(out));
+      this.events.push(out);
       if (this.events.length > this.limits.maxPendingEvents) return this.overflow();
     }
     this.schedule();
@@ -88,7 +102,7 @@ export class Outbox {
     while (!this.closed && !this.blocked()) {
       const next = this.events.shift() ?? this.takeProgress();
       if (!next) break;
-      this.transport.send(next, textOf(next));
+      this.transport.send(next.message, textOf(next));
     }
     if (this.closed) return;
     if (!this.blocked()) {
@@ -106,7 +120,7 @@ export class Outbox {
     return this.transport.bufferedBytes() >= this.limits.highWaterBytes;
   }
 
-  private takeProgress(): StreamMessage | undefined {
+  private takeProgress(): Outgoing | undefined {
     const first = this.progress.entries().next();
     if (first.done) return undefined;
     this.progress.delete(first.value[0]);
@@ -115,19 +129,15 @@ export class Outbox {
 
   private overflow(): void {
     const channels = new Set<Channel>();
-    for (const message of [...this.events, ...this.progress.values()]) if (message.channel) channels.add(message.channel);
+    for (const { message } of [...this.events, ...this.progress.values()]) if (message.channel) channels.add(message.channel);
     this.events.length = 0;
     this.progress.clear();
     this.onOverflow([...channels]);
   }
 }
 
-/** JSON of a message; a message shared by the subscribers of one channel is serialized once. */
-const texts = new WeakMap<StreamMessage, string>();
-function textOf(message: StreamMessage): string {
-  let text = texts.get(message);
-  if (text === undefined) texts.set(message, (text = JSON.stringify(message)));
-  return text;
+function textOf(out: Outgoing): string {
+  return (out.text ??= JSON.stringify(out.message));
 }
 
 function progressKey(channel: Channel, jobId: string): string {

@@ -4,7 +4,7 @@ import type { Actor } from '../../service/actor.js';
 import { catchUp, stateOnly } from './catch-up.js';
 import { authorizeChannel, type ChannelAccess } from './channel-access.js';
 import type { StreamOptions } from './options.js';
-import { Outbox, type Transport } from './outbox.js';
+import { Outbox, outgoing, type Transport } from './outbox.js';
 import type { StreamHub } from './stream-hub.js';
 import { Subscription } from './subscription.js';
 
@@ -87,7 +87,7 @@ export class StreamConnection {
     const known = error instanceof HeadwayError ? error : null;
     if (!known) this.deps.headway.logger.error({ err: error, channel }, 'stream:subscribe failed');
     const message: ServerMessage = { type: 'error', ...(channel ? { channel } : {}), code: known?.code ?? 'INTERNAL', message: known?.message ?? 'internal error' };
-    this.outbox.push(message);
+    this.outbox.push(outgoing(message));
   }
 
   private detach(channel: Channel): void {

@@ -1,6 +1,8 @@
+import type { Channel } from '@headway/protocol';
 import type { Bus, BusMessage } from '../../bus/bus.js';
 import { notificationOf } from './notifications.js';
-import type { Subscription } from './subscription.js';
+import type { Outgoing } from './outbox.js';
+import { outgoingOf, type Subscription } from './subscription.js';
 
 /** What the hub can see of a connection: how far behind it is. */
 interface TrackedConnection {
@@ -83,12 +85,18 @@ export class StreamHub {
     const target = targetOf(message);
     if (!target) return;
     const job = { id: target.jobId, owner: target.owner };
-    for (const key of [`job:${target.jobId}`, target.owner === null ? null : `user:${target.owner}`, 'jobs']) {
-      if (key === null) continue;
-      const set = this.byChannel.get(key);
-      if (!set) continue;
-      for (const subscription of set) if (subscription.access.includes(job)) subscription.deliver(message);
-    }
+    this.routeTo(`job:${target.jobId}`, message, job);
+    if (target.owner !== null) this.routeTo(`user:${target.owner}`, message, job);
+    this.routeTo('jobs', message, job);
+  }
+
+  /** One wire message per channel, built on first need and shared by all its subscribers. */
+  private routeTo(channel: string, message: BusMessage, job: { id: string; owner: string | null }): void {
+    const set = this.byChannel.get(channel);
+    if (!set) return;
+    let shared: Outgoing | undefined | null = null; // null: not built yet
+    const share = () => (shared === null ? (shared = outgoingOf(message, channel as Channel)) : shared);
+    for (const subscription of set) if (subscription.access.includes(job)) subscription.deliver(message, share);
   }
 }
 

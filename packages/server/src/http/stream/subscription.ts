@@ -1,8 +1,9 @@
-import type { Channel, ServerMessage, StreamMessage } from '@headway/protocol';
+import type { Channel, ServerMessage } from '@headway/protocol';
 import type { BusMessage } from '../../bus/bus.js';
 import type { CatchUp } from './catch-up.js';
 import type { ChannelAccess } from './channel-access.js';
 import { notificationOf } from './notifications.js';
+import { outgoing, type Outgoing } from './outbox.js';
 
 /**
  * One channel followed by one connection. It joins the bus before the store is read; live
@@ -16,7 +17,7 @@ export class Subscription {
 
   constructor(
     readonly access: ChannelAccess,
-    private readonly emit: (message: StreamMessage) => void,
+    private readonly emit: (out: Outgoing) => void,
   ) {}
 
   /**
@@ -27,7 +28,7 @@ export class Subscription {
   open({ replayed, replayedThrough, pages }: CatchUp): void {
     const buffered = this.buffered ?? [];
     this.buffered = null;
-    for (const message of replayed) this.emit(message);
+    for (const message of replayed) this.emit(outgoing(message));
     this.coveredThrough = replayedThrough;
     const seq = pages[0]!.seq;
     const later: BusMessage[] = [];
@@ -35,7 +36,7 @@ export class Subscription {
       if (message.type === 'event' && this.positionOf(message) <= seq) this.deliver(message);
       else later.push(message);
     }
-    for (const page of pages) this.emit(page);
+    for (const page of pages) this.emit(outgoing(page));
     this.coveredThrough = Math.max(replayedThrough, seq);
     const snapshotSeqs = new Map<string, number>();
     for (const page of pages) for (const job of page.jobs) snapshotSeqs.set(job.id, job.seq);
@@ -46,7 +47,8 @@ export class Subscription {
     }
   }
 
-  deliver(message: BusMessage): void {
+  /** `shared` gives the channel's wire message, built once for all its subscribers (see StreamHub). */
+  deliver(message: BusMessage, shared?: () => Outgoing | undefined): void {
     if (this.buffered) {
       this.buffered.push(message);
       return;
@@ -55,11 +57,11 @@ export class Subscription {
     const notification = notificationOf(message);
     if (notification) {
       const channel = `user:${notification.userId}` as const;
-      if (this.access.channel === channel) this.emit({ type: 'notification', channel, notification: notification.notification });
+      if (this.access.channel === channel) this.emit(outgoing({ type: 'notification', channel, notification: notification.notification }));
       return;
     }
-    const outgoing = serverMessageOf(message, this.access.channel);
-    if (outgoing) this.emit(outgoing);
+    const out = shared ? shared() : outgoingOf(message, this.access.channel);
+    if (out) this.emit(out);
   }
 
   private positionOf(message: Extract<BusMessage, { type: 'event' }>): number {
@@ -69,26 +71,16 @@ export class Subscription {
   }
 }
 
-/**
- * The wire message for a bus message on a channel, built once and shared by every subscriber
- * of that channel, so the outbox serializes it once too (see `textOf`).
- */
-const shared = new WeakMap<BusMessage, Map<Channel, ServerMessage>>();
-
-function serverMessageOf(message: BusMessage, channel: Channel): ServerMessage | undefined {
-  let byChannel = shared.get(message);
-  const known = byChannel?.get(channel);
-  if (known) return known;
-  let outgoing: ServerMessage;
+/** The wire message for a bus message on a channel (nothing for bus-only messages). */
+export function outgoingOf(message: BusMessage, channel: Channel): Outgoing | undefined {
+  let wire: ServerMessage;
   if (message.type === 'event') {
     const { event, job } = message;
-    outgoing = { type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event, job };
+    wire = { type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event, job };
   } else if (message.type === 'progress') {
-    outgoing = { type: 'progress', channel, jobId: message.update.jobId, seq: message.update.seq, update: message.update };
+    wire = { type: 'progress', channel, jobId: message.update.jobId, seq: message.update.seq, update: message.update };
   } else {
     return undefined;
   }
-  if (!byChannel) shared.set(message, (byChannel = new Map()));
-  byChannel.set(channel, outgoing);
-  return outgoing;
+  return outgoing(wire);
 }
