@@ -1,73 +1,85 @@
 import autocannon from 'autocannon';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import { percentile, startChild, startRedis } from './child.js';
+import { startChild, startRedis } from './child.js';
 import { fmt } from './machine.js';
-import { nowMs, paced } from './pacer.js';
 
 const here = import.meta.dirname;
 const BATCH = 100;
+const JOBS = 1_000;
+const SUBSCRIBERS = 100;
 
 interface Node {
   url: string;
-  stop(): void;
+  child: ChildProcess;
 }
 
-async function startNode(adminKey: string, db: string, redis: string, prefix: string): Promise<Node> {
-  const { child, ready } = await startChild<{ port: number }>(join(here, 'servers', 'cluster-node.ts'), [adminKey, db, redis, prefix]);
-  return { url: `http://127.0.0.1:${ready.port}`, stop: () => child.kill('SIGTERM') };
+interface LatencyFigures {
+  delivered: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  where: string;
+}
+
+async function startNode(adminKey: string, db: string, redis: string, prefix: string, nodeFlags: string[]): Promise<Node> {
+  const { child, ready } = await startChild<{ port: number }>(join(here, 'servers', 'cluster-node.ts'), [adminKey, db, redis, prefix], nodeFlags);
+  return { url: `http://127.0.0.1:${ready.port}`, child };
 }
 
 /**
  * Two nodes on one PostgreSQL and one Redis (`redisUrl`, or a throwaway one): report→WebSocket
- * latency when the report goes to node A and the subscriber listens on node B (every update
+ * latency when the reports go to node A and the subscribers listen on node B (every update
  * crosses Redis), and jobs created per second through one node and through both at once (each
  * creation is a durable transaction taking the event-cursor lock, so this is the shared ceiling).
+ * The reporters and the subscribers are the latency bench's own client processes
+ * (bench/clients), so the figures are the nodes', not a load generator's.
+ * Set HEADWAY_BENCH_CPU_PROF=<dir> to write CPU profiles of both nodes there.
  */
 export async function benchSeveralNodes(db: string, redisUrl: string | undefined, seconds = 4): Promise<Record<string, number>> {
   const redis = redisUrl ? { url: redisUrl, stop: () => undefined } : await startRedis();
   const adminKey = `hw_admin_${randomBytes(16).toString('hex')}`;
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const nodes = await Promise.all([startNode(adminKey, db, redis.url, prefix), startNode(adminKey, db, redis.url, prefix)]);
+  const profileDir = process.env.HEADWAY_BENCH_CPU_PROF;
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const nodes = await Promise.all([startNode(adminKey, db, redis.url, prefix, nodeFlags), startNode(adminKey, db, redis.url, prefix, nodeFlags)]);
   const [a, b] = nodes as [Node, Node];
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-  const sockets: WebSocket[] = [];
+  const clients: ChildProcess[] = [];
   const figures: Record<string, number> = {};
   try {
-    const ids: string[] = [];
-    for (let i = 0; i < 1_000; i++) {
-      const job = (await (await fetch(`${a.url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ type: 'bench.nodes', total: 1e9 }) })).json()) as { id: string };
-      await fetch(`${a.url}/v1/jobs/${job.id}/start`, { method: 'POST', headers, body: '{}' });
-      ids.push(job.id);
-    }
-    let latencies: number[] = [];
-    for (let s = 0; s < 100; s++) {
-      const ws = new WebSocket(`${b.url.replace('http', 'ws')}/v1/stream?token=${adminKey}`);
-      await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-      ws.on('message', (data) => {
-        const arrived = nowMs();
-        const message = JSON.parse(String(data)) as { type: string; update?: { job?: { metrics?: { custom?: { sentAt?: number } } } } };
-        const sentAt = message.type === 'progress' ? message.update?.job?.metrics?.custom?.sentAt : undefined;
-        if (typeof sentAt === 'number') latencies.push(arrived - sentAt);
-      });
-      for (const id of ids.slice(s * 10, s * 10 + 10)) ws.send(JSON.stringify({ type: 'subscribe', channel: `job:${id}` }));
-      sockets.push(ws);
-    }
+    const ids = await createRunningJobs(a.url, headers, JOBS);
+    const subscribers = (await startChild(join(here, 'clients', 'subscribers.ts'), [b.url, adminKey, String(SUBSCRIBERS)])).child;
+    clients.push(subscribers);
+    const subscribed = nextMessage(subscribers, 'ready');
+    subscribers.send({ type: 'subscribe', ids });
+    await subscribed;
+    const reporter = (await startChild(join(here, 'clients', 'reporter.ts'), [a.url, adminKey])).child;
+    clients.push(reporter);
+    // Warm-up (not measured): the JIT compiles the report, bus and fan-out paths in every process.
+    const warmed = nextMessage(reporter, 'done');
+    reporter.send({ ids, rate: 1_000, seconds: 1, batch: BATCH });
+    await warmed;
+    await new Promise((r) => setTimeout(r, 500));
     for (const rate of [1_000, 10_000]) {
-      latencies = [];
-      await paced(rate / BATCH, seconds, async (n) => {
-        const sentAt = nowMs();
-        const body = ids.slice((n % 10) * BATCH, (n % 10) * BATCH + BATCH).map((jobId) => ({ jobId, done: n, metrics: { sentAt } }));
-        await fetch(`${a.url}/v1/progress`, { method: 'POST', headers, body: JSON.stringify(body) });
-      });
-      await new Promise((r) => setTimeout(r, 500));
-      latencies.sort((x, y) => x - y);
-      const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p));
-      figures[`crossNodeP99_${rate}`] = p99!;
-      console.log(`several nodes: report to node A → WebSocket on node B at ${fmt(rate)} updates/s: p50 ${fmt(p50!, 1)} ms, p95 ${fmt(p95!, 1)} ms, p99 ${fmt(p99!, 1)} ms (${fmt(latencies.length)} updates)`);
+      subscribers.send({ type: 'start' });
+      const done = nextMessage<{ sent: number; failed: number }>(reporter, 'done');
+      reporter.send({ ids, rate, seconds, batch: BATCH });
+      const sent = await done;
+      if (sent.failed > 0) throw new Error(`${sent.failed} progress batches were refused at ${rate}/s`);
+      await new Promise((r) => setTimeout(r, 500)); // the last updates in flight
+      const measured = nextMessage<LatencyFigures>(subscribers, 'figures');
+      subscribers.send({ type: 'stop' });
+      const { delivered, p50, p95, p99, max, where } = await measured;
+      figures[`crossNodeP99_${rate}`] = p99;
+      console.log(
+        `several nodes: report to node A → WebSocket on node B at ${fmt(rate)} updates/s: p50 ${fmt(p50, 1)} ms, p95 ${fmt(p95, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(max, 1)} ms ` +
+          `(${fmt(delivered)} of ${fmt(sent.sent)} reports delivered; ticks of one job within an announcement are conflated)\n    where the time goes: ${where}`,
+      );
     }
-    for (const ws of sockets.splice(0)) ws.terminate();
+    for (const client of clients.splice(0)) client.send({ type: 'exit' });
 
     const create = (node: Node, connections: number) =>
       autocannon({ url: node.url, connections, duration: seconds, requests: [{ method: 'POST', path: '/v1/jobs', headers, body: JSON.stringify({ type: 'bench.nodes.create' }) }] });
@@ -78,8 +90,33 @@ export async function benchSeveralNodes(db: string, redisUrl: string | undefined
     console.log(`several nodes: jobs created/s (one durable transaction each) through one node ${fmt(figures.createsOneNode)}, through two nodes at once ${fmt(figures.createsTwoNodes)} (16 connections in all)`);
     return figures;
   } finally {
-    for (const ws of sockets) ws.terminate();
-    for (const node of nodes) node.stop();
+    for (const client of clients) client.send({ type: 'exit' });
+    const exited = nodes.map((node) => new Promise((resolve) => node.child.once('exit', resolve)));
+    for (const node of nodes) node.child.kill('SIGTERM');
+    if (profileDir) await Promise.all(exited); // profiles are written as the nodes exit
     redis.stop();
   }
+}
+
+function nextMessage<T = unknown>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string }) => {
+      if (message?.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message as T);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`a bench client exited with ${code} before sending "${type}"`)));
+  });
+}
+
+async function createRunningJobs(url: string, headers: Record<string, string>, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ type: 'bench.nodes', total: 1e9 }) });
+    const job = (await res.json()) as { id: string };
+    await fetch(`${url}/v1/jobs/${job.id}/start`, { method: 'POST', headers, body: '{}' });
+    ids.push(job.id);
+  }
+  return ids;
 }

@@ -10,13 +10,17 @@ import { mergeDurable } from './progress-fields.js';
  * not reached: reload the durable state, so the next progress answer here carries the new
  * control intent and a finished job leaves the cache. This node's own events never trigger
  * it: the cache is updated before they are published.
+ *
+ * A job reads the store once at a time: events that arrive while its read is in flight (a
+ * burst of steps or log lines from the other node) ask for one more read after it, not one
+ * each, so a busy foreign writer costs this node at most two reads per job in flight.
  */
 export function followOtherNodes(bus: Bus, live: LiveJobs, store: Store, logger: Logger): () => void {
-  return bus.subscribe((message) => {
-    if (message.type !== 'event') return;
-    const id = message.event.jobId;
-    const cached = live.get(id);
-    if (!cached || message.event.seq <= cached.record.seq) return;
+  /** Jobs being read, with the newest seq a foreign event announced for each. */
+  const reading = new Map<string, number>();
+
+  const refresh = (id: string, seq: number): void => {
+    reading.set(id, seq);
     void store.jobs
       .get(id)
       .then((stored) => {
@@ -26,6 +30,23 @@ export function followOtherNodes(bus: Bus, live: LiveJobs, store: Store, logger:
         entry.record = mergeDurable(entry.record, stored);
         live.evictIfFinished(id);
       })
-      .catch((err: unknown) => logger.error({ err, jobId: id }, 'live:refresh from another node failed; the next change here reloads it'));
+      .catch((err: unknown) => logger.error({ err, jobId: id }, 'live:refresh from another node failed; the next change here reloads it'))
+      .finally(() => {
+        const wanted = reading.get(id)!;
+        reading.delete(id);
+        const entry = live.get(id);
+        // An event newer than what the read found arrived meanwhile: read once more.
+        if (entry && wanted > entry.record.seq) refresh(id, wanted);
+      });
+  };
+
+  return bus.subscribe((message) => {
+    if (message.type !== 'event') return;
+    const id = message.event.jobId;
+    const cached = live.get(id);
+    if (!cached || message.event.seq <= cached.record.seq) return;
+    const wanted = reading.get(id);
+    if (wanted === undefined) refresh(id, message.event.seq);
+    else if (message.event.seq > wanted) reading.set(id, message.event.seq);
   });
 }
