@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { ConnectionBadge } from './components/connection-badge';
+import { NotificationBell } from './notifications/notification-bell';
 import { RunningCount } from './components/running-count';
 import { hrefOf, useRoute } from './router/route';
 import { useSession } from './session/session';
@@ -9,6 +10,7 @@ import { JobsPage } from './views/jobs/jobs-page';
 const JobPage = lazy(() => import('./views/job/job-page').then((m) => ({ default: m.JobPage })));
 const HistoryPage = lazy(() => import('./views/history/history-page').then((m) => ({ default: m.HistoryPage })));
 const AnalyticsPage = lazy(() => import('./views/analytics/analytics-page').then((m) => ({ default: m.AnalyticsPage })));
+const PreferencesPage = lazy(() => import('./views/preferences/preferences-page').then((m) => ({ default: m.PreferencesPage })));
 const SystemPage = lazy(() => import('./views/system/system-page').then((m) => ({ default: m.SystemPage })));
 
 const NAV: Array<{ segment: string; label: string; keysOnly?: boolean }> = [
@@ -16,6 +18,7 @@ const NAV: Array<{ segment: string; label: string; keysOnly?: boolean }> = [
   { segment: 'history', label: 'History' },
   { segment: 'analytics', label: 'Analytics' },
   { segment: 'system', label: 'System', keysOnly: true },
+  { segment: 'preferences', label: 'Preferences' },
 ];
 
 export function App(): ReactNode {
@@ -46,6 +49,8 @@ export function App(): ReactNode {
         <div className="topbar-end">
           <RunningCount />
           <ConnectionBadge />
+          {/* Keys have no inbox: the bell is for people signed in with a user token. */}
+          {session.identity.kind === 'user' && <NotificationBell userId={session.identity.userId} />}
           <span className="who" title="Signed in">
             {session.identity.kind === 'user' ? session.identity.userId : 'admin'}
           </span>
@@ -74,6 +79,8 @@ function viewFor(segments: string[]): ReactNode {
       return <AnalyticsPage />;
     case 'system':
       return <SystemPage />;
+    case 'preferences':
+      return <PreferencesPage />;
     default:
       return (
         <section>
