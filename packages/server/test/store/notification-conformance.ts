@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { NotificationStore } from '../../src/store/notification-store.js';
+import type { Store } from '../../src/store/store.js';
+import { digestTests } from './notification-conformance/digests.js';
+import { dispatchTests } from './notification-conformance/dispatch.js';
+import { enqueueTests } from './notification-conformance/enqueue.js';
+import { inAppTests } from './notification-conformance/in-app.js';
+import { listTests } from './notification-conformance/list.js';
+import { settingsTests } from './notification-conformance/settings.js';
+
+/** The running test's notification store, on a fresh migrated database. */
+export interface NotificationStoreContext {
+  notifications(): NotificationStore;
+  /** Another store on the same database (a second node); closed after the test. */
+  openSame(): Promise<NotificationStore>;
+}
+
+/**
+ * One behaviour suite every NotificationStore runs unchanged (SQLite, PostgreSQL), as the Store
+ * conformance suite does for jobs: each test opens a fresh database with `openFresh`, and
+ * `openSame` opens a second store on it (the same file, the same schema).
+ */
+export function describeNotificationStoreConformance(name: string, openFresh: () => Promise<Store>, openSame: (store: Store) => Promise<Store>): void {
+  describe(`NotificationStore conformance: ${name}`, () => {
+    let current: Store | null = null;
+    let extra: Store[] = [];
+    beforeEach(async () => {
+      current = await openFresh();
+      await current.migrate();
+    });
+    afterEach(async () => {
+      for (const store of [...extra, current]) await store?.close();
+      extra = [];
+      current = null;
+    });
+    const store = () => {
+      if (!current) throw new Error('no store: the suite opens one per test');
+      return current;
+    };
+    const context: NotificationStoreContext = {
+      notifications: () => store().notifications,
+      openSame: async () => {
+        const other = await openSame(store());
+        extra.push(other);
+        return other.notifications;
+      },
+    };
+    describe('enqueue and the event cursor', () => enqueueTests(context));
+    describe('claim, attempts, retry, dead', () => dispatchTests(context));
+    describe('list and counts', () => listTests(context));
+    describe('in-app read state', () => inAppTests(context));
+    describe('preferences, watches, templates', () => settingsTests(context));
+    describe('digests', () => digestTests(context));
+  });
+}
