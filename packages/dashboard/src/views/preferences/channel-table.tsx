@@ -24,7 +24,7 @@ export function ChannelTable(props: { form: PreferencesForm; errors: FieldErrors
         “Default” follows the “All types” row, then the server’s defaults (in-app for everything, email for completed and failed jobs).
         A digest gathers a type into one message per hour or per day.
       </p>
-      <div className="prefs-inline">
+      <div className="field prefs-digest-all">
         <label htmlFor="pref-digest-all">Digest for all types</label>
         <select
           id="pref-digest-all"

@@ -1,0 +1,15 @@
+import type { HeadwayClient } from '@headway/client';
+import type { TestServerOptions } from '../../../server/test/support/server.js';
+
+/** A server whose notifier delivers in-app notifications within tens of milliseconds. */
+export const FAST_NOTIFY_SERVER: TestServerOptions = {
+  config: { notify: { dispatchIntervalMs: 20, enqueueIntervalMs: 5, backoffBaseMs: 40, backoffMaxMs: 400, leaseMs: 5_000 } as never },
+};
+
+/** A job of `owner` taken from queued to completed, as a worker would: notifies "started" and "finished". */
+export async function completeJobOf(admin: HeadwayClient, owner: string, title: string): Promise<string> {
+  const job = await admin.createJob({ type: 'report.build', owner, title });
+  await admin.start(job.id);
+  await admin.complete(job.id, { rows: 120 });
+  return job.id;
+}
