@@ -12,18 +12,20 @@ export interface AnnouncerDeps {
 }
 
 /**
- * Publishes the newest progress of changed jobs to live subscribers. A change goes out on the
- * next turn of the event loop, together with every other report of that turn, so a quiet job's
- * update waits for no timer. A job announced less than `minIntervalMs` ago waits out the rest
- * of that interval (its ticks conflate meanwhile): a job reported thousands of times a second
- * costs its subscribers at most 1000 / minIntervalMs messages a second.
+ * Publishes the newest progress of changed jobs to live subscribers. Changes go out as soon as
+ * the code that made them yields (a microtask: one pass for a whole batch of reports, before its
+ * HTTP answer is written), so an update waits for no timer. A job announced less than
+ * `minIntervalMs` ago is held until that interval has passed (its ticks conflate meanwhile):
+ * a job reported thousands of times a second costs its subscribers at most 1000 / minIntervalMs
+ * messages a second, and a pass costs only the jobs touched since the last one.
  */
 export class ProgressAnnouncer {
-  private immediate: NodeJS.Immediate | null = null;
+  private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
-  private timerDueAt = Infinity;
   /** Monotonic time each recently announced job went out, oldest first; older than the interval is forgotten. */
   private readonly announcedAt = new Map<string, number>();
+  /** Jobs changed again within their interval, waiting for the timer. */
+  private readonly held = new Set<string>();
   private running = false;
 
   constructor(private readonly deps: AnnouncerDeps) {}
@@ -38,66 +40,79 @@ export class ProgressAnnouncer {
   stop(): void {
     this.running = false;
     this.deps.live.onTouched = null;
-    if (this.immediate) clearImmediate(this.immediate);
     if (this.timer) clearTimeout(this.timer);
-    this.immediate = this.timer = null;
+    this.timer = null;
     this.announce(true);
   }
 
-  /** Publishes what changed; `all` ignores the per-job interval. */
+  /** Publishes what changed; `all` also publishes the held jobs, ignoring their interval. */
   announce(all = false): void {
-    const { live, bus, now, minIntervalMs } = this.deps;
-    if (live.unannounced.size === 0) return;
+    const { live, minIntervalMs } = this.deps;
     // The interval is real time: a test's frozen service clock must not hold updates back forever.
     const mono = performance.now();
     this.forgetBefore(mono - minIntervalMs);
-    const at = now();
-    let nextDueAt = Infinity;
+    const at = this.deps.now();
+    if (all) for (const id of this.held) this.publish(id, at, mono);
     for (const id of live.unannounced) {
-      const last = this.announcedAt.get(id);
-      if (!all && last !== undefined) {
-        nextDueAt = Math.min(nextDueAt, last + minIntervalMs);
-        continue;
-      }
       live.unannounced.delete(id);
-      const entry = live.get(id);
-      if (!entry) continue;
-      const record = entry.record;
-      if (at - entry.etaComputedAt >= ETA_REFRESH_MS) {
-        entry.etaComputedAt = at;
-        if (record.status === 'running') record.eta = entry.eta.estimate(at);
-        record.metrics = { ...record.metrics, ratePerSec: entry.rate.ratePerSec() };
-      }
-      bus.publish({ type: 'progress', owner: record.owner, parentId: record.parentId, update: progressUpdateOf(record, at) });
-      this.announcedAt.delete(id); // re-inserted last, so the map stays in time order
-      this.announcedAt.set(id, mono);
+      if (this.announcedAt.has(id)) this.held.add(id);
+      else this.publish(id, at, mono);
     }
-    if (nextDueAt !== Infinity) this.wakeAt(nextDueAt, mono);
+    this.wakeForHeld();
+  }
+
+  private publish(id: string, at: number, mono: number): void {
+    this.held.delete(id);
+    const entry = this.deps.live.get(id);
+    if (!entry) return; // evicted (finished): its final state went out with its transition
+    const record = entry.record;
+    if (at - entry.etaComputedAt >= ETA_REFRESH_MS) {
+      entry.etaComputedAt = at;
+      if (record.status === 'running') record.eta = entry.eta.estimate(at);
+      record.metrics = { ...record.metrics, ratePerSec: entry.rate.ratePerSec() };
+    }
+    this.deps.bus.publish({ type: 'progress', owner: record.owner, parentId: record.parentId, update: progressUpdateOf(record, at) });
+    this.announcedAt.delete(id); // re-inserted last, so the map stays in time order
+    this.announcedAt.set(id, mono);
   }
 
   private schedule(): void {
-    if (!this.running || this.immediate) return;
-    this.immediate = setImmediate(() => {
-      this.immediate = null;
+    if (!this.running || this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
       this.announce();
     });
   }
 
-  private wakeAt(dueAt: number, mono: number): void {
-    if (!this.running || (this.timer && this.timerDueAt <= dueAt)) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerDueAt = dueAt;
+  /** Held jobs go out when the oldest announcement among them is an interval old. */
+  private wakeForHeld(): void {
+    if (!this.running || this.timer || this.held.size === 0) return;
+    let firstDueAt = Infinity;
+    for (const [id, announced] of this.announcedAt) {
+      if (!this.held.has(id)) continue;
+      firstDueAt = announced + this.deps.minIntervalMs;
+      break;
+    }
+    const delayMs = firstDueAt === Infinity ? 0 : Math.max(0, Math.ceil(firstDueAt - performance.now()));
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.timerDueAt = Infinity;
-      this.announce();
-    }, Math.max(0, Math.ceil(dueAt - mono)));
+      this.releaseDue();
+    }, delayMs);
     this.timer.unref();
   }
 
+  private releaseDue(): void {
+    const mono = performance.now();
+    this.forgetBefore(mono - this.deps.minIntervalMs);
+    const at = this.deps.now();
+    for (const id of this.held) if (!this.announcedAt.has(id)) this.publish(id, at, mono);
+    this.wakeForHeld();
+  }
+
   private forgetBefore(cutoff: number): void {
-    for (const [id, at] of this.announcedAt) {
-      if (at > cutoff) break;
+    for (const [id, announced] of this.announcedAt) {
+      if (announced > cutoff) break;
       this.announcedAt.delete(id);
     }
   }
