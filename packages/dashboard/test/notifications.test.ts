@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage } from './support/browser';
 import { startHarness, waitFor, type Harness } from './support/harness';
+import { contrastOf } from './support/contrast';
 import { completeJobOf, FAST_NOTIFY_SERVER } from './support/notify';
 import { signInByUrl } from './support/pages';
 import { screenshot } from './support/screenshots';
@@ -51,6 +52,9 @@ describe('dashboard: notifications bell and panel', () => {
     expect(await finished.textContent()).toContain('job.completed');
     expect(await finished.getByRole('link', { name: 'View job' }).getAttribute('href')).toBe(`#/jobs/${jobId}`);
     await screenshot(page, 'notifications-panel');
+    for (const selector of ['.bell-count', '.is-unread .notification-title', '.notification-text', '.notification-meta time', '.notification-meta .badge']) {
+      expect(await contrastOf(page, selector), `contrast of ${selector} (light)`).toBeGreaterThanOrEqual(4.5);
+    }
 
     // Live while open: another completion appears at the top.
     await completeJobOf(admin, 'ana', 'Render trailer');
@@ -92,6 +96,9 @@ describe('dashboard: notifications bell and panel', () => {
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(phone.page, 'notifications-panel-phone-dark');
+    for (const selector of ['.bell-count', '.is-unread .notification-title', '.notification-text', '.notification-meta time', '.notification-meta .badge', '.notification-panel-foot a']) {
+      expect(await contrastOf(phone.page, selector), `contrast of ${selector} (dark)`).toBeGreaterThanOrEqual(4.5);
+    }
     // A click outside closes it (focus stays where the click went).
     await phone.page.locator('main').click({ position: { x: 10, y: 600 } });
     await phone.page.getByRole('dialog', { name: 'Notifications' }).waitFor({ state: 'detached' });
