@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
 import { startChild } from './child.js';
@@ -51,6 +52,8 @@ export async function benchLatency(db: string | undefined, rates = [1_000, 10_00
     await warmed;
     await new Promise((r) => setTimeout(r, 500));
     for (const rate of rates) {
+      const cpuBefore = [node.child, reporter, subscribers].map(cpuMsOf);
+      const startedAt = performance.now();
       subscribers.send({ type: 'start' });
       const done = nextMessage<{ sent: number; failed: number; p99RequestMs: number }>(reporter, 'done');
       reporter.send({ ids, rate, seconds, batch: BATCH });
@@ -60,10 +63,12 @@ export async function benchLatency(db: string | undefined, rates = [1_000, 10_00
       const measured = nextMessage<LatencyFigures>(subscribers, 'figures');
       subscribers.send({ type: 'stop' });
       const { delivered, p50, p95, p99, max, where } = await measured;
+      const wallMs = performance.now() - startedAt;
+      const [server, reporting, subscribing] = [node.child, reporter, subscribers].map((child, i) => fmt((100 * (cpuMsOf(child) - cpuBefore[i]!)) / wallMs));
       figures[`p99_${rate}`] = p99;
       console.log(
         `headway report→WebSocket at ${fmt(rate)} updates/s (${fmt(JOBS)} jobs, ${SUBSCRIBERS} subscribers): p50 ${fmt(p50, 1)} ms, p95 ${fmt(p95, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(max, 1)} ms ` +
-          `(${fmt(delivered)} of ${fmt(sent.sent)} reports delivered, ticks of one job within an announcement are conflated; HTTP request p99 ${fmt(sent.p99RequestMs, 1)} ms)\n    where the time goes: ${where}`,
+          `(${fmt(delivered)} of ${fmt(sent.sent)} reports delivered, ticks of one job within an announcement are conflated; HTTP request p99 ${fmt(sent.p99RequestMs, 1)} ms)\n    where the time goes: ${where}; CPU: server ${server}%, reporter ${reporting}%, subscribers ${subscribing}% of one core`,
       );
     }
     return figures;
@@ -72,6 +77,16 @@ export async function benchLatency(db: string | undefined, rates = [1_000, 10_00
     const exited = new Promise((resolve) => node.child.once('exit', resolve));
     node.child.kill('SIGTERM');
     if (profileDir) await exited; // the profile is written as the server exits
+  }
+}
+
+/** CPU time (user + system) a child process has used so far, from /proc (Linux; 0 elsewhere). */
+function cpuMsOf(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return 0;
   }
 }
 
