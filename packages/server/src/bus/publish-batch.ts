@@ -1,7 +1,7 @@
 import type { BusMessage } from './bus.js';
 
 /**
- * The messages one node publishes in one turn of the event loop, to cross Redis as one
+ * The messages one node publishes in one go (until its next microtask), to cross Redis as one
  * message. Progress is state: a job's newer progress replaces its older one in place, unless
  * an event of that job came between them (then the newer progress goes after the event, so a
  * receiver never sees progress from before a transition arrive after it). Events and

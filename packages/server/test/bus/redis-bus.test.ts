@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, JobEvent } from '@headway/protocol';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BusMessage } from '../../src/bus/bus.js';
 import { createRedisBus, type RedisBus } from '../../src/bus/redis-bus.js';
@@ -11,6 +12,19 @@ const redisUrl = serviceUrl('redisUrl');
 function eventMessage(jobId: string, seq: number): BusMessage {
   const event = { kind: 'log', level: 'info', message: `seq ${seq}`, jobId, seq, at: seq, cursor: seq } as JobEvent;
   return { type: 'event', event, job: { id: jobId, seq } as Job };
+}
+
+function progressMessage(jobId: string, seq: number, done: number): BusMessage {
+  return { type: 'progress', owner: null, parentId: null, update: { jobId, seq, at: done, job: { done } as never } };
+}
+
+/** One job's messages as `p<done>` (progress) and `e<seq>` (events), in arrival order. */
+function historyOf(messages: BusMessage[], jobId: string): string[] {
+  return messages.flatMap((m) => {
+    if (m.type === 'progress' && m.update.jobId === jobId) return [`p${(m.update.job as { done: number }).done}`];
+    if (m.type === 'event' && m.event.jobId === jobId) return [`e${m.event.seq}`];
+    return [];
+  });
 }
 
 function seqsOf(messages: BusMessage[], jobId: string): number[] {
@@ -56,6 +70,38 @@ describe.skipIf(!redisUrl)('RedisBus', () => {
     for (let seq = 1; seq <= 3_000; seq++) a!.bus.publish(eventMessage('busy', seq));
     await eventually(() => b!.received.length === 3_000, 10_000, 'all 3,000 on node b');
     expect(seqsOf(b!.received, 'busy')).toEqual(Array.from({ length: 3_000 }, (_, i) => i + 1));
+  });
+
+  it('carries a burst of progress as few Redis messages: the newest per job, with each job’s transitions in order between them', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const [a, b] = await nodes(2, prefix);
+    const wire = new Redis(redisUrl!);
+    const redisMessages: string[] = [];
+    wire.on('message', (_channel: string, text: string) => redisMessages.push(text));
+    await wire.subscribe(`${prefix}:bus`);
+    try {
+      const jobs = Array.from({ length: 50 }, (_, i) => `job-${i}`);
+      // 100 ticks for each of 50 jobs, in one go; every tenth job has two transitions half-way.
+      for (let done = 1; done <= 100; done++) {
+        for (const [i, jobId] of jobs.entries()) {
+          a!.bus.publish(progressMessage(jobId, done > 50 && i % 10 === 0 ? 3 : 1, done));
+          if (done === 50 && i % 10 === 0) {
+            a!.bus.publish(eventMessage(jobId, 2));
+            a!.bus.publish(eventMessage(jobId, 3));
+          }
+        }
+      }
+      a!.bus.publish(eventMessage('marker', 1));
+      await eventually(() => b!.received.some((m) => m.type === 'event' && m.event.jobId === 'marker'), 5_000, 'the burst on node b');
+      for (const [i, jobId] of jobs.entries()) expect(historyOf(b!.received, jobId)).toEqual(i % 10 === 0 ? ['p50', 'e2', 'e3', 'p100'] : ['p100']);
+      // The publishing node's own listeners get every tick, synchronously, as before.
+      expect(historyOf(a!.received, 'job-1')).toHaveLength(100);
+      await eventually(() => redisMessages.some((text) => text.includes('"marker"')), 5_000, 'the marker on the raw channel');
+      expect(redisMessages).toHaveLength(1); // 5,011 publishes, one Redis message
+      expect(errors).toEqual([]);
+    } finally {
+      wire.disconnect();
+    }
   });
 
   it('puts one job’s events from two nodes back in seq order when they arrive crossed', async () => {
