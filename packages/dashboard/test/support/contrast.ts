@@ -8,7 +8,7 @@ export function contrastOf(page: Page, selector: string): Promise<number> {
   return page.evaluate((css) => {
     const element = document.querySelector(css);
     if (!element) throw new Error(`no element matches ${css}`);
-    const parse = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number) as [number, number, number, number?];
+    const parse = (color: string): number[] => (color.match(/[\d.]+/g) ?? []).map(Number);
     const luminance = ([r, g, b]: number[]) => {
       const [lr, lg, lb] = [r!, g!, b!].map((v) => {
         const c = v / 255;
