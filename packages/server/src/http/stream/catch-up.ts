@@ -34,7 +34,7 @@ const RECENT_FINISHED = 50;
 /**
  * Current state of a channel. For many-job channels the cursor is read first, so nothing newer
  * is lost, then every unfinished job (paged by creation time, which never changes, so no job is
- * skipped or read twice while others progress) and the most recently finished ones.
+ * skipped or read twice while others progress) and the most recently updated finished ones.
  */
 export async function snapshotOf(headway: Headway, access: ChannelAccess): Promise<Snapshot> {
   if (access.jobId !== undefined) {

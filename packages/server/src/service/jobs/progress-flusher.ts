@@ -22,7 +22,7 @@ export interface FlusherDeps {
   logger: Logger;
   stats: HeadwayStats;
   now: () => number;
-  /** How often coalesced progress is written to the store (one transaction per pass). */
+  /** How often coalesced progress is written to the store (in transactions of FLUSH_SLICE jobs). */
   flushIntervalMs: number;
   /** A job's progress is announced to live subscribers at most once per this interval. */
   announceIntervalMs: number;
@@ -30,7 +30,7 @@ export interface FlusherDeps {
 
 /**
  * Progress ticks are state, not history: the newest value per job is announced to live
- * subscribers as soon as the event loop turns (see ProgressAnnouncer) and written to the store
+ * subscribers as soon as the reporting code yields (see ProgressAnnouncer) and written to the store
  * once per flush interval, in slices that leave the event loop free in between. The flush also
  * recomputes the roll-up of parents whose children changed.
  */
