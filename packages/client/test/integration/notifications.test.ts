@@ -112,6 +112,19 @@ describe('notifications through the client', () => {
     }
   });
 
+  it('pushes arrive over server-sent events too (the fallback when WebSocket is blocked)', async () => {
+    const { token } = await admin.mintToken('fay', { ttlSeconds: 600 });
+    const fay = createClient({ url: server.url, token, transports: ['sse'] });
+    clients.push(fay);
+    const pushed: InAppNotification[] = [];
+    let syncs = 0;
+    const stop = fay.watchNotifications('fay', (n) => pushed.push(n), { onSync: () => syncs++ });
+    await waitFor('the sync over SSE', () => syncs === 1 && fay.connection.get().transport === 'sse');
+    const jobId = await completeJobOf('fay', 'Over SSE');
+    await waitFor('the completion pushed over SSE', () => pushed.some((n) => n.jobId === jobId && n.type === 'job.completed'));
+    stop();
+  });
+
   it("another user's notifications are refused, live and over REST", async () => {
     const dee = await userClient('dee');
     const errors: Error[] = [];
