@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { HeadwayError } from '@headway/protocol';
 import { Redis } from 'ioredis';
 import type { Bus, BusMessage } from './bus.js';
 import { JobSequencer } from './job-sequencer.js';
 import { PublishBatch } from './publish-batch.js';
+import { decodeMessages, encodeMessages, isFromNode, newNodeTag } from './wire-format.js';
 
 /** Messages per Redis message at most: bounds what one receiver parses in one go (a few ms). */
 const MAX_MESSAGES_PER_PUBLISH = 1_000;
@@ -28,10 +28,10 @@ export interface RedisBusOptions {
  * each publisher's order; the sequencer restores per-job order between publishers.
  *
  * What a node publishes in one go (an announcement pass of hundreds of jobs, the events of
- * one commit) goes to Redis as one message: the node's tag (fixed length, so
- * a node skips its own echo without parsing it) followed by a JSON array, with each job's
- * progress conflated to the newest (see PublishBatch). One message per update cost a socket
- * write and a parse each, on every node: at 10,000 updates/s that alone saturated a node.
+ * one commit) goes to Redis as one message (wire-format.ts: the node's tag,
+ * so a node skips its own echo without decoding it, then a MessagePack array), with each job's
+ * progress conflated to the newest (see PublishBatch). One JSON message per update cost a
+ * socket write and a parse each, on every node: at 10,000 updates/s that alone saturated a node.
  *
  * Pub/sub keeps nothing: while this node's subscriber is reconnecting it misses what others
  * publish (it reports not ready meanwhile; clients resume from the store by seq or cursor).
@@ -40,7 +40,7 @@ export interface RedisBusOptions {
  */
 export class RedisBus implements Bus {
   private readonly listeners = new Set<(message: BusMessage) => void>();
-  private readonly nodeTag = randomUUID();
+  private readonly nodeTag = newNodeTag();
   private readonly channel: string;
   private readonly sequencer: JobSequencer;
   private readonly batch = new PublishBatch();
@@ -89,8 +89,8 @@ export class RedisBus implements Bus {
     // ioredis re-subscribes on reconnect by itself; `subscribed` follows the subscriber's state.
     this.subscriber.on('ready', () => (this.subscribed = true));
     this.subscriber.on('close', () => (this.subscribed = false));
-    this.subscriber.on('message', (channel: string, text: string) => {
-      if (channel === this.channel) this.receive(text);
+    this.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => {
+      if (channel.toString() === this.channel) this.receive(data);
     });
     await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
     await this.subscriber.subscribe(this.channel);
@@ -114,7 +114,7 @@ export class RedisBus implements Bus {
     // While Redis is away, durable events wait in the offline queue (few, and they matter);
     // progress ticks are state that the next tick replaces, so they are not queued without bound.
     for (const messages of this.batch.take(MAX_MESSAGES_PER_PUBLISH, this.publisher.status === 'ready')) {
-      this.publisher.publish(this.channel, this.nodeTag + JSON.stringify(messages)).catch((error: unknown) => this.options.onError(error, 'publish'));
+      this.publisher.publish(this.channel, encodeMessages(this.nodeTag, messages)).catch((error: unknown) => this.options.onError(error, 'publish'));
     }
   }
 
@@ -143,12 +143,11 @@ export class RedisBus implements Bus {
     await Promise.all([this.publisher, this.subscriber].map((c) => (c.status === 'ready' ? c.quit().then(() => undefined, () => c.disconnect()) : c.disconnect())));
   }
 
-  private receive(text: string): void {
-    if (this.closed || text.startsWith(this.nodeTag)) return;
+  private receive(data: Buffer): void {
+    if (this.closed || isFromNode(data, this.nodeTag)) return;
     let messages: BusMessage[];
     try {
-      messages = JSON.parse(text.slice(this.nodeTag.length)) as BusMessage[];
-      if (!Array.isArray(messages)) throw new Error('a bus message is not an array of messages');
+      messages = decodeMessages(data);
     } catch (error) {
       this.options.onError(error, 'message');
       return;
