@@ -2,10 +2,10 @@ import { HeadwayError } from '@headway/protocol';
 import { Redis } from 'ioredis';
 import type { Bus, BusMessage } from './bus.js';
 import { JobSequencer } from './job-sequencer.js';
-import { PublishBatch } from './publish-batch.js';
+import { BatchedPublisher } from './batched-publisher.js';
 import { decodeMessages, encodeMessages, isFromNode, newNodeTag } from './wire-format.js';
 
-/** Messages per Redis message at most: bounds what one receiver parses in one go (a few ms). */
+/** Messages per Redis message at most: bounds what one receiver decodes in one go (a few ms). */
 const MAX_MESSAGES_PER_PUBLISH = 1_000;
 
 export interface RedisBusOptions {
@@ -19,6 +19,8 @@ export interface RedisBusOptions {
   connectTimeoutMs?: number;
   /** How long an event waits for a predecessor published by another node (default 1 s). */
   gapWaitMs?: number;
+  /** What this node publishes goes to Redis at most once per this window (default 5 ms; see BatchedPublisher). */
+  publishWindowMs?: number;
 }
 
 /**
@@ -27,11 +29,12 @@ export interface RedisBusOptions {
  * ignores their echo from Redis, so each message reaches each listener once. One channel keeps
  * each publisher's order; the sequencer restores per-job order between publishers.
  *
- * What a node publishes in one go (an announcement pass of hundreds of jobs, the events of
- * one commit) goes to Redis as one message (wire-format.ts: the node's tag,
- * so a node skips its own echo without decoding it, then a MessagePack array), with each job's
- * progress conflated to the newest (see PublishBatch). One JSON message per update cost a
- * socket write and a parse each, on every node: at 10,000 updates/s that alone saturated a node.
+ * What a node publishes goes to Redis in batches (BatchedPublisher: one announcement pass of
+ * hundreds of jobs, or all of a few milliseconds under load, is one Redis message), each job's
+ * progress conflated to the newest and events in order. On the wire (wire-format.ts) comes the
+ * node's tag, so a node skips its own echo without decoding it, then a MessagePack array. One
+ * JSON message per update cost a socket write and a parse each, on every node: at 10,000
+ * updates/s that alone saturated a node.
  *
  * Pub/sub keeps nothing: while this node's subscriber is reconnecting it misses what others
  * publish (it reports not ready meanwhile; clients resume from the store by seq or cursor).
@@ -43,8 +46,7 @@ export class RedisBus implements Bus {
   private readonly nodeTag = newNodeTag();
   private readonly channel: string;
   private readonly sequencer: JobSequencer;
-  private readonly batch = new PublishBatch();
-  private flushScheduled = false;
+  private readonly outgoing: BatchedPublisher;
   private subscribed = false;
   private closed = false;
 
@@ -55,6 +57,16 @@ export class RedisBus implements Bus {
   ) {
     this.channel = `${options.prefix}:bus`;
     this.sequencer = new JobSequencer({ gapWaitMs: options.gapWaitMs ?? 1_000, maxJobs: 100_000, deliver: (m) => this.deliver(m) });
+    this.outgoing = new BatchedPublisher({
+      windowMs: options.publishWindowMs ?? 5,
+      maxPerBatch: MAX_MESSAGES_PER_PUBLISH,
+      // While Redis is away, durable events wait in the offline queue (few, and they matter);
+      // progress ticks are state that the next tick replaces, so they are not queued without bound.
+      progressWanted: () => this.publisher.status === 'ready',
+      send: (messages) => {
+        this.publisher.publish(this.channel, encodeMessages(this.nodeTag, messages)).catch((error: unknown) => this.options.onError(error, 'publish'));
+      },
+    });
   }
 
   static async connect(options: RedisBusOptions): Promise<RedisBus> {
@@ -99,23 +111,8 @@ export class RedisBus implements Bus {
 
   publish(message: BusMessage): void {
     if (this.closed) return;
-    this.batch.add(message);
-    // A microtask, not a timer: the batch leaves as soon as the code publishing it (an
-    // announcement pass, a commit's events) is done, and waits for no other I/O on a busy loop.
-    if (!this.flushScheduled) queueMicrotask(() => this.flushBatch());
-    this.flushScheduled = true;
+    this.outgoing.add(message);
     this.sequencer.push(message);
-  }
-
-  /** Sends what was published since the last flush. */
-  private flushBatch(): void {
-    this.flushScheduled = false;
-    if (this.batch.size === 0) return;
-    // While Redis is away, durable events wait in the offline queue (few, and they matter);
-    // progress ticks are state that the next tick replaces, so they are not queued without bound.
-    for (const messages of this.batch.take(MAX_MESSAGES_PER_PUBLISH, this.publisher.status === 'ready')) {
-      this.publisher.publish(this.channel, encodeMessages(this.nodeTag, messages)).catch((error: unknown) => this.options.onError(error, 'publish'));
-    }
   }
 
   subscribe(listener: (message: BusMessage) => void): () => void {
@@ -135,7 +132,7 @@ export class RedisBus implements Bus {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flushBatch(); // what was just published still goes out, before quit
+    this.outgoing.flush(); // what was just published still goes out, before quit
     this.closed = true;
     this.sequencer.flush();
     this.listeners.clear();
