@@ -1,62 +1,124 @@
 import autocannon from 'autocannon';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
 import { startChild } from './child.js';
 
 const BATCH = 100;
 const CONNECTIONS = 8;
+const JOBS = 1_000;
+/** Bare and Headway take turns this many times, so both see the same share of a busy machine. */
+const ROUNDS = 3;
+/** Progress rounds in the bodies: each job's `done` grows from one round to the next, as a worker's would. */
+const DONE_STEPS = 20;
 const here = import.meta.dirname;
 
-async function cannon(url: string, path: string, bodies: string[], headers: Record<string, string>, seconds: number): Promise<number> {
+interface Load {
+  requests: number;
+  seconds: number;
+  /** CPU seconds the server and this process (the load generator) spent meanwhile. */
+  serverCpu: number;
+  clientCpu: number;
+}
+
+const noLoad = (): Load => ({ requests: 0, seconds: 0, serverCpu: 0, clientCpu: 0 });
+
+/** user + system CPU seconds of a child process so far (Linux /proc; 0 elsewhere). */
+function cpuSecondsOf(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** `bodies` cycle over the connections; every answer must be 2xx. Adds what it measured to `into`. */
+async function cannon(server: ChildProcess, url: string, path: (n: number) => string, bodies: string[], headers: Record<string, string>, seconds: number, into: Load): Promise<void> {
   let next = 0;
+  const cpu0 = cpuSecondsOf(server);
+  const client0 = process.cpuUsage();
+  const t0 = performance.now();
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: [{ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, path: path(next), body: bodies[next++ % bodies.length] }) }],
   });
-  if (result.non2xx > 0) throw new Error(`${result.non2xx} answers were not 2xx on ${path}`);
-  return result.requests.average;
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} answers were not 2xx and ${result.errors} requests failed on ${url}`);
+  const client = process.cpuUsage(client0);
+  into.requests += result.requests.total;
+  into.seconds += (performance.now() - t0) / 1000;
+  into.serverCpu += cpuSecondsOf(server) - cpu0;
+  into.clientCpu += (client.user + client.system) / 1e6;
 }
 
-function batches(jobIds: string[], done: number): string[] {
+/** Batches of BATCH reports, one per job, `done` growing by round: the same bodies go to both servers. */
+function batches(jobIds: string[]): string[] {
   const out: string[] = [];
-  for (let i = 0; i < jobIds.length; i += BATCH) out.push(JSON.stringify(jobIds.slice(i, i + BATCH).map((jobId) => ({ jobId, done }))));
+  for (let done = 1; done <= DONE_STEPS; done++) {
+    for (let i = 0; i < jobIds.length; i += BATCH) out.push(JSON.stringify(jobIds.slice(i, i + BATCH).map((jobId) => ({ jobId, done }))));
+  }
   return out;
 }
 
-/** Bare Fastify (parse only) vs Headway (parse, apply, persist) on the same batches. */
-export async function benchHttpIngest(db: string | undefined, seconds = 5): Promise<Record<string, number>> {
-  const fakeIds = Array.from({ length: 1_000 }, (_, i) => `job-${i}`);
-  const bare = await startChild<{ port: number }>(join(here, 'servers', 'bare-fastify.ts'));
-  const bareReqs = await cannon(`http://127.0.0.1:${bare.ready.port}`, '/v1/progress', batches(fakeIds, 1), {}, seconds);
-  bare.child.kill('SIGTERM');
-  const bareReportsPerSec = bareReqs * BATCH;
+function describe(name: string, load: Load, reportsPerRequest: number): string {
+  const rate = (load.requests * reportsPerRequest) / load.seconds;
+  const perCpu = (load.requests * reportsPerRequest) / load.serverCpu;
+  return `${name.padEnd(27)}${fmt(rate).padStart(9)} reports/s  (server CPU ${fmt((100 * load.serverCpu) / load.seconds)}%, load generator ${fmt((100 * load.clientCpu) / load.seconds)}%; ${fmt(perCpu)} reports per server CPU-second)`;
+}
 
+/**
+ * Bare Fastify (parse and validate only) vs Headway (authenticate, validate, apply, persist) on the
+ * same batches, from the same load generator, each server in its own process. They take turns
+ * (ROUNDS times) so a machine shared with other work slows both alike. HEADWAY_BENCH_PROFILE=<dir>
+ * writes a CPU profile of each server there.
+ */
+export async function benchHttpIngest(db: string | undefined, seconds = 6): Promise<Record<string, number>> {
+  const profileDir = process.env.HEADWAY_BENCH_PROFILE;
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const adminKey = `hw_admin_${randomBytes(16).toString('hex')}`;
-  const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ?? '']);
+  const bare = await startChild<{ port: number }>(join(here, 'servers', 'bare-fastify.ts'), [], nodeFlags);
+  const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ?? ''], nodeFlags);
+  const bareUrl = `http://127.0.0.1:${bare.ready.port}`;
   const url = `http://127.0.0.1:${node.ready.port}`;
   const auth = { authorization: `Bearer ${adminKey}` };
   try {
-    const ids = await createRunningJobs(url, auth, 1_000);
-    const batchedReqs = await cannon(url, '/v1/progress', batches(ids, 1), auth, seconds);
-    const singleBody = JSON.stringify({ done: 2 });
-    let n = 0;
-    const single = await autocannon({
-      url,
-      connections: CONNECTIONS,
-      duration: seconds,
-      requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...auth }, setupRequest: (req) => ({ ...req, path: `/v1/jobs/${ids[n++ % ids.length]}/progress`, body: singleBody }) }],
-    });
-    const headwayBatched = batchedReqs * BATCH;
-    console.log(`bare fastify (parse only): ${fmt(bareReportsPerSec)} reports/s (${CONNECTIONS} clients, batches of ${BATCH})`);
-    console.log(`headway HTTP batched:      ${fmt(headwayBatched)} reports/s, persisted (ratio to bare fastify ${fmt(headwayBatched / bareReportsPerSec, 2)})`);
-    console.log(`headway HTTP single:       ${fmt(single.requests.average)} reports/s (${CONNECTIONS} clients, one report per request)`);
-    return { bareReportsPerSec, headwayBatched, headwaySingle: single.requests.average };
+    const ids = await createRunningJobs(url, auth, JOBS);
+    const bodies = batches(ids);
+    const bareLoad = noLoad();
+    const batchedLoad = noLoad();
+    const slice = seconds / ROUNDS;
+    for (let round = 0; round < ROUNDS; round++) {
+      await cannon(bare.child, bareUrl, () => '/v1/progress', bodies, {}, slice, bareLoad);
+      await cannon(node.child, url, () => '/v1/progress', bodies, auth, slice, batchedLoad);
+    }
+    const singleLoad = noLoad();
+    const singleBodies = Array.from({ length: DONE_STEPS }, (_, i) => JSON.stringify({ done: DONE_STEPS + i + 1 }));
+    await cannon(node.child, url, (n) => `/v1/jobs/${ids[n % ids.length]}/progress`, singleBodies, auth, Math.max(2, slice), singleLoad);
+
+    const bareReportsPerSec = (bareLoad.requests * BATCH) / bareLoad.seconds;
+    const headwayBatched = (batchedLoad.requests * BATCH) / batchedLoad.seconds;
+    const headwaySingle = singleLoad.requests / singleLoad.seconds;
+    const perCpuRatio = ((batchedLoad.requests / batchedLoad.serverCpu) * BATCH) / ((bareLoad.requests / bareLoad.serverCpu) * BATCH);
+    console.log(`HTTP ingest: ${CONNECTIONS} clients, batches of ${BATCH} over ${JOBS} running jobs, ${ROUNDS} alternating rounds of ${fmt(slice, 1)} s`);
+    console.log(describe('bare fastify (parse only)', bareLoad, BATCH));
+    console.log(describe('headway HTTP batched', batchedLoad, BATCH) + ', persisted');
+    console.log(describe('headway HTTP single', singleLoad, 1));
+    console.log(`batched / bare fastify: ${fmt(headwayBatched / bareReportsPerSec, 2)} in reports/s, ${fmt(perCpuRatio, 2)} in reports per server CPU-second`);
+    return { bareReportsPerSec, headwayBatched, headwaySingle };
   } finally {
-    node.child.kill('SIGTERM');
+    await Promise.all([stop(bare.child), stop(node.child)]);
   }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }
 
 async function createRunningJobs(url: string, headers: Record<string, string>, count: number): Promise<string[]> {

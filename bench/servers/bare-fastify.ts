@@ -1,6 +1,7 @@
 /**
  * The framework's ceiling: a bare Fastify server that only parses and validates the same
- * progress batches Headway takes, and answers like Headway does. Prints its port when ready.
+ * progress batches Headway takes, and answers like Headway does. Sends `{port}` to the parent
+ * when it listens; stops on SIGTERM.
  */
 import Fastify from 'fastify';
 import { BatchProgressBody } from '../../packages/protocol/src/index.js';
@@ -13,3 +14,4 @@ app.post('/v1/progress', { schema: { body: BatchProgressBody } }, async (request
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

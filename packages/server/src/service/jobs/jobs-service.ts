@@ -13,7 +13,7 @@ import {
 } from '@headway/protocol';
 import type { Bus } from '../../bus/bus.js';
 import { toJobView, type JobRecord } from '../../model/job-record.js';
-import { applyProgress } from '../../model/progress.js';
+import { applyProgress, assignProgress } from '../../model/progress.js';
 import { planAction, type TransitionInput } from '../../model/transitions.js';
 import type { Store } from '../../store/store.js';
 import type { HeadwayStats } from '../../headway.js';
@@ -21,7 +21,7 @@ import { canSeeOwner, hasScope, type Actor } from '../actor.js';
 import type { ActionInput, BatchProgressAnswer, JobService } from '../job-service.js';
 import { applyToChildren } from './batch-control.js';
 import type { JobCommitter } from './job-committer.js';
-import type { LiveJobs } from './live-jobs.js';
+import type { LiveJob, LiveJobs } from './live-jobs.js';
 import { buildJobTree } from './new-job.js';
 import { waitForJobChange } from './wait-for-change.js';
 
@@ -98,23 +98,26 @@ export class JobsService implements JobService {
 
   async report(id: string, body: ProgressBody, actor: Actor): Promise<ProgressAnswer> {
     requireScope(actor, 'jobs:write');
-    return this.reportCached(id, body, actor) ?? this.reportDurably(id, body, actor);
+    const entry = this.reportCached(id, body, actor, this.deps.now());
+    return entry ? { seq: entry.record.seq, control: entry.record.control } : this.reportDurably(id, body, actor);
   }
 
   /**
    * The hot path: a running job in the cache whose report changes only state (no step or
-   * milestone) is applied synchronously, with no store access and no await.
+   * milestone) is applied synchronously, with no store access and no await. Answers the
+   * updated cache entry, or null when the report needs the durable path.
    */
-  private reportCached(id: string, body: ProgressBody, actor: Actor): ProgressAnswer | null {
+  private reportCached(id: string, body: ProgressBody, actor: Actor, now: number): LiveJob | null {
     const entry = this.deps.live.get(id);
-    if (!entry || entry.record.status !== 'running' || !canSeeOwner(actor, entry.record.owner)) return null;
-    const now = this.deps.now();
-    const plan = applyProgress(entry.record, body, now, this.deps.milestonePercents(entry.record.type));
+    if (!entry) return null;
+    const record = entry.record;
+    if (record.status !== 'running' || !canSeeOwner(actor, record.owner)) return null;
+    const plan = applyProgress(record, body, now, this.deps.milestonePercents(record.type));
     if (plan.events.length > 0) return null;
-    Object.assign(entry.record, plan.patch, { updatedAt: now });
+    assignProgress(record, plan.patch);
     this.deps.stats.reportsAccepted++;
-    this.observe(entry.record, now);
-    return { seq: entry.record.seq, control: entry.record.control };
+    this.observeEntry(entry, now);
+    return entry;
   }
 
   private async reportDurably(id: string, body: ProgressBody, actor: Actor): Promise<ProgressAnswer> {
@@ -134,24 +137,51 @@ export class JobsService implements JobService {
     }
     const entry = this.deps.live.get(id);
     if (entry) {
-      Object.assign(entry.record, plan.patch, { updatedAt: now });
+      assignProgress(entry.record, plan.patch);
       this.observe(entry.record, now);
     }
     return { seq: record.seq, control: record.control };
   }
 
   async reportMany(items: BatchProgressBody, actor: Actor): Promise<BatchProgressAnswer> {
-    const answers: BatchProgressAnswer = [];
     requireScope(actor, 'jobs:write');
-    for (const { jobId, ...body } of items) {
+    const answers: BatchProgressAnswer = new Array(items.length);
+    // One clock reading per batch: its reports arrived together.
+    const now = this.deps.now();
+    for (let i = this.reportManyCached(items, actor, now, answers); i < items.length; i++) {
+      const { jobId } = items[i]!;
       try {
-        answers.push({ jobId, ...(this.reportCached(jobId, body, actor) ?? (await this.reportDurably(jobId, body, actor))) });
+        const entry = this.reportCached(jobId, items[i]!, actor, now);
+        answers[i] = entry ? { jobId, seq: entry.record.seq, control: entry.record.control } : { jobId, ...(await this.reportDurably(jobId, items[i]!, actor)) };
       } catch (error) {
         if (!(error instanceof HeadwayError)) throw error;
-        answers.push({ jobId, error: { code: error.code, message: error.message } });
+        answers[i] = { jobId, error: { code: error.code, message: error.message } };
       }
     }
     return answers;
+  }
+
+  /**
+   * Applies the leading run of items the cache can take, synchronously (a plain loop optimizes
+   * far better than one inside an async function), and answers the index of the first item
+   * that needs the store: that one and all after it go in order through the awaited path.
+   * An item is a report plus its jobId, which applyProgress ignores: no per-item copy without it.
+   */
+  private reportManyCached(items: BatchProgressBody, actor: Actor, now: number, answers: BatchProgressAnswer): number {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      let entry: LiveJob | null;
+      try {
+        entry = this.reportCached(item.jobId, item, actor, now);
+      } catch (error) {
+        if (!(error instanceof HeadwayError)) throw error;
+        answers[i] = { jobId: item.jobId, error: { code: error.code, message: error.message } };
+        continue;
+      }
+      if (!entry) return i;
+      answers[i] = { jobId: item.jobId, seq: entry.record.seq, control: entry.record.control };
+    }
+    return items.length;
   }
 
   async act(id: string, action: JobAction, input: ActionInput, actor: Actor): Promise<Job> {
@@ -196,7 +226,12 @@ export class JobsService implements JobService {
 
   private observe(record: JobRecord, now: number): void {
     const entry = this.deps.live.get(record.id);
-    if (!entry) return;
+    if (entry) this.observeEntry(entry, now);
+  }
+
+  /** Feeds the ETA and rate of a cached job and marks it to announce and persist. */
+  private observeEntry(entry: LiveJob, now: number): void {
+    const record = entry.record;
     entry.eta.observe(now, record.percent / 100);
     entry.rate.observe(now, record.done);
     this.deps.live.touch(record.id);
