@@ -13,6 +13,18 @@ import { progressPatchOf } from './progress-fields.js';
  * per 100 rows here; 1,000 rows took 10–35 ms), and every report and announcement waits that long.
  */
 const FLUSH_SLICE = 100;
+/**
+ * Share of the event loop the flush may take. Writing 1,000 busy jobs costs 15–30 ms whatever the
+ * interval, so under load the interval stretches (at most MAX_STRETCH times) rather than letting
+ * the store starve reports and announcements: progress is state, and newer state replaces it.
+ */
+const FLUSH_BUSY_SHARE = 0.1;
+const MAX_STRETCH = 10;
+
+/** The wait before the next flush, given how long the last one kept the event loop busy. */
+export function nextFlushDelayMs(intervalMs: number, lastFlushBusyMs: number): number {
+  return Math.min(intervalMs * MAX_STRETCH, Math.max(intervalMs, lastFlushBusyMs / FLUSH_BUSY_SHARE));
+}
 
 export interface FlusherDeps {
   store: Store;
@@ -22,7 +34,7 @@ export interface FlusherDeps {
   logger: Logger;
   stats: HeadwayStats;
   now: () => number;
-  /** How often coalesced progress is written to the store (in transactions of FLUSH_SLICE jobs). */
+  /** How often coalesced progress is written to the store (in transactions of FLUSH_SLICE jobs; stretched under load). */
   flushIntervalMs: number;
   /** A job's progress is announced to live subscribers at most once per this interval. */
   announceIntervalMs: number;
@@ -37,6 +49,8 @@ export interface FlusherDeps {
 export class ProgressFlusher {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private lastFlushBusyMs = 0;
+  private running = false;
   private readonly announcer: ProgressAnnouncer;
 
   constructor(private readonly deps: FlusherDeps) {
@@ -44,13 +58,14 @@ export class ProgressFlusher {
   }
 
   start(): void {
+    this.running = true;
     this.announcer.start();
-    this.timer = setInterval(() => void this.flush(), this.deps.flushIntervalMs);
-    this.timer.unref();
+    this.scheduleFlush();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.announcer.stop();
     await this.flush();
@@ -70,16 +85,28 @@ export class ProgressFlusher {
     await this.flushing;
   }
 
+  private scheduleFlush(): void {
+    this.timer = setTimeout(() => {
+      void this.flush().finally(() => {
+        if (this.running) this.scheduleFlush();
+      });
+    }, nextFlushDelayMs(this.deps.flushIntervalMs, this.lastFlushBusyMs));
+    this.timer.unref();
+  }
+
   private async persist(): Promise<void> {
     const { live, store, logger } = this.deps;
     const ids = [...live.dirty];
     live.dirty.clear();
+    let busyMs = 0;
     for (let start = 0; start < ids.length; start += FLUSH_SLICE) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve)); // let reports and announcements in
       const records = ids.slice(start, start + FLUSH_SLICE).flatMap((id) => live.get(id)?.record ?? []);
       if (records.length === 0) continue;
+      const startedAt = performance.now();
       try {
         await store.jobs.saveProgress(records.map(progressPatchOf));
+        busyMs += performance.now() - startedAt;
       } catch (error) {
         for (const id of ids.slice(start)) live.dirty.add(id); // keep them for the next pass
         logger.error({ err: error, jobs: ids.length - start }, 'progress:flush failed; will retry at the next interval');
@@ -87,6 +114,7 @@ export class ProgressFlusher {
       }
       for (const record of records) live.evictIfFinished(record.id);
     }
+    this.lastFlushBusyMs = busyMs;
     if (ids.length > 0) this.deps.stats.flushes++;
     await this.rollUpParents();
   }
