@@ -64,6 +64,7 @@ export async function benchSeveralNodes(db: string, redisUrl: string | undefined
     await warmed;
     await new Promise((r) => setTimeout(r, 500));
     for (const rate of [1_000, 10_000]) {
+      const cpuBefore = await Promise.all(nodes.map(cpuMs));
       subscribers.send({ type: 'start' });
       const done = nextMessage<{ sent: number; failed: number }>(reporter, 'done');
       reporter.send({ ids, rate, seconds, batch: BATCH });
@@ -73,10 +74,13 @@ export async function benchSeveralNodes(db: string, redisUrl: string | undefined
       const measured = nextMessage<LatencyFigures>(subscribers, 'figures');
       subscribers.send({ type: 'stop' });
       const { delivered, p50, p95, p99, max, where } = await measured;
+      // CPU per update is what the bus costs, and varies less than latency on a shared machine.
+      const [cpuA, cpuB] = (await Promise.all(nodes.map(cpuMs))).map((ms, i) => (ms - cpuBefore[i]!) / (sent.sent / 1_000));
       figures[`crossNodeP99_${rate}`] = p99;
       console.log(
         `several nodes: report to node A → WebSocket on node B at ${fmt(rate)} updates/s: p50 ${fmt(p50, 1)} ms, p95 ${fmt(p95, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(max, 1)} ms ` +
-          `(${fmt(delivered)} of ${fmt(sent.sent)} reports delivered; ticks of one job within an announcement are conflated)\n    where the time goes: ${where}`,
+          `(${fmt(delivered)} of ${fmt(sent.sent)} reports delivered; ticks of one job within an announcement are conflated)\n    where the time goes: ${where}` +
+          `\n    CPU per 1,000 updates: node A (reports, publishes) ${fmt(cpuA!, 0)} ms, node B (receives, fans out) ${fmt(cpuB!, 0)} ms`,
       );
     }
     for (const client of clients.splice(0)) client.send({ type: 'exit' });
@@ -96,6 +100,13 @@ export async function benchSeveralNodes(db: string, redisUrl: string | undefined
     if (profileDir) await Promise.all(exited); // profiles are written as the nodes exit
     redis.stop();
   }
+}
+
+/** CPU time (user + system) a node has used so far. */
+async function cpuMs(node: Node): Promise<number> {
+  const answer = nextMessage<{ ms: number }>(node.child, 'cpu');
+  node.child.send({ type: 'cpu' });
+  return (await answer).ms;
 }
 
 function nextMessage<T = unknown>(child: ChildProcess, type: string): Promise<T> {

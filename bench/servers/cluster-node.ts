@@ -1,7 +1,7 @@
 /**
  * One node of a several-node deployment for bench/several-nodes.ts: PostgreSQL store, Redis bus,
  * HTTP on a free port. argv: adminKey, postgres URL, redis URL, redis prefix. Sends `{port}` when
- * it listens; stops on SIGTERM.
+ * it listens; answers `{type:'cpu'}` with its CPU time so far (`{type:'cpu', ms}`); stops on SIGTERM.
  */
 import { pino } from 'pino';
 import { Value } from '@sinclair/typebox/value';
@@ -17,6 +17,11 @@ const app = await buildHttpApp(headway, { dashboardDir: null });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+process.on('message', (message: { type?: string }) => {
+  if (message?.type !== 'cpu') return;
+  const { user, system } = process.cpuUsage();
+  process.send?.({ type: 'cpu', ms: (user + system) / 1000 });
+});
 process.on('SIGTERM', () => {
   void app
     .close()

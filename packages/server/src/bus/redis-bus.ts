@@ -64,7 +64,15 @@ export class RedisBus implements Bus {
       // progress ticks are state that the next tick replaces, so they are not queued without bound.
       progressWanted: () => this.publisher.status === 'ready',
       send: (messages) => {
-        this.publisher.publish(this.channel, encodeMessages(this.nodeTag, messages)).catch((error: unknown) => this.options.onError(error, 'publish'));
+        let data: Buffer;
+        try {
+          data = encodeMessages(this.nodeTag, messages);
+        } catch (error) {
+          // Sent from a timer or microtask: an unencodable message must not take the node down.
+          this.options.onError(error, 'publish');
+          return;
+        }
+        this.publisher.publish(this.channel, data).catch((error: unknown) => this.options.onError(error, 'publish'));
       },
     });
   }
