@@ -2,6 +2,7 @@ import { FINAL_STATUSES } from '@headway/protocol';
 import type { JobRecord } from '../../model/job-record.js';
 import { createEtaTracker, type EtaTracker } from '../../model/eta/tracker.js';
 import { RateMeter } from './rate-meter.js';
+import { sampledEta } from './sampled-eta.js';
 
 export interface LiveJob {
   record: JobRecord;
@@ -43,7 +44,8 @@ export class LiveJobs {
       return existing;
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
-    const live: LiveJob = { record, eta: createEtaTracker({ priorDurationsMs: this.priorOf(record.type), startedAt: record.startedAt, pausedMs: record.pausedMs }), rate: new RateMeter(), etaComputedAt: 0 };
+    const eta = sampledEta(createEtaTracker({ priorDurationsMs: this.priorOf(record.type), startedAt: record.startedAt, pausedMs: record.pausedMs }));
+    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;
