@@ -1,13 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { ProgressPatch } from '../store.js';
-import { columnOf, type JobField } from '../job-columns.js';
+import { columnOf, isJsonField, type JobField } from '../job-columns.js';
 import { progressFieldsOfShape, progressShapeOf } from '../progress-fields.js';
-import { encodeJobValue } from './job-rows.js';
 import type { SqliteDb } from './sqlite-db.js';
 
 interface ShapedUpdate {
   fields: JobField[];
+  /** Per field: stored as JSON text. */
+  json: boolean[];
   statement: Database.Statement<unknown[], unknown>;
+  /** The bound values, reused row after row (better-sqlite3 binds an array's elements in order). */
+  values: unknown[];
 }
 
 const updatesByDb = new WeakMap<SqliteDb, Map<number, ShapedUpdate>>();
@@ -23,8 +26,13 @@ export function saveProgress(db: SqliteDb, patches: readonly ProgressPatch[]): v
     for (const patch of patches) {
       const update = updateFor(db, progressShapeOf(patch));
       if (!update) continue;
-      const values = update.fields.map((field) => encodeJobValue(field, (patch as Record<string, unknown>)[field]));
-      update.statement.run(...values, patch.id);
+      const { fields, json, values } = update;
+      for (let i = 0; i < fields.length; i++) {
+        const value = (patch as Record<string, unknown>)[fields[i]!];
+        values[i] = value === undefined || value === null ? null : json[i] ? JSON.stringify(value) : value;
+      }
+      values[fields.length] = patch.id;
+      update.statement.run(values);
     }
   });
 }
@@ -38,7 +46,7 @@ function updateFor(db: SqliteDb, shape: number): ShapedUpdate | null {
   if (!update) {
     const fields = progressFieldsOfShape(shape);
     const statement = db.statement(`UPDATE jobs SET ${fields.map((field) => `${columnOf(field)} = ?`).join(', ')} WHERE id = ?`);
-    update = { fields, statement };
+    update = { fields, json: fields.map(isJsonField), statement, values: new Array<unknown>(fields.length + 1) };
     updates.set(shape, update);
   }
   return update;
