@@ -76,6 +76,22 @@ describe('progress reports', () => {
     expect(res.body[1]).toMatchObject({ jobId: theirs.id, error: { code: 'JOB_NOT_FOUND' } });
   });
 
+  it('a batch with one malformed item is 400 naming its index and field, and applies none of it', async () => {
+    const first = await createJob(server, { total: 100 });
+    const second = await createJob(server, { total: 100 });
+    const res = await server.request<ErrorAnswer>('POST', '/v1/progress', {
+      body: [
+        { jobId: first.id, done: 40 },
+        { jobId: second.id, done: 10 },
+        { jobId: second.id, percent: 140 },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.message).toMatch(/"\[2\]\.percent"/);
+    for (const job of [first, second]) expect((await server.request<Job>('GET', `/v1/jobs/${job.id}`)).body.done).toBe(0);
+  });
+
   it('an empty batch is a validation error', async () => {
     const res = await server.request<ErrorAnswer>('POST', '/v1/progress', { body: [] });
     expect(res.status).toBe(400);

@@ -2,7 +2,7 @@ import type { Eta } from '@headway/protocol';
 import type { EtaMethodName, EtaTracker } from '../../model/eta/tracker.js';
 
 /** A job reported more often than this feeds its ETA tracker one sample per interval. */
-export const ETA_SAMPLE_MS = 25;
+export const ETA_SAMPLE_MS = 100;
 
 /**
  * Feeds an ETA tracker at most one report per ETA_SAMPLE_MS: a busy worker reports a job
