@@ -8,14 +8,8 @@ import type { TestProject } from 'vitest/node';
 /**
  * Starts a real PostgreSQL and a real Redis on loopback for the whole run, unless
  * HEADWAY_TEST_PG / HEADWAY_TEST_REDIS already point at servers. Suites read the URLs with
- * `inject('pgUrl')` / `inject('redisUrl')`; see services.ts. Stops what it started.
+ * `inject('pgUrl')` / `inject('redisUrl')`; see services.ts (which declares them). Stops what it started.
  */
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgUrl: string | null;
-    redisUrl: string | null;
-  }
-}
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 

@@ -1,5 +1,13 @@
 import { inject } from 'vitest';
 
+// Declared here, beside `inject`, so every package whose tests reach this file type-checks it.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgUrl: string | null;
+    redisUrl: string | null;
+  }
+}
+
 /**
  * URLs of the PostgreSQL and Redis the global setup started. Off CI a missing server skips
  * the suites that need it; under CI=true a missing server is a failure, never a skip.
