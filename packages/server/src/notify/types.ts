@@ -1,4 +1,4 @@
-import type { ChildCounts, JobError, JobStatus } from '@headway/protocol';
+import type { ChildCounts, InAppNotification, JobError, JobStatus } from '@headway/protocol';
 
 /** Channels a notification can go out on; a new channel is one adapter in notify/channels plus its name here. */
 export const CHANNEL_NAMES = ['in_app', 'email', 'sms', 'webhook', 'log'] as const;
@@ -70,26 +70,5 @@ export interface Trigger {
   data: NotificationData;
 }
 
-/** A notification as the API and the in-app feed show it. */
-export interface NotificationView {
-  id: string;
-  userId: string;
-  type: string;
-  channel: ChannelName;
-  jobId: string | null;
-  status: DeliveryStatus;
-  urgent: boolean;
-  attempts: number;
-  dueAt: number;
-  createdAt: number;
-  updatedAt: number;
-  sentAt: number | null;
-  readAt: number | null;
-  seenAt: number | null;
-  lastError: string | null;
-  escalatedFrom: string | null;
-  /** Subject and text as last rendered for sending. */
-  title: string | null;
-  text: string | null;
-  data: unknown;
-}
+/** A notification as the API and the in-app feed show it: the wire type, so the two cannot drift. */
+export type NotificationView = InAppNotification;
