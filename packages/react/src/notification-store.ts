@@ -120,9 +120,11 @@ export class NotificationFeedStore {
   private pushed(notification: InAppNotification): void {
     if (notification.channel !== 'in_app') return;
     this.pushedDuringReload = true;
-    const known = this.latest.items.some((n) => n.id === notification.id);
-    const items = known ? this.latest.items.map((n) => (n.id === notification.id ? notification : n)) : [notification, ...this.latest.items];
-    const unread = !known && notification.readAt === null && this.latest.unread !== null ? this.latest.unread + 1 : this.latest.unread;
+    const previous = this.latest.items.find((n) => n.id === notification.id);
+    const items = previous ? this.latest.items.map((n) => (n.id === notification.id ? notification : n)) : [notification, ...this.latest.items];
+    // The push can overtake the server's own 'sent' record: a listed row still 'sending' was not in the count yet.
+    const delta = (countsAsUnread(notification) ? 1 : 0) - (previous && countsAsUnread(previous) ? 1 : 0);
+    const unread = this.latest.unread === null ? null : Math.max(0, this.latest.unread + delta);
     this.set({ items, unread });
   }
 
@@ -136,6 +138,11 @@ export class NotificationFeedStore {
     this.published = this.latest;
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** What the server's unread count counts: delivered in-app notifications not read yet. */
+function countsAsUnread(notification: InAppNotification): boolean {
+  return notification.status === 'sent' && notification.readAt === null;
 }
 
 const stores = new WeakMap<HeadwayClient, Map<string, NotificationFeedStore>>();

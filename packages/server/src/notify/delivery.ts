@@ -76,6 +76,7 @@ export class Delivery {
       },
       endedAt,
     );
+    if (kept && result.ok) result.afterRecorded?.();
     if (!kept) logger.warn({ notificationId: row.id }, 'notify:lease lost while sending (another node re-sent it after the lease expired)');
     else if (!result.ok) logger.warn({ notificationId: row.id, channel: row.channel, attempt, status, error }, `notify:send failed${dead ? ', giving up' : ', will retry'}`);
   }

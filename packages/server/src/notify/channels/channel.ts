@@ -16,7 +16,7 @@ export interface OutgoingMessage {
 }
 
 export type SendResult =
-  | { ok: true; detail?: string }
+  | { ok: true; detail?: string; /** Runs once the 'sent' outcome is stored (in-app pushes go out only then). */ afterRecorded?: () => void }
   | {
       ok: false;
       error: string;

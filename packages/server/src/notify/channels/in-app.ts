@@ -9,12 +9,14 @@ export function inAppChannel(bus: Bus): NotificationChannel {
   return {
     name: 'in_app',
     async send(message: OutgoingMessage): Promise<SendResult> {
-      bus.publish({
-        type: 'notification',
-        userId: message.userId,
-        notification: { ...message.view, status: 'sent', title: message.rendered.subject, text: message.rendered.text },
-      });
-      return { ok: true };
+      // Pushed after the row is stored as sent, so a client that re-reads the unread count on the push finds it counted.
+      const push = () =>
+        bus.publish({
+          type: 'notification',
+          userId: message.userId,
+          notification: { ...message.view, status: 'sent', title: message.rendered.subject, text: message.rendered.text },
+        });
+      return { ok: true, afterRecorded: push };
     },
   };
 }
