@@ -69,6 +69,10 @@ export class PgDb {
       throw unreachable(error);
     });
     let broken = false;
+    // The pool listens for errors only on idle connections: a connection lost while checked out
+    // emits 'error' with no listener (an uncaught exception) besides failing its query.
+    const onLost = () => (broken = true);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -79,6 +83,7 @@ export class PgDb {
       await client.query('ROLLBACK').catch(() => (broken = true));
       throw unreachable(error);
     } finally {
+      client.off('error', onLost);
       client.release(broken);
     }
   }
