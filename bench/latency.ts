@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
-import { startChild } from './child.js';
+import { nextMessage, startChild } from './child.js';
 
 const BATCH = 100;
 const JOBS = 1_000;
@@ -88,18 +88,6 @@ function cpuMsOf(child: ChildProcess): number {
   } catch {
     return 0;
   }
-}
-
-function nextMessage<T = unknown>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { type?: string }) => {
-      if (message?.type !== type) return;
-      child.off('message', onMessage);
-      resolve(message as T);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`a bench client exited with ${code} before sending "${type}"`)));
-  });
 }
 
 async function createRunningJobs(url: string, headers: Record<string, string>, count: number): Promise<string[]> {

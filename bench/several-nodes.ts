@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startChild, startRedis } from './child.js';
+import { nextMessage, startChild, startRedis } from './child.js';
 import { fmt } from './machine.js';
 
 const here = import.meta.dirname;
@@ -107,18 +107,6 @@ async function cpuMs(node: Node): Promise<number> {
   const answer = nextMessage<{ ms: number }>(node.child, 'cpu');
   node.child.send({ type: 'cpu' });
   return (await answer).ms;
-}
-
-function nextMessage<T = unknown>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { type?: string }) => {
-      if (message?.type !== type) return;
-      child.off('message', onMessage);
-      resolve(message as T);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`a bench client exited with ${code} before sending "${type}"`)));
-  });
 }
 
 async function createRunningJobs(url: string, headers: Record<string, string>, count: number): Promise<string[]> {
