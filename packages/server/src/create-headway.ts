@@ -13,6 +13,7 @@ import { followOtherNodes } from './service/jobs/follow-other-nodes.js';
 import { JobCommitter } from './service/jobs/job-committer.js';
 import { JobLocks } from './service/jobs/job-locks.js';
 import { JobsService } from './service/jobs/jobs-service.js';
+import { ProgressInterest } from './service/jobs/progress-interest.js';
 import { LiveJobs } from './service/jobs/live-jobs.js';
 import { PriorDurations } from './service/jobs/prior-durations.js';
 import { ProgressFlusher } from './service/jobs/progress-flusher.js';
@@ -55,6 +56,8 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
 
   const priors = new PriorDurations(store, now);
   const live = new LiveJobs((type) => priors.peek(type));
+  // A bus shared with other nodes may have followers of any job there.
+  const interest = new ProgressInterest(config.redis !== undefined || options.bus !== undefined);
   const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now) });
   followOtherNodes(bus, live, store, logger);
   const jobs = new JobsService({
@@ -67,8 +70,9 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     backoffMs: (attempt) => Math.round(defaultBackoffMs(attempt) * (0.5 + Math.random() / 2)),
     milestonePercents: options.milestonePercents ?? ((type) => config.notify.milestones[type] ?? DEFAULT_MILESTONES),
     loadPrior: (type) => priors.get(type),
+    interest,
   });
-  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs });
+  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs, interest });
   const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });
   const retention = new RetentionSweeper(store, logger, now, config.retentionDays);
   const notifier = createNotifier({ store, bus, config, logger, now, nodeId });
@@ -83,6 +87,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     runtime,
     notifier,
     stats,
+    interest,
     async start() {
       flusher.start();
       retention.start();

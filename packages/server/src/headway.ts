@@ -1,3 +1,4 @@
+import type { ProgressInterest } from './service/jobs/progress-interest.js';
 import type { Logger } from 'pino';
 import type { Bus } from './bus/bus.js';
 import type { Config } from './config/config.js';
@@ -27,6 +28,8 @@ export interface Headway {
   /** Notifications: raise alerts, flush the enqueuer, templates (src/notify). */
   readonly notifier: Notifier;
   readonly stats: HeadwayStats;
+  /** Who on this node follows which jobs' progress (progress nobody follows is not announced). */
+  readonly interest: ProgressInterest;
   /** Recovers this node's jobs and starts the flusher, lease renewer and claim loop. */
   start(): Promise<void>;
   /** Flushes pending progress, stops loops and handlers, closes the store and bus. */

@@ -18,7 +18,7 @@ export const ConfigSchema = Type.Object({
   /** Coalesced progress is written to the store once per this interval. */
   flushIntervalMs: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
   /** Coalesced progress is announced to live subscribers once per this interval. */
-  announceIntervalMs: Type.Integer({ minimum: 1, maximum: 1_000, default: 10 }),
+  announceIntervalMs: Type.Integer({ minimum: 1, maximum: 1_000, default: 50 }),
   leaseMs: Type.Integer({ minimum: 1000, default: 30_000 }),
   retentionDays: Type.Number({ exclusiveMinimum: 0, default: 30 }),
   bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),

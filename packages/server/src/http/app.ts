@@ -47,9 +47,12 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
   installJsonParser(app);
   app.decorateRequest('actor', null as never);
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ method: request.method, url: withoutToken(request.url), statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime) }, 'request done');
-  });
+  // Only at debug level: a hook runs on every report, and one that builds a line nobody writes is pure cost.
+  if (app.log.level === 'debug' || app.log.level === 'trace') {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug({ method: request.method, url: withoutToken(request.url), statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime) }, 'request done');
+    });
+  }
 
   await registerOpenApi(app);
   await registerRateLimit(app, config.rateLimitPerMinute);

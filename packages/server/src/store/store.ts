@@ -59,8 +59,14 @@ export interface JobChange {
 export type CommitResult = { ok: true; events: JobEvent[] } | { ok: false; currentSeq: number | null };
 
 /** Progress fields (and the handler's latest checkpoint) written by the coalescing flusher; never touches status or seq. */
-export type ProgressPatch = Pick<JobRecord, 'id'> &
-  Partial<
+export type ProgressPatch = Pick<JobRecord, 'id'> & {
+  /**
+   * The job's seq the patch was taken at. When given, the patch is written only while the stored
+   * seq is still that: a durable change committed meanwhile (on another connection) wins, and the
+   * caller learns it must write again from the newer state.
+   */
+  seq?: number;
+} & Partial<
     Pick<
       JobRecord,
       'percent' | 'done' | 'total' | 'unit' | 'currentStep' | 'message' | 'eta' | 'metrics' | 'counts' | 'steps' | 'checkpoint' | 'updatedAt'
@@ -95,8 +101,8 @@ export interface JobStore {
   list(query: JobQuery): Promise<JobPage>;
   /** Applies one change with its events atomically, if `expectedSeq` still holds. A change may carry no events (seq unchanged). */
   commit(change: JobChange, now: number): Promise<CommitResult>;
-  /** Writes many coalesced progress patches in one transaction. */
-  saveProgress(patches: ProgressPatch[]): Promise<void>;
+  /** Writes many coalesced progress patches in one transaction; answers the ids of patches not written because their `seq` no longer holds (or the job is gone). */
+  saveProgress(patches: ProgressPatch[]): Promise<string[]>;
   /** Events of one job with seq > afterSeq, oldest first. */
   events(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
   /** Events of all jobs (optionally of one owner) with cursor > afterCursor, oldest first. */

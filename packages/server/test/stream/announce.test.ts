@@ -4,10 +4,11 @@ import { LocalBus } from '../../src/bus/local-bus.js';
 import { LiveJobs } from '../../src/service/jobs/live-jobs.js';
 import { buildJobTree } from '../../src/service/jobs/new-job.js';
 import { ProgressAnnouncer } from '../../src/service/jobs/progress-announcer.js';
+import { ProgressInterest } from '../../src/service/jobs/progress-interest.js';
 import { eventually } from '../support/node.js';
 
 /** A real cache and bus with one running job; `tick` reports progress the way the service does. */
-function setup(minIntervalMs: number) {
+function setup(minIntervalMs: number, interest = new ProgressInterest(true)) {
   const bus = new LocalBus((error) => {
     throw error;
   });
@@ -17,12 +18,12 @@ function setup(minIntervalMs: number) {
   const announced: number[] = [];
   bus.subscribe((message: BusMessage) => void (message.type === 'progress' && announced.push(message.update.job.done ?? -1)));
   const frozenClock = () => 1_000; // the service clock may be an injected, frozen one
-  const announcer = new ProgressAnnouncer({ live, bus, now: frozenClock, minIntervalMs });
+  const announcer = new ProgressAnnouncer({ live, bus, now: frozenClock, minIntervalMs, interest });
   const tick = (done: number) => {
     entry.record.done = done;
     live.touch(entry.record.id);
   };
-  return { announcer, announced, tick };
+  return { announcer, announced, tick, id: entry.record.id, owner: entry.record.owner };
 }
 
 describe('progress announcements', () => {
@@ -63,5 +64,33 @@ describe('progress announcements', () => {
     expect(announced).toEqual([1]);
     announcer.stop();
     expect(announced).toEqual([1, 2]);
+  });
+
+  it('progress of a job nobody on the node follows is not announced; a follower gets the next report', async () => {
+    const interest = new ProgressInterest(false);
+    const { announcer, announced, tick, id, owner } = setup(1, interest);
+    announcer.start();
+    tick(1);
+    await Promise.resolve();
+    expect(announced).toEqual([]);
+    const unfollow = interest.follow(id);
+    tick(2);
+    await Promise.resolve();
+    expect(announced).toEqual([2]);
+    unfollow();
+    unfollow(); // twice is harmless: the count never goes below zero
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    tick(3);
+    await Promise.resolve();
+    expect(announced).toEqual([2]);
+    const removeSource = interest.addSource((jobId, jobOwner) => jobId === id && jobOwner === owner);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    tick(4);
+    await Promise.resolve();
+    expect(announced).toEqual([2, 4]);
+    removeSource();
+    expect(interest.wants(id, owner)).toBe(false);
+    expect(new ProgressInterest(true).wants(id, owner)).toBe(true); // a bus shared with other nodes
+    announcer.stop();
   });
 });

@@ -15,7 +15,7 @@ const hubs = new WeakMap<FastifyInstance, StreamHub>();
 /** Live streams: WebSocket at /v1/stream and SSE at /v1/stream/sse, sharing one hub per app. */
 export async function registerStreamRoutes(app: FastifyInstance, headway: Headway, authenticate: Authenticate, overrides: Partial<StreamOptions> = {}): Promise<void> {
   const options: StreamOptions = { ...DEFAULT_STREAM_OPTIONS, ...overrides };
-  const hub = new StreamHub(headway.bus);
+  const hub = new StreamHub(headway.bus, headway.interest);
   hubs.set(app, hub);
   app.addHook('onClose', async () => hub.close());
   await app.register(websocket, { options: { maxPayload: 65_536 } });

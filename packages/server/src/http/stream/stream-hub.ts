@@ -1,5 +1,6 @@
 import type { Channel } from '@headway/protocol';
 import type { Bus, BusMessage } from '../../bus/bus.js';
+import type { ProgressInterest } from '../../service/jobs/progress-interest.js';
 import { notificationOf } from './notifications.js';
 import type { Outgoing } from './outbox.js';
 import { outgoingOf, type Subscription } from './subscription.js';
@@ -31,8 +32,16 @@ export class StreamHub {
   private readonly unsubscribe: () => void;
   private overflows = 0;
 
-  constructor(bus: Bus) {
+  private readonly stopAnswering: () => void;
+
+  constructor(bus: Bus, interest?: ProgressInterest) {
     this.unsubscribe = bus.subscribe((message) => this.route(message));
+    this.stopAnswering = interest?.addSource((jobId, owner) => this.follows(jobId, owner)) ?? (() => undefined);
+  }
+
+  /** Whether any subscription here may want this job's updates (access is checked when delivering). */
+  follows(jobId: string, owner: string | null): boolean {
+    return this.byChannel.has('jobs') || this.byChannel.has(`job:${jobId}`) || (owner !== null && this.byChannel.has(`user:${owner}`));
   }
 
   add(subscription: Subscription): void {
@@ -72,6 +81,7 @@ export class StreamHub {
 
   close(): void {
     this.unsubscribe();
+    this.stopAnswering();
     this.byChannel.clear();
     this.connections.clear();
   }

@@ -12,6 +12,7 @@ export function afterCommit(live: LiveJobs, now: () => number) {
     if (record.parentId && events.length > 0) live.dirtyParents.add(record.parentId);
     const entry = live.get(record.id);
     if (entry && record.status !== previous.status) {
+      entry.etaComputedAt = -Infinity; // an estimate made in the old status is stale at once
       if (record.status === 'paused' || record.status === 'queued') entry.eta.pause(now());
       if (record.status === 'running') {
         entry.eta.resume(now());

@@ -21,7 +21,8 @@ import { canSeeOwner, hasScope, type Actor } from '../actor.js';
 import type { ActionInput, BatchProgressAnswer, JobService } from '../job-service.js';
 import { applyToChildren } from './batch-control.js';
 import type { JobCommitter } from './job-committer.js';
-import type { LiveJob, LiveJobs } from './live-jobs.js';
+import { refreshEstimates, type LiveJob, type LiveJobs } from './live-jobs.js';
+import type { ProgressInterest } from './progress-interest.js';
 import { buildJobTree } from './new-job.js';
 import { waitForJobChange } from './wait-for-change.js';
 
@@ -36,6 +37,7 @@ export interface JobsServiceDeps {
   milestonePercents: (type: string) => number[];
   /** Loads the ETA prior of a job type (durations of its recent completed jobs) before jobs of it are cached. */
   loadPrior: (type: string) => Promise<unknown>;
+  interest: ProgressInterest;
 }
 
 const STATUS_SET = new Set<string>(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
@@ -92,7 +94,8 @@ export class JobsService implements JobService {
       cursor: query.cursor,
     });
     // The cache holds progress newer than the last flush.
-    const items = page.items.map((r) => toJobView(this.deps.live.get(r.id)?.record ?? r));
+    const now = this.deps.now();
+    const items = page.items.map((r) => toJobView(this.cachedRecord(r.id, now) ?? r));
     return { items, nextCursor: page.nextCursor };
   }
 
@@ -205,7 +208,12 @@ export class JobsService implements JobService {
   async waitForChange(id: string, afterSeq: number, timeoutMs: number, actor: Actor, signal?: AbortSignal): Promise<Job> {
     const record = await this.visibleRecord(id, actor);
     if (record.seq > afterSeq || FINAL_STATUSES.includes(record.status)) return toJobView(record);
-    await waitForJobChange(this.deps.bus, id, timeoutMs, signal);
+    const unfollow = this.deps.interest.follow(id);
+    try {
+      await waitForJobChange(this.deps.bus, id, timeoutMs, signal);
+    } finally {
+      unfollow();
+    }
     return toJobView(await this.visibleRecord(id, actor));
   }
 
@@ -214,14 +222,23 @@ export class JobsService implements JobService {
     const entry = this.deps.live.get(id);
     if (!entry) return;
     entry.record.checkpoint = state;
-    this.deps.live.dirty.add(id); // persisted, not announced: a checkpoint is the handler's own state
+    entry.flushed = null; // a handler may save the same object again after changing it: write it whatever its identity
+    this.deps.live.markDirty(entry); // persisted, not announced: a checkpoint is the handler's own state
   }
 
   /** The newest state of a job the actor may see; someone else's job is "not found". */
   private async visibleRecord(id: string, actor: Actor): Promise<JobRecord> {
-    const record = this.deps.live.get(id)?.record ?? (await this.deps.store.jobs.get(id));
+    const record = this.cachedRecord(id, this.deps.now()) ?? (await this.deps.store.jobs.get(id));
     if (!record || !canSeeOwner(actor, record.owner)) throw new HeadwayError('JOB_NOT_FOUND', `job ${id} does not exist`);
     return record;
+  }
+
+  /** A cached job with a current ETA and rate (they are refreshed when announced, and a job nobody follows is not). */
+  private cachedRecord(id: string, now: number): JobRecord | undefined {
+    const entry = this.deps.live.get(id);
+    if (!entry) return undefined;
+    refreshEstimates(entry, now);
+    return entry.record;
   }
 
   private observe(record: JobRecord, now: number): void {
@@ -234,7 +251,7 @@ export class JobsService implements JobService {
     const record = entry.record;
     entry.eta.observe(now, record.percent / 100);
     entry.rate.observe(now, record.done);
-    this.deps.live.touch(record.id);
+    this.deps.live.touchEntry(entry);
     if (record.parentId) this.deps.live.dirtyParents.add(record.parentId);
   }
 

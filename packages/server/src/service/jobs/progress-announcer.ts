@@ -1,6 +1,7 @@
 import type { Bus } from '../../bus/bus.js';
 import type { JobRecord } from '../../model/job-record.js';
-import { ETA_REFRESH_MS, type LiveJobs } from './live-jobs.js';
+import { refreshEstimates, type LiveJob, type LiveJobs } from './live-jobs.js';
+import type { ProgressInterest } from './progress-interest.js';
 
 export interface AnnouncerDeps {
   live: LiveJobs;
@@ -9,6 +10,8 @@ export interface AnnouncerDeps {
   now: () => number;
   /** A job's progress is announced at most once per this interval. */
   minIntervalMs: number;
+  /** Progress of a job nobody follows is not announced (its ETA is refreshed when it is read). */
+  interest: ProgressInterest;
 }
 
 /**
@@ -22,10 +25,8 @@ export interface AnnouncerDeps {
 export class ProgressAnnouncer {
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
-  /** Monotonic time each recently announced job went out, oldest first; older than the interval is forgotten. */
-  private readonly announcedAt = new Map<string, number>();
-  /** Jobs changed again within their interval, waiting for the timer. */
-  private readonly held = new Set<string>();
+  /** Jobs changed again within their interval, waiting for the timer (each has `held` set). */
+  private held: LiveJob[] = [];
   private running = false;
 
   constructor(private readonly deps: AnnouncerDeps) {}
@@ -33,7 +34,7 @@ export class ProgressAnnouncer {
   start(): void {
     this.running = true;
     this.deps.live.onTouched = () => this.schedule();
-    if (this.deps.live.unannounced.size > 0) this.schedule();
+    if (this.deps.live.unannouncedCount > 0) this.schedule();
   }
 
   /** Stops scheduling and announces everything still pending. */
@@ -47,33 +48,30 @@ export class ProgressAnnouncer {
 
   /** Publishes what changed; `all` also publishes the held jobs, ignoring their interval. */
   announce(all = false): void {
-    const { live, minIntervalMs } = this.deps;
     // The interval is real time: a test's frozen service clock must not hold updates back forever.
     const mono = performance.now();
-    this.forgetBefore(mono - minIntervalMs);
+    const cutoff = all ? Infinity : mono - this.deps.minIntervalMs;
     const at = this.deps.now();
-    if (all) for (const id of this.held) this.publish(id, at, mono);
-    for (const id of live.unannounced) {
-      live.unannounced.delete(id);
-      if (this.announcedAt.has(id)) this.held.add(id);
-      else this.publish(id, at, mono);
+    const { interest } = this.deps;
+    for (const entry of this.deps.live.takeUnannounced()) {
+      if (entry.held) continue; // goes out with its newest state when its interval has passed
+      if (!interest.wants(entry.record.id, entry.record.owner)) continue; // a follower that comes later starts from a snapshot
+      if (entry.announcedAt > cutoff) {
+        entry.held = true;
+        this.held.push(entry);
+      } else this.publish(entry, at, mono);
     }
+    if (all) this.releaseHeld(Infinity, at, mono);
     this.wakeForHeld();
   }
 
-  private publish(id: string, at: number, mono: number): void {
-    this.held.delete(id);
-    const entry = this.deps.live.get(id);
-    if (!entry) return; // evicted (finished): its final state went out with its transition
+  private publish(entry: LiveJob, at: number, mono: number): void {
+    entry.held = false;
+    entry.announcedAt = mono;
     const record = entry.record;
-    if (at - entry.etaComputedAt >= ETA_REFRESH_MS) {
-      entry.etaComputedAt = at;
-      if (record.status === 'running') record.eta = entry.eta.estimate(at);
-      record.metrics = { ...record.metrics, ratePerSec: entry.rate.ratePerSec() };
-    }
+    if (this.deps.live.get(record.id) !== entry) return; // evicted (finished): its final state went out with its transition
+    refreshEstimates(entry, at);
     this.deps.bus.publish({ type: 'progress', owner: record.owner, parentId: record.parentId, update: progressUpdateOf(record, at) });
-    this.announcedAt.delete(id); // re-inserted last, so the map stays in time order
-    this.announcedAt.set(id, mono);
   }
 
   private schedule(): void {
@@ -85,36 +83,30 @@ export class ProgressAnnouncer {
     });
   }
 
+  /** Publishes the held jobs announced at or before `cutoff`; the others keep waiting. */
+  private releaseHeld(cutoff: number, at: number, mono: number): void {
+    const waiting: LiveJob[] = [];
+    for (const entry of this.held) {
+      if (!entry.held) continue;
+      if (entry.announcedAt <= cutoff) this.publish(entry, at, mono);
+      else waiting.push(entry);
+    }
+    this.held = waiting;
+  }
+
   /** Held jobs go out when the oldest announcement among them is an interval old. */
   private wakeForHeld(): void {
-    if (!this.running || this.timer || this.held.size === 0) return;
-    let firstDueAt = Infinity;
-    for (const [id, announced] of this.announcedAt) {
-      if (!this.held.has(id)) continue;
-      firstDueAt = announced + this.deps.minIntervalMs;
-      break;
-    }
-    const delayMs = firstDueAt === Infinity ? 0 : Math.max(0, Math.ceil(firstDueAt - performance.now()));
+    if (!this.running || this.timer || this.held.length === 0) return;
+    let oldest = Infinity;
+    for (const entry of this.held) oldest = Math.min(oldest, entry.announcedAt);
+    const delayMs = Math.max(0, Math.ceil(oldest + this.deps.minIntervalMs - performance.now()));
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.releaseDue();
+      const mono = performance.now();
+      this.releaseHeld(mono - this.deps.minIntervalMs, this.deps.now(), mono);
+      this.wakeForHeld();
     }, delayMs);
     this.timer.unref();
-  }
-
-  private releaseDue(): void {
-    const mono = performance.now();
-    this.forgetBefore(mono - this.deps.minIntervalMs);
-    const at = this.deps.now();
-    for (const id of this.held) if (!this.announcedAt.has(id)) this.publish(id, at, mono);
-    this.wakeForHeld();
-  }
-
-  private forgetBefore(cutoff: number): void {
-    for (const [id, announced] of this.announcedAt) {
-      if (announced > cutoff) break;
-      this.announcedAt.delete(id);
-    }
   }
 }
 

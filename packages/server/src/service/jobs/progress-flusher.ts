@@ -6,7 +6,8 @@ import type { HeadwayStats } from '../../headway.js';
 import type { JobCommitter } from './job-committer.js';
 import type { LiveJobs } from './live-jobs.js';
 import { ProgressAnnouncer } from './progress-announcer.js';
-import { progressPatchOf } from './progress-fields.js';
+import type { ProgressInterest } from './progress-interest.js';
+import { changedProgressOf } from './progress-fields.js';
 
 /**
  * Jobs written per store transaction. SQLite blocks the event loop while it writes (about 2 ms
@@ -38,6 +39,7 @@ export interface FlusherDeps {
   flushIntervalMs: number;
   /** A job's progress is announced to live subscribers at most once per this interval. */
   announceIntervalMs: number;
+  interest: ProgressInterest;
 }
 
 /**
@@ -54,7 +56,7 @@ export class ProgressFlusher {
   private readonly announcer: ProgressAnnouncer;
 
   constructor(private readonly deps: FlusherDeps) {
-    this.announcer = new ProgressAnnouncer({ live: deps.live, bus: deps.bus, now: deps.now, minIntervalMs: deps.announceIntervalMs });
+    this.announcer = new ProgressAnnouncer({ live: deps.live, bus: deps.bus, now: deps.now, minIntervalMs: deps.announceIntervalMs, interest: deps.interest });
   }
 
   start(): void {
@@ -96,26 +98,37 @@ export class ProgressFlusher {
 
   private async persist(): Promise<void> {
     const { live, store, logger } = this.deps;
-    const ids = [...live.dirty];
-    live.dirty.clear();
+    const entries = live.takeDirty();
     let busyMs = 0;
-    for (let start = 0; start < ids.length; start += FLUSH_SLICE) {
+    for (let start = 0; start < entries.length; start += FLUSH_SLICE) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve)); // let reports and announcements in
-      const records = ids.slice(start, start + FLUSH_SLICE).flatMap((id) => live.get(id)?.record ?? []);
-      if (records.length === 0) continue;
+      const slice = entries.slice(start, start + FLUSH_SLICE);
+      const changes = slice.map(changedProgressOf);
+      const patches = changes.flatMap((change) => change?.patch ?? []);
+      if (patches.length === 0) continue;
       const startedAt = performance.now();
+      let stale: Set<string>;
       try {
-        await store.jobs.saveProgress(records.map(progressPatchOf));
+        stale = new Set(await store.jobs.saveProgress(patches));
         busyMs += performance.now() - startedAt;
       } catch (error) {
-        for (const id of ids.slice(start)) live.dirty.add(id); // keep them for the next pass
-        logger.error({ err: error, jobs: ids.length - start }, 'progress:flush failed; will retry at the next interval');
+        for (const entry of entries.slice(start)) live.markDirty(entry); // keep them for the next pass
+        logger.error({ err: error, jobs: entries.length - start }, 'progress:flush failed; will retry at the next interval');
         return;
       }
-      for (const record of records) live.evictIfFinished(record.id);
+      slice.forEach((entry, i) => {
+        const change = changes[i];
+        if (change && stale.has(entry.record.id)) {
+          // A durable change was committed meanwhile (its seq won): write everything again from
+          // the newer state, unless this node has not seen that change (it will when it arrives).
+          entry.flushed = null;
+          if (entry.record.seq !== change.patch.seq) live.markDirty(entry);
+        } else if (change) entry.flushed = change.flushed;
+        live.evictIfFinished(entry.record.id);
+      });
     }
     this.lastFlushBusyMs = busyMs;
-    if (ids.length > 0) this.deps.stats.flushes++;
+    if (entries.length > 0) this.deps.stats.flushes++;
     await this.rollUpParents();
   }
 
@@ -133,7 +146,7 @@ export class ProgressFlusher {
           const entry = live.get(parentId);
           if (entry && Object.keys(plan.patch).length > 0) {
             Object.assign(entry.record, plan.patch);
-            live.touch(parentId);
+            live.touchEntry(entry);
           }
           return null;
         });

@@ -22,24 +22,33 @@ const updatesByShape = new Map<number, string>();
  * a job deleted meanwhile matches no row. Patches to one job are merged first, later fields
  * winning, because one UPDATE may not change a row twice.
  */
-export async function saveProgress(db: PgDb, patches: readonly ProgressPatch[]): Promise<void> {
+export async function saveProgress(db: PgDb, patches: readonly ProgressPatch[]): Promise<string[]> {
   const byShape = new Map<number, Array<Record<string, unknown>>>();
+  const guardedIds = new Set<string>();
   for (const patch of mergeByJob(patches).values()) {
     const shape = progressShapeOf(patch);
     if (shape === 0) continue;
-    let rows = byShape.get(shape);
-    if (!rows) byShape.set(shape, (rows = []));
+    const key = patch.seq !== undefined ? -shape : shape;
+    if (patch.seq !== undefined) guardedIds.add(patch.id);
+    let rows = byShape.get(key);
+    if (!rows) byShape.set(key, (rows = []));
     rows.push(rowOf(patch, progressFieldsOfShape(shape)));
   }
-  if (byShape.size === 0) return;
+  if (byShape.size === 0) return [];
+  const written = new Set<string>();
+  const write = async (key: number, rows: Array<Record<string, unknown>>, client?: Parameters<PgDb['all']>[2]) => {
+    const done = await db.all<{ id: string }>(updateFor(Math.abs(key), key < 0), [JSON.stringify(rows)], client);
+    for (const { id } of done) written.add(id);
+  };
   if (byShape.size === 1) {
-    const [shape, rows] = byShape.entries().next().value!;
-    await db.run(updateFor(shape), [JSON.stringify(rows)]);
-    return;
+    const [key, rows] = byShape.entries().next().value!;
+    await write(key, rows);
+  } else {
+    await db.transaction(async (client) => {
+      for (const [key, rows] of byShape) await write(key, rows, client);
+    });
   }
-  await db.transaction(async (client) => {
-    for (const [shape, rows] of byShape) await db.run(updateFor(shape), [JSON.stringify(rows)], client);
-  });
+  return [...guardedIds].filter((id) => !written.has(id));
 }
 
 function mergeByJob(patches: readonly ProgressPatch[]): Map<string, ProgressPatch> {
@@ -57,19 +66,23 @@ function withoutUndefined(patch: ProgressPatch): ProgressPatch {
 
 function rowOf(patch: ProgressPatch, fields: readonly JobField[]): Record<string, unknown> {
   const row: Record<string, unknown> = { id: patch.id };
+  if (patch.seq !== undefined) row.seq = patch.seq;
   for (const field of fields) row[columnOf(field)] = (patch as Record<string, unknown>)[field] ?? null;
   return row;
 }
 
-function updateFor(shape: number): string {
-  let sql = updatesByShape.get(shape);
+/** `guarded`: only rows whose seq is still the patch's (see ProgressPatch.seq). */
+function updateFor(shape: number, guarded: boolean): string {
+  const key = guarded ? -shape : shape;
+  let sql = updatesByShape.get(key);
   if (!sql) {
     const fields = progressFieldsOfShape(shape);
     const columns = fields.map((field) => `${columnOf(field)} ${isJsonField(field) ? 'JSONB' : SQL_TYPES[field]!}`);
     sql =
       `UPDATE jobs j SET ${fields.map((field) => `${columnOf(field)} = p.${columnOf(field)}`).join(', ')}` +
-      ` FROM jsonb_to_recordset($1::jsonb) AS p(id TEXT, ${columns.join(', ')}) WHERE j.id = p.id`;
-    updatesByShape.set(shape, sql);
+      ` FROM jsonb_to_recordset($1::jsonb) AS p(id TEXT, ${guarded ? 'seq BIGINT, ' : ''}${columns.join(', ')})` +
+      ` WHERE j.id = p.id${guarded ? ' AND j.seq = p.seq' : ''} RETURNING j.id`;
+    updatesByShape.set(key, sql);
   }
   return sql;
 }

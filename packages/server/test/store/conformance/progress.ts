@@ -49,4 +49,20 @@ export function progressTests(ctx: StoreContext): void {
     ]);
     expect(await ctx.store().jobs.get(job!.id)).toMatchObject({ done: 2, percent: 2 });
   });
+
+  it('a patch taken at a seq is written only while the job is still at that seq, and says which were not', async () => {
+    const [current, moved] = await seed(ctx.store(), [makeJob({ status: 'running' }), makeJob({ status: 'running' })]);
+    const committed = await ctx.store().jobs.commit({ id: moved!.id, expectedSeq: moved!.seq, patch: { control: 'pause' }, events: [{ kind: 'control', intent: 'pause' }] }, 5_000);
+    expect(committed.ok).toBe(true);
+    const stale = await ctx.store().jobs.saveProgress([
+      { id: current!.id, seq: current!.seq, done: 7, updatedAt: 6_000 },
+      { id: moved!.id, seq: moved!.seq, done: 9, updatedAt: 6_000 },
+      { id: 'deleted-meanwhile', seq: 1, done: 1 },
+    ]);
+    expect(stale.sort()).toEqual([moved!.id, 'deleted-meanwhile'].sort());
+    expect(await ctx.store().jobs.get(current!.id)).toMatchObject({ done: 7, updatedAt: 6_000 });
+    expect((await ctx.store().jobs.get(moved!.id))?.done).toBe(moved!.done);
+    expect(await ctx.store().jobs.saveProgress([{ id: moved!.id, seq: moved!.seq + 1, done: 9 }])).toEqual([]);
+    expect((await ctx.store().jobs.get(moved!.id))?.done).toBe(9);
+  });
 }

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SYSTEM } from '../../src/service/actor.js';
+import type { JobsService } from '../../src/service/jobs/jobs-service.js';
+import { eventually, startTestNode, type TestNode } from '../support/node.js';
+
+let node: TestNode | undefined;
+
+afterEach(async () => {
+  await node?.stop();
+  await node?.cleanup();
+  node = undefined;
+});
+
+/**
+ * The flusher writes only the progress fields that changed since its last write of a job. These
+ * check that nothing is left unwritten by that: each field reaches the store, whatever changed
+ * around it.
+ */
+describe('progress flush writes what changed', () => {
+  it('a field that did not change keeps its stored value; the ones that did are written', async () => {
+    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const { jobs, store } = node.headway;
+    const job = await jobs.create({ type: 'flush.fields', total: 1_000, steps: [{ name: 'read' }, { name: 'write' }] }, SYSTEM);
+    await jobs.act(job.id, 'start', {}, SYSTEM);
+    await jobs.report(job.id, { step: 'read', done: 10, message: 'reading' }, SYSTEM);
+    await eventually(async () => (await store.jobs.get(job.id))?.done === 10, 5_000, 'first write');
+    await jobs.report(job.id, { done: 20 }, SYSTEM);
+    const second = await eventually(async () => {
+      const stored = await store.jobs.get(job.id);
+      return stored?.done === 20 ? stored : null;
+    }, 5_000, 'second write');
+    expect(second).toMatchObject({ message: 'reading', currentStep: 'read', percent: (await jobs.get(job.id, SYSTEM)).percent });
+    await jobs.report(job.id, { done: 30, message: 'still reading', metrics: { rowsPerFile: 7 } }, SYSTEM);
+    const third = await eventually(async () => {
+      const stored = await store.jobs.get(job.id);
+      return stored?.message === 'still reading' ? stored : null;
+    }, 5_000, 'third write');
+    expect(third.done).toBe(30);
+    expect(third.metrics.custom).toEqual({ rowsPerFile: 7 });
+  });
+
+  it('a durable change in between (pause, resume) does not hide the next report from the store', async () => {
+    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const { jobs, store } = node.headway;
+    const job = await jobs.create({ type: 'flush.durable', total: 100 }, SYSTEM);
+    await jobs.act(job.id, 'start', {}, SYSTEM);
+    await jobs.report(job.id, { done: 5, message: 'm1' }, SYSTEM);
+    await eventually(async () => (await store.jobs.get(job.id))?.message === 'm1', 5_000, 'm1 stored');
+    await jobs.act(job.id, 'pause', {}, SYSTEM); // running → pause requested (the worker acknowledges below)
+    await jobs.act(job.id, 'pause', {}, SYSTEM);
+    await jobs.act(job.id, 'resume', {}, SYSTEM);
+    await jobs.report(job.id, { done: 6, message: 'm1' }, SYSTEM);
+    await eventually(async () => (await store.jobs.get(job.id))?.done === 6, 5_000, 'done 6 stored');
+    expect((await store.jobs.get(job.id))?.message).toBe('m1');
+  });
+
+  it('a handler saving the same checkpoint object again after changing it is written both times', async () => {
+    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const { jobs, store } = node.headway;
+    const job = await jobs.create({ type: 'flush.checkpoint' }, SYSTEM);
+    await jobs.act(job.id, 'start', {}, SYSTEM);
+    const state = { row: 100 };
+    const saveCheckpoint = (jobs as JobsService).saveCheckpoint.bind(jobs); // what a runtime handler's ctx.checkpoint calls
+    saveCheckpoint(job.id, state);
+    await eventually(async () => ((await store.jobs.get(job.id))?.checkpoint as typeof state | null)?.row === 100, 5_000, 'first checkpoint');
+    state.row = 200;
+    saveCheckpoint(job.id, state);
+    await eventually(async () => ((await store.jobs.get(job.id))?.checkpoint as typeof state | null)?.row === 200, 5_000, 'the changed checkpoint');
+  });
+});
