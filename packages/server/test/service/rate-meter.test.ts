@@ -37,4 +37,12 @@ describe('RateMeter', () => {
     meter.observe(2_000, 15);
     expect(meter.ratePerSec()).toBe(10);
   });
+
+  it('reports closer than the gap replace the newest value instead of filling the ring, and a read sees the newest', () => {
+    const meter = new RateMeter(10_000, 4, 100);
+    for (let t = 0; t <= 1_000; t += 1) meter.observe(t, t * 2); // 1,001 reports a millisecond apart
+    expect(meter.ratePerSec()).toBe(2_000); // (2,000 - 0) units over 1 s: the first and the newest report
+    meter.observe(1_050, 2_100);
+    expect(meter.ratePerSec()).toBe(2_000); // a read commits the pending newest report
+  });
 });

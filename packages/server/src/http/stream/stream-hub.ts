@@ -34,7 +34,10 @@ export class StreamHub {
 
   private readonly stopAnswering: () => void;
 
-  constructor(bus: Bus, interest?: ProgressInterest) {
+  constructor(
+    bus: Bus,
+    private readonly interest?: ProgressInterest,
+  ) {
     this.unsubscribe = bus.subscribe((message) => this.route(message));
     this.stopAnswering = interest?.addSource((jobId, owner) => this.follows(jobId, owner)) ?? (() => undefined);
   }
@@ -47,14 +50,20 @@ export class StreamHub {
   add(subscription: Subscription): void {
     const key = subscription.access.channel;
     let set = this.byChannel.get(key);
-    if (!set) this.byChannel.set(key, (set = new Set()));
+    if (!set) {
+      this.byChannel.set(key, (set = new Set()));
+      this.interest?.changed();
+    }
     set.add(subscription);
   }
 
   remove(subscription: Subscription): void {
     const set = this.byChannel.get(subscription.access.channel);
     set?.delete(subscription);
-    if (set?.size === 0) this.byChannel.delete(subscription.access.channel);
+    if (set?.size === 0) {
+      this.byChannel.delete(subscription.access.channel);
+      this.interest?.changed();
+    }
   }
 
   track(connection: TrackedConnection): void {

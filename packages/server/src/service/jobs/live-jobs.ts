@@ -24,6 +24,9 @@ export interface LiveJob {
   /** The announcer's: monotonic time of the last announcement, and whether a newer one waits for the interval. */
   announcedAt: number;
   held: boolean;
+  /** Whether anyone follows this job, as of ProgressInterest version `interestVersion`. */
+  interested: boolean;
+  interestVersion: number;
 }
 
 export const ETA_REFRESH_MS = 250;
@@ -71,7 +74,7 @@ export class LiveJobs {
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
     const eta = sampledEta(createEtaTracker({ priorDurationsMs: this.priorOf(record.type), startedAt: record.startedAt, pausedMs: record.pausedMs }));
-    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushed: null, announcedAt: -Infinity, held: false };
+    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushed: null, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;

@@ -55,7 +55,11 @@ export class ProgressAnnouncer {
     const { interest } = this.deps;
     for (const entry of this.deps.live.takeUnannounced()) {
       if (entry.held) continue; // goes out with its newest state when its interval has passed
-      if (!interest.wants(entry.record.id, entry.record.owner)) continue; // a follower that comes later starts from a snapshot
+      if (entry.interestVersion !== interest.version) {
+        entry.interested = interest.wants(entry.record.id, entry.record.owner);
+        entry.interestVersion = interest.version;
+      }
+      if (!entry.interested) continue; // a follower that comes later starts from a snapshot
       if (entry.announcedAt > cutoff) {
         entry.held = true;
         this.held.push(entry);
