@@ -99,6 +99,23 @@ export class NotificationFeedStore {
     return this.confirm(this.api.markAllRead(this.who()));
   }
 
+  /**
+   * Records that these notifications were shown (the panel was open with them in it). Seen is
+   * not read: the unread count stays, and only ids not seen yet are sent.
+   */
+  markSeen(ids: readonly string[]): Promise<void> {
+    const wanted = new Set(ids);
+    const unseen = this.latest.items.filter((n) => wanted.has(n.id) && n.seenAt === null).map((n) => n.id);
+    if (unseen.length === 0) return Promise.resolve();
+    const now = Date.now();
+    const marked = new Set(unseen);
+    this.set({ items: this.latest.items.map((n) => (marked.has(n.id) ? { ...n, seenAt: now } : n)) });
+    return this.api.markSeen(unseen, this.who()).then(
+      () => undefined,
+      (error: unknown) => this.set({ error: error as Error }),
+    );
+  }
+
   private get api() {
     return this.client.notifications;
   }

@@ -80,6 +80,19 @@ export class NotificationsApi {
     return this.endpoint.request('PUT', `v1/users/${enc(userId)}/preferences`, { body: change });
   }
 
+  /**
+   * Mutes or unmutes one job (a batch: its items too) in the user's preferences, keeping the
+   * other muted jobs. The preferences API replaces the whole list, so this reads it first; two
+   * tabs toggling different jobs in the same instant can still lose one change.
+   */
+  async setJobMuted(userId: string, jobId: string, muted: boolean): Promise<NotificationPreferences> {
+    const current = await this.preferences(userId);
+    const has = current.mutedJobs.includes(jobId);
+    if (has === muted) return current;
+    const mutedJobs = muted ? [...current.mutedJobs, jobId] : current.mutedJobs.filter((id) => id !== jobId);
+    return this.savePreferences(userId, { mutedJobs });
+  }
+
   private mark(state: 'read' | 'seen', ids: string[] | undefined, user: string | undefined): Promise<MarkAnswer> {
     if (ids !== undefined && ids.length === 0) return this.unreadCount({ user }).then((unread) => ({ user: user ?? '', changed: 0, unread }));
     return this.endpoint.request('POST', `v1/notifications/${state}`, { body: { ...(user !== undefined ? { user } : {}), ...(ids !== undefined ? { ids } : {}) } });

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, HeadwayError, type HeadwayClient } from '@headway/client';
+import type { TestServer } from '../../server/test/support/server.js';
+import { startNotifyingServer } from '../../client/test/support/notify-server.js';
+import { waitFor } from '../../client/test/support/wait.js';
+import { MutedJobsStore, mutedJobsStoreFor, NotificationFeedStore } from '../src/index.js';
+
+const runNow = (callback: () => void) => callback();
+
+describe('muted jobs and seen marks over the real API', () => {
+  let server: TestServer;
+  let admin: HeadwayClient;
+  let eva: HeadwayClient;
+  beforeAll(async () => {
+    server = await startNotifyingServer();
+    admin = createClient({ url: server.url, token: server.adminKey });
+    eva = createClient({ url: server.url, token: (await admin.mintToken('eva', { ttlSeconds: 600 })).token });
+  });
+  afterAll(async () => {
+    eva.close();
+    admin.close();
+    await server.close();
+  });
+
+  it('mutes and unmutes one job, keeping the jobs muted elsewhere, and two stores of the same client share one state', async () => {
+    await admin.notifications.savePreferences('eva', { mutedJobs: ['job-from-the-preferences-page'] });
+    const store = mutedJobsStoreFor(eva, 'eva');
+    expect(mutedJobsStoreFor(eva, 'eva')).toBe(store);
+    const stop = store.subscribe(() => {});
+    await waitFor('the stored list read', () => store.getSnapshot().muted?.has('job-from-the-preferences-page'));
+
+    const saving = store.setMuted('job-a', true);
+    // Shown at once, before the server answered.
+    expect(store.getSnapshot().muted?.has('job-a')).toBe(true);
+    expect(store.getSnapshot().saving.has('job-a')).toBe(true);
+    await saving;
+    expect(store.getSnapshot().saving.size).toBe(0);
+    expect((await admin.notifications.preferences('eva')).mutedJobs).toEqual(['job-from-the-preferences-page', 'job-a']);
+
+    await store.setMuted('job-a', false);
+    expect([...store.getSnapshot().muted!]).toEqual(['job-from-the-preferences-page']);
+    expect((await admin.notifications.preferences('eva')).mutedJobs).toEqual(['job-from-the-preferences-page']);
+    stop();
+  });
+
+  it('a refused change is taken back and its error kept for that job', async () => {
+    const store = new MutedJobsStore(eva, 'eva');
+    const stop = store.subscribe(() => {});
+    await waitFor('loaded', () => store.getSnapshot().muted !== null);
+    // The server caps job ids at 100 characters.
+    const tooLong = 'x'.repeat(101);
+    await store.setMuted(tooLong, true);
+    const snapshot = store.getSnapshot();
+    expect(snapshot.muted?.has(tooLong)).toBe(false);
+    const failure = snapshot.failures.get(tooLong);
+    expect(failure).toBeInstanceOf(HeadwayError);
+    expect((failure as HeadwayError).code).toBe('VALIDATION_FAILED');
+    expect(failure?.message).toContain('mutedJobs');
+    stop();
+  });
+
+  it('markSeen records the shown notifications as seen without reading them', async () => {
+    const job = await admin.createJob({ type: 'report.build', owner: 'eva', title: 'Seen check' });
+    await admin.start(job.id);
+    await admin.complete(job.id);
+    const feed = new NotificationFeedStore(eva, 'eva', runNow);
+    const stop = feed.subscribe(() => {});
+    await waitFor('both notifications listed', () => feed.getSnapshot().items.filter((n) => n.jobId === job.id && n.status === 'sent').length === 2);
+    const unreadBefore = feed.getSnapshot().unread;
+    const shown = feed.getSnapshot().items.filter((n) => n.jobId === job.id);
+    expect(shown.every((n) => n.seenAt === null)).toBe(true);
+
+    await feed.markSeen(shown.map((n) => n.id));
+    expect(feed.getSnapshot().items.filter((n) => n.jobId === job.id).every((n) => n.seenAt !== null)).toBe(true);
+    const stored = (await eva.notifications.list({ jobId: job.id, channel: 'in_app' })).items;
+    expect(stored).toHaveLength(2);
+    expect(stored.every((n) => n.seenAt !== null && n.readAt === null)).toBe(true);
+    expect(await eva.notifications.unreadCount()).toBe(unreadBefore);
+    expect(feed.getSnapshot().error).toBeNull();
+    stop();
+  });
+});
