@@ -94,7 +94,7 @@ describe('dashboard: notification preferences', () => {
     await signInByUrl(page, server.url, server.adminKey, '#/preferences');
     await page.getByText('You are signed in with a key').waitFor();
     await page.getByLabel('User id').fill('dora');
-    await page.getByRole('button', { name: 'Edit preferences' }).click();
+    await page.getByRole('button', { name: 'Pick user' }).click();
     await waitFor('dora preferences', async () => (await page.getByLabel('Time zone (IANA)').inputValue()) === 'Asia/Tokyo');
     expect(page.url()).toContain('#/preferences?user=dora');
     await page.getByLabel('Email address').fill('dora@example.test');

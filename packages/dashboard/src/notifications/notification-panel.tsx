@@ -13,6 +13,15 @@ export function NotificationPanel(props: { userId: string; onClose: (returnFocus
   const now = useNow(30_000);
   // Opening moves focus into the panel, so the keyboard continues from here.
   useEffect(() => heading.current?.focus(), []);
+  // Not seen before this opening: tagged "New" for as long as the panel stays open.
+  const fresh = useRef(new Set<string>());
+  for (const n of feed.items) if (n.seenAt === null) fresh.current.add(n.id);
+  // What the open panel lists has been seen (not read): on opening, and as pushes or older pages arrive.
+  const { items, markSeen } = feed;
+  useEffect(() => {
+    const unseen = items.filter((n) => n.seenAt === null).map((n) => n.id);
+    if (unseen.length > 0) void markSeen(unseen);
+  }, [items, markSeen]);
 
   const unread = feed.unread ?? 0;
   return (
@@ -40,7 +49,7 @@ export function NotificationPanel(props: { userId: string; onClose: (returnFocus
       ) : (
         <ul className="notification-list" aria-label={`${feed.items.length} notifications, ${unread} unread`}>
           {feed.items.map((notification) => (
-            <NotificationItem key={notification.id} notification={notification} now={now} onRead={() => void feed.markRead(notification.id)} onNavigate={() => props.onClose(false)} />
+            <NotificationItem key={notification.id} notification={notification} isNew={fresh.current.has(notification.id)} now={now} onRead={() => void feed.markRead(notification.id)} onNavigate={() => props.onClose(false)} />
           ))}
         </ul>
       )}

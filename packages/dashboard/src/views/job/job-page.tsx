@@ -17,6 +17,7 @@ import { ChildrenTable } from './children-table';
 import { ControlButtons } from './control-buttons';
 import { ErrorPanel } from './error-panel';
 import { EtaChart } from './eta-chart';
+import { JobMute } from './job-mute';
 import { JsonBlock } from './json-block';
 import { ProgressChart } from './progress-chart';
 import { StepTimeline } from './step-timeline';
@@ -82,6 +83,7 @@ export function JobPage(props: { id: string }): ReactNode {
         </dl>
         {job.message && <p className="job-message">{job.message}</p>}
         <ControlButtons client={client} job={job} />
+        <JobMute job={job} />
       </div>
 
       <ErrorPanel job={job} events={feed.events} />

@@ -4,6 +4,7 @@ import { useLoad } from '../../live/use-load';
 import { hrefOf, navigate, useRoute } from '../../router/route';
 import { useSession } from '../../session/session';
 import { PreferencesFormView } from './preferences-form';
+import { SignInLink } from './sign-in-link';
 
 /**
  * Notification preferences of the signed-in user. A key (admin or API key) is nobody's inbox:
@@ -20,6 +21,7 @@ export function PreferencesPage(): ReactNode {
         {userId && <p className="muted">{identity.kind === 'user' ? 'Where and when Headway tells you about your jobs.' : `Editing the preferences of user “${userId}”.`}</p>}
       </div>
       {identity.kind === 'key' && <UserPicker current={userId} />}
+      {identity.kind === 'key' && userId && <SignInLink key={`link-${userId}`} userId={userId} />}
       {userId && <UserPreferences key={userId} userId={userId} />}
     </section>
   );
@@ -45,8 +47,8 @@ function UserPicker(props: { current: string | null }): ReactNode {
   return (
     <div className="card prefs-picker">
       <p>
-        You are signed in with a key, which has no notifications of its own. Pick a user to edit their preferences. People see their own bell and preferences when they sign in with
-        a user token: mint one with <code>POST /v1/tokens {'{"sub": "ana"}'}</code> and the admin key, and open <code>/?token=…</code>.
+        You are signed in with a key, which has no notifications of its own. Pick a user to edit their preferences or to make them a sign-in link: people see their own jobs, bell
+        and preferences when they sign in as themselves.
       </p>
       <form className="prefs-inline" onSubmit={submit}>
         <div className="field">
@@ -54,7 +56,7 @@ function UserPicker(props: { current: string | null }): ReactNode {
           <input id="pref-user" value={draft} spellCheck={false} autoComplete="off" onChange={(e) => setDraft(e.target.value)} />
         </div>
         <button type="submit" disabled={!draft.trim()}>
-          Edit preferences
+          Pick user
         </button>
       </form>
     </div>
