@@ -51,6 +51,7 @@ describe('dashboard: the admin makes a sign-in link for a user', () => {
     expect(await ttlError.textContent()).toBe(await serverMessageFor(harness, 31 * 86_400));
     expect(await ttl.getAttribute('aria-invalid')).toBe('true');
     expect(await ttl.getAttribute('aria-describedby')).toContain('mint-ttl-error');
+    await waitFor('focus back on the field', () => page.evaluate(() => document.activeElement?.id === 'mint-ttl'));
     expect(await page.getByTestId('minted-link').count()).toBe(0);
     expect(await contrastOf(page, '[data-testid="mint-ttl-error"]')).toBeGreaterThanOrEqual(4.5);
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -64,6 +65,7 @@ describe('dashboard: the admin makes a sign-in link for a user', () => {
     const linkField = page.getByLabel('Link for hal');
     await linkField.waitFor();
     expect(await ttlError.count()).toBe(0);
+    await waitFor('focus on the link', () => page.evaluate(() => document.activeElement?.id === 'minted-link-url'));
     const link = await linkField.inputValue();
     expect(link.startsWith(`${server.url}/?token=`)).toBe(true);
     const token = decodeURIComponent(new URL(link).searchParams.get('token')!);
@@ -104,7 +106,8 @@ describe('dashboard: the admin makes a sign-in link for a user', () => {
     await phone.page.getByRole('button', { name: 'Make sign-in link' }).click();
     await phone.page.getByLabel('Link for hal').waitFor();
     await waitFor('laid out', async () => (await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0);
-    await screenshot(phone.page, 'sign-in-link-phone-dark', { fullPage: true });
+    await phone.page.getByRole('heading', { name: 'Sign-in link for “hal”' }).scrollIntoViewIfNeeded();
+    await screenshot(phone.page, 'sign-in-link-phone-dark');
     expect(phone.errors.filter((text) => !text.includes('status of 400'))).toEqual([]);
     await phone.context.close();
   });

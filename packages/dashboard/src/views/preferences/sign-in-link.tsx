@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { HeadwayError, type MintedToken } from '@headway/client';
 import { formatDateTime, formatDuration } from '../../format/duration';
 import { useSession } from '../../session/session';
@@ -18,6 +18,11 @@ export function SignInLink(props: { userId: string }): ReactNode {
   const [ttlError, setTtlError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const ttlInput = useRef<HTMLInputElement>(null);
+  // The button is disabled while the request runs, which drops focus: put it where the answer is.
+  useEffect(() => {
+    if (ttlError) ttlInput.current?.focus();
+  }, [ttlError]);
 
   async function mint(event: FormEvent): Promise<void> {
     event.preventDefault();
@@ -46,7 +51,7 @@ export function SignInLink(props: { userId: string }): ReactNode {
       <p className="muted">A link that opens this dashboard signed in as {props.userId}: their own jobs, bell and preferences. Anyone holding it can act as them until it expires, so send it privately.</p>
       <form className="prefs-inline" onSubmit={(event) => void mint(event)} noValidate>
         <Field id="mint-ttl" label="Valid for (seconds)" hint={hint} error={ttlError}>
-          {(control) => <input {...control} type="number" inputMode="numeric" value={ttl} onChange={(e) => setTtl(e.target.value)} />}
+          {(control) => <input {...control} ref={ttlInput} type="number" inputMode="numeric" value={ttl} onChange={(e) => setTtl(e.target.value)} />}
         </Field>
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Making the link…' : 'Make sign-in link'}
@@ -77,13 +82,13 @@ function MintedLink(props: { userId: string; minted: MintedToken }): ReactNode {
     <div className="minted-link" data-testid="minted-link">
       <label htmlFor="minted-link-url">Link for {props.userId}</label>
       <div className="minted-link-row">
-        <input id="minted-link-url" readOnly value={link} spellCheck={false} onFocus={(e) => e.currentTarget.select()} aria-describedby="minted-link-expiry" />
+        <input id="minted-link-url" autoFocus readOnly value={link} spellCheck={false} onFocus={(e) => e.currentTarget.select()} aria-describedby="minted-link-expiry" />
         <button type="button" onClick={() => void copy()}>
           Copy link
         </button>
       </div>
       <p id="minted-link-expiry" className="muted" data-testid="minted-link-expiry">
-        Expires {formatDateTime(props.minted.expiresAt)} (in {formatDuration(props.minted.expiresAt - Date.now())}). After that, {props.userId} needs a new link. It is shown only
+        Expires {formatDateTime(props.minted.expiresAt)} (in {formatDuration(wholeMinutes(props.minted.expiresAt - Date.now()))}). After that, {props.userId} needs a new link. It is shown only
         here and now: it is not saved.
       </p>
       <p role="status" className="muted" aria-live="polite">
@@ -91,4 +96,9 @@ function MintedLink(props: { userId: string; minted: MintedToken }): ReactNode {
       </p>
     </div>
   );
+}
+
+/** The server counts whole seconds from its own clock: "10 min" reads better than "9 min 59 s". */
+function wholeMinutes(ms: number): number {
+  return ms < 60_000 ? ms : Math.ceil(ms / 60_000) * 60_000;
 }
