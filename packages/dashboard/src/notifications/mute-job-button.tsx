@@ -27,7 +27,7 @@ export function MuteJobButton(props: { userId: string; jobId: string; name: stri
       </button>
       {mute.error && (
         <span role="alert" className="field-error mute-error">
-          Could not change the mute: {mute.error.message}
+          {mute.muted === null ? 'Could not read whether this job is muted' : 'Could not change the mute'}: {mute.error.message}
         </span>
       )}
     </span>
