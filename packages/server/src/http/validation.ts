@@ -3,6 +3,7 @@ import { Kind, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, ValueErrorType, type ValueError } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifySchemaCompiler } from 'fastify';
+import { describeUnstorableText, findUnstorableText } from './text-guard.js';
 
 type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
 
@@ -10,6 +11,8 @@ type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
  * Validates requests with the TypeBox schemas of @headway/protocol, compiled once per route.
  * Bodies are checked as sent (no coercion, unknown fields rejected, never silently dropped);
  * query strings and params are converted from strings first. Failures name the field.
+ * Bodies were already checked for unstorable text by the JSON parser; query strings and params
+ * (a few short strings: `%00` decodes to NUL) are checked here, before they can reach a SQL parameter.
  */
 export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = TypeCompiler.Compile(schema);
@@ -18,6 +21,8 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   return (data: unknown) => {
     // A body-less POST (curl -X POST .../pause) means "no fields".
     const input = part === 'body' && (data === undefined || data === null) ? {} : converts ? Value.Convert(schema, data) : data;
+    const unstorable = converts ? findUnstorableText(input) : null;
+    if (unstorable) return { error: new HeadwayError('VALIDATION_FAILED', describeUnstorableText(unstorable, PART_NAMES[part], ROOT_NAMES[part])) };
     if (check.Check(input)) return { value: input };
     const error = check.Errors(input).First()!;
     return { error: new HeadwayError('VALIDATION_FAILED', describe(error, part)) };
