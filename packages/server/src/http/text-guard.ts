@@ -83,6 +83,12 @@ function pathOf(entry: Pending): Array<string | number> {
   return path.reverse();
 }
 
+/** For one string outside a JSON body (a channel, a token claim): "<subject> contains …", or null when it can be stored. */
+export function unstorableTextMessage(text: string, subject: string): string | null {
+  const problem = problemIn(text);
+  return problem ? `${subject} contains ${WHAT[problem]}` : null;
+}
+
 const PLAIN_NAME = /^[A-Za-z_$][\w$-]*$/;
 
 /** `['steps', 0, 'name']` → `steps[0].name`; odd keys are quoted with JSON escapes: `metadata["a\u0000"]`. */

@@ -1,8 +1,9 @@
 import type { Job } from '@headway/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { createJob, type ErrorAnswer } from './fixtures.js';
 import { testStoreKind } from '../support/test-db.js';
+import { openSubscriber } from '../stream/ws-client.js';
+import { createJob, signUserToken, TOKEN_SECRET, type ErrorAnswer } from './fixtures.js';
 
 const NUL = '\u0000';
 const LONE_HIGH = '\ud800';
@@ -14,7 +15,7 @@ describe(`text no store can keep is refused with the field that holds it (${test
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ config: { tokenSecret: TOKEN_SECRET } });
   });
   afterAll(() => server.close());
 
@@ -175,5 +176,29 @@ describe(`text no store can keep is refused with the field that holds it (${test
     expect(message).toMatch(/body field "metadata\.n\[0\]\[0\]/);
     expect(message).toMatch(/contains a NUL/);
     expect(await jobsOfType('deep.nul')).toEqual([]);
+  });
+
+  it('a live channel with a NUL is refused on SSE and on WebSocket before it reaches the store', async () => {
+    expect(await refused('GET', '/v1/stream/sse?channel=job:ab%00cd')).toMatch(/channel .* contains a NUL/);
+    expect(await refused('GET', '/v1/stream/sse?channel=user:u%00')).toMatch(/channel .* contains a NUL/);
+    const subscriber = await openSubscriber(server.url, server.adminKey);
+    try {
+      subscriber.send({ type: 'subscribe', channel: `job:ab${NUL}cd` as `job:${string}` });
+      const error = await subscriber.next('error');
+      expect(error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/channel .* contains a NUL/) });
+      // The connection stays usable for a proper channel.
+      const job = await createJob(server);
+      subscriber.send({ type: 'subscribe', channel: `job:${job.id}` });
+      expect((await subscriber.next('snapshot')).channel).toBe(`job:${job.id}`);
+    } finally {
+      subscriber.ws.close();
+    }
+  });
+
+  it('a user token whose sub holds a NUL is refused as 401, never answered 500', async () => {
+    const token = await signUserToken(`alice${NUL}`, Math.floor(Date.now() / 1000) + 600);
+    const res = await server.app.inject({ method: 'GET', url: '/v1/jobs', headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode, res.body).toBe(401);
+    expect(res.json<ErrorAnswer>().error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/"sub".*NUL/) });
   });
 });

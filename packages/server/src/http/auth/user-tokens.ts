@@ -1,6 +1,7 @@
 import { HeadwayError } from '@headway/protocol';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { Actor } from '../../service/actor.js';
+import { unstorableTextMessage } from '../text-guard.js';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
 export const MAX_TOKEN_TTL_SECONDS = 30 * 86_400;
@@ -23,6 +24,9 @@ export async function verifyUserToken(secret: string, token: string): Promise<Ac
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] });
     if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('user token has an empty "sub" claim; sign it with the user id as sub');
+    // The user id becomes an owner in SQL parameters: NUL there is a 500 on PostgreSQL, not a refusal.
+    const unstorable = unstorableTextMessage(payload.sub, 'user token claim "sub"');
+    if (unstorable) throw unauthorized(unstorable);
     return { kind: 'user', userId: payload.sub };
   } catch (error) {
     if (error instanceof HeadwayError) throw error;

@@ -1,6 +1,7 @@
 import { HeadwayError, type Channel } from '@headway/protocol';
 import type { Headway } from '../../headway.js';
 import { canSeeOwner, hasScope, type Actor } from '../../service/actor.js';
+import { unstorableTextMessage } from '../text-guard.js';
 
 export interface ChannelAccess {
   channel: Channel;
@@ -21,6 +22,9 @@ const CHANNEL = /^(?:job:(.{1,64})|user:(.{1,200})|jobs)$/;
 export async function authorizeChannel(headway: Headway, actor: Actor, raw: unknown): Promise<ChannelAccess> {
   const match = typeof raw === 'string' ? CHANNEL.exec(raw) : null;
   if (!match) throw new HeadwayError('VALIDATION_FAILED', `unknown channel ${JSON.stringify(raw)}; use "job:<id>", "user:<id>" or "jobs"`);
+  // A NUL in the id would reach a SQL parameter (PostgreSQL refuses it: a 500 instead of a 400).
+  const unstorable = unstorableTextMessage(raw as string, `channel ${JSON.stringify(raw)}`);
+  if (unstorable) throw new HeadwayError('VALIDATION_FAILED', unstorable);
   if (!hasScope(actor, 'jobs:read')) throw new HeadwayError('FORBIDDEN', 'this API key lacks the "jobs:read" scope needed to follow live channels; create a key with --scopes jobs:read');
   const channel = raw as Channel;
   const [, jobId, userId] = match;
