@@ -4,7 +4,7 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { requireAuthentication } from './auth/request-actor.js';
 import { registerCors } from './cors.js';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.js';
-import { errorHandler, routeNotFound } from './errors.js';
+import { errorHandler, frameworkErrorHandler, routeNotFound } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import { loggerOptions, withoutToken } from './logger.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
@@ -42,6 +42,7 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));

@@ -55,6 +55,19 @@ function codeForStatus(status: number): ErrorCode {
   }
 }
 
+/**
+ * Errors Fastify raises before routing, which skip the error handler: a path whose percent-encoding
+ * is not UTF-8 (`/v1/jobs/%ED%A0%80`, a lone surrogate) is a 400 in our format, not Fastify's.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL') {
+    void reply.status(400).send(new HeadwayError('VALIDATION_FAILED', `the path ${JSON.stringify(request.url.split('?')[0])} is not valid percent-encoded UTF-8; encode each character of ids as UTF-8 bytes`).toBody());
+    return;
+  }
+  request.log.error({ err: error }, 'request failed before routing');
+  void reply.status(500).send(new HeadwayError('INTERNAL', `internal error; the server log has details (request ${request.id})`).toBody());
+}
+
 /** Unknown routes under /v1 (and anywhere when no dashboard is served). */
 export function routeNotFound(request: FastifyRequest): HeadwayError {
   return new HeadwayError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at /v1/openapi.json`);

@@ -165,6 +165,8 @@ describe(`text no store can keep is refused with the field that holds it (${test
     expect(await refused('GET', '/v1/users/al%00ice/preferences')).toMatch(/path parameter "id" contains a NUL/);
     expect(await refused('DELETE', '/v1/users/alice/watches?jobType=x%00')).toMatch(/query parameter "jobType" contains a NUL/);
     expect(await refused('GET', '/v1/notifications?user=u%00')).toMatch(/query parameter "user" contains a NUL/);
+    // A lone surrogate cannot be percent-encoded as UTF-8: the router refuses it, in our error format.
+    expect(await refused('GET', '/v1/jobs/%ED%A0%80')).toMatch(/path "\/v1\/jobs\/%ED%A0%80" is not valid percent-encoded UTF-8/);
     // The same searches without the NUL still work.
     expect((await send('GET', '/v1/jobs?q=a&tag=b&owner=c')).statusCode).toBe(200);
   });
