@@ -30,7 +30,10 @@ export function encodeListCursor(spec: SortSpec, last: JobRecord): string {
   return Buffer.from(JSON.stringify([spec.sort, last[spec.field], last.id])).toString('base64url');
 }
 
-/** Reads a cursor this store issued for the same sort order; anything else is the caller's mistake. */
+/**
+ * Reads a cursor this store issued for the same sort order; anything else is the caller's mistake.
+ * A forged id holding NUL is refused too: PostgreSQL cannot take it as a parameter (a 500, not a 400).
+ */
 export function decodeListCursor(cursor: string, spec: SortSpec): ListPosition {
   let decoded: unknown;
   try {
@@ -38,7 +41,7 @@ export function decodeListCursor(cursor: string, spec: SortSpec): ListPosition {
   } catch {
     decoded = null;
   }
-  if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === spec.sort && Number.isFinite(decoded[1]) && typeof decoded[2] === 'string') {
+  if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === spec.sort && Number.isFinite(decoded[1]) && typeof decoded[2] === 'string' && !decoded[2].includes('\0')) {
     return { value: decoded[1] as number, id: decoded[2] };
   }
   throw new HeadwayError('VALIDATION_FAILED', `cursor "${cursor.slice(0, 40)}" is not a cursor from a ${spec.sort} listing; pass the nextCursor of the previous page with the same sort, or no cursor`);

@@ -203,4 +203,10 @@ describe(`text no store can keep is refused with the field that holds it (${test
     expect(res.statusCode, res.body).toBe(401);
     expect(res.json<ErrorAnswer>().error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/"sub".*NUL/) });
   });
+
+  it('a forged page cursor carrying a NUL is refused, not passed to the store', async () => {
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    expect(await refused('GET', `/v1/jobs?cursor=${forged(['-createdAt', Date.now(), `id${NUL}`])}`)).toMatch(/cursor/);
+    expect(await refused('GET', `/v1/notifications?cursor=${forged([Date.now(), `id${NUL}`])}`)).toMatch(/cursor/);
+  });
 });

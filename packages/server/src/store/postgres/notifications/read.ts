@@ -52,7 +52,7 @@ export async function listNotifications(db: PgDb, query: NotificationQuery) {
 function decodeCursor(cursor: string): [number, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string' && !value[1].includes('\0')) return [value[0], value[1]];
   } catch {
     // fall through to the error below
   }

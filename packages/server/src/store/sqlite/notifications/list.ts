@@ -70,6 +70,6 @@ function decodeCursor(cursor: string): [number, string] {
   } catch {
     throw new Error('bad cursor');
   }
-  if (!Array.isArray(value) || typeof value[0] !== 'number' || typeof value[1] !== 'string') throw new Error('bad cursor');
+  if (!Array.isArray(value) || typeof value[0] !== 'number' || typeof value[1] !== 'string' || value[1].includes('\0')) throw new Error('bad cursor');
   return [value[0], value[1]];
 }
