@@ -92,7 +92,7 @@ export function unstorableTextMessage(text: string, subject: string): string | n
 const PLAIN_NAME = /^[A-Za-z_$][\w$-]*$/;
 
 /** `['steps', 0, 'name']` → `steps[0].name`; odd keys are quoted with JSON escapes: `metadata["a\u0000"]`. */
-export function fieldPathOf(path: ReadonlyArray<string | number>): string {
+function fieldPathOf(path: ReadonlyArray<string | number>): string {
   let name = '';
   for (const segment of path) {
     if (typeof segment === 'number') name += `[${segment}]`;

@@ -1,5 +1,6 @@
 import type { Job } from '@headway/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findUnstorableText, jsonMayHoldUnstorableText } from '../../src/http/text-guard.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { testStoreKind } from '../support/test-db.js';
 import { openSubscriber } from '../stream/ws-client.js';
@@ -210,3 +211,22 @@ describe(`text no store can keep is refused with the field that holds it (${test
     expect(await refused('GET', `/v1/notifications?cursor=${forged([Date.now(), `id${NUL}`])}`)).toMatch(/cursor/);
   });
 });
+
+describe('the raw-body test in front of the JSON parser', () => {
+  it('passes bodies without NUL or surrogate escapes without a walk, and flags every escape that may hide one', () => {
+    expect(jsonMayHoldUnstorableText(JSON.stringify([{ jobId: 'j1', done: 5, message: 'café ☕ 🚀' }]))).toBe(false);
+    expect(jsonMayHoldUnstorableText('{"message":"bell \\u0007 and esc \\u001b[1m"}')).toBe(false);
+    for (const escape of ['\\u0000', '\\uD800', '\\udbff', '\\uDC00', '\\udfff']) {
+      expect(jsonMayHoldUnstorableText(`{"m":"a${escape}b"}`), escape).toBe(true);
+    }
+    expect(jsonMayHoldUnstorableText('{"m":"\\u00001"}')).toBe(true);
+  });
+
+  it('an escaped backslash before u0000 is a false alarm that the walk of the parsed value clears', () => {
+    const text = '{"title":"C:\\\\u0000","tags":["\\\\u0000"]}';
+    expect(jsonMayHoldUnstorableText(text)).toBe(true);
+    expect(findUnstorableText(JSON.parse(text))).toBeNull();
+    expect(findUnstorableText(JSON.parse('{"tags":["ok","\\\\\\u0000"]}'))).toEqual({ path: ['tags', 1], problem: 'nul' });
+  });
+});
+
