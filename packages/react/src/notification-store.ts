@@ -31,6 +31,7 @@ export class NotificationFeedStore {
   /** Bumped by every reload, so an older answer that arrives late is dropped. */
   private reloads = 0;
   private pushedDuringReload = false;
+  private markedDuringReload = false;
 
   constructor(private readonly client: HeadwayClient, readonly userId: string, schedule: FrameScheduler = nextFrame, private readonly onIdle?: () => void) {
     this.batcher = new FrameBatcher(() => this.publish(), schedule);
@@ -59,15 +60,17 @@ export class NotificationFeedStore {
   async reload(): Promise<void> {
     const reload = ++this.reloads;
     this.pushedDuringReload = false;
+    this.markedDuringReload = false;
     try {
       const [page, unread] = await Promise.all([this.api.list({ ...this.who(), channel: 'in_app', limit: PAGE_SIZE }), this.api.unreadCount(this.who())]);
       if (reload !== this.reloads) return;
       const fetched = new Set(page.items.map((n) => n.id));
       const newer = this.latest.items.filter((n) => !fetched.has(n.id) && n.createdAt >= (page.items[0]?.createdAt ?? 0));
+      const local = new Map(this.latest.items.map((n) => [n.id, n]));
       this.cursor = page.nextCursor;
-      this.set({ items: [...newer, ...page.items], unread, hasMore: page.nextCursor !== null, loading: false, error: null });
-      // A push that raced the count may or may not be in it: ask again rather than guess.
-      if (this.pushedDuringReload) this.set({ unread: await this.api.unreadCount(this.who()) });
+      this.set({ items: [...newer, ...page.items.map((n) => withMarksOf(n, local.get(n.id)))], unread, hasMore: page.nextCursor !== null, loading: false, error: null });
+      // A push or a mark that raced the count may or may not be in it: ask again rather than guess.
+      if (this.pushedDuringReload || this.markedDuringReload) this.set({ unread: await this.api.unreadCount(this.who()) });
     } catch (error) {
       if (reload === this.reloads) this.set({ error: error as Error, loading: false });
     }
@@ -89,12 +92,14 @@ export class NotificationFeedStore {
     const target = this.latest.items.find((n) => n.id === id);
     if (!target || target.readAt !== null) return Promise.resolve();
     const now = Date.now();
+    this.markedDuringReload = true;
     this.set({ items: this.latest.items.map((n) => (n.id === id ? { ...n, readAt: now } : n)), unread: Math.max(0, (this.latest.unread ?? 1) - 1) });
     return this.confirm(this.api.markRead([id], this.who()));
   }
 
   markAllRead(): Promise<void> {
     const now = Date.now();
+    this.markedDuringReload = true;
     this.set({ items: this.latest.items.map((n) => (n.readAt === null ? { ...n, readAt: now } : n)), unread: 0 });
     return this.confirm(this.api.markAllRead(this.who()));
   }
@@ -109,6 +114,7 @@ export class NotificationFeedStore {
     if (unseen.length === 0) return Promise.resolve();
     const now = Date.now();
     const marked = new Set(unseen);
+    this.markedDuringReload = true;
     this.set({ items: this.latest.items.map((n) => (marked.has(n.id) ? { ...n, seenAt: now } : n)) });
     return this.api.markSeen(unseen, this.who()).then(
       () => undefined,
@@ -138,9 +144,10 @@ export class NotificationFeedStore {
     if (notification.channel !== 'in_app') return;
     this.pushedDuringReload = true;
     const previous = this.latest.items.find((n) => n.id === notification.id);
-    const items = previous ? this.latest.items.map((n) => (n.id === notification.id ? notification : n)) : [notification, ...this.latest.items];
+    const fresh = withMarksOf(notification, previous);
+    const items = previous ? this.latest.items.map((n) => (n.id === notification.id ? fresh : n)) : [fresh, ...this.latest.items];
     // The push can overtake the server's own 'sent' record: a listed row still 'sending' was not in the count yet.
-    const delta = (countsAsUnread(notification) ? 1 : 0) - (previous && countsAsUnread(previous) ? 1 : 0);
+    const delta = (countsAsUnread(fresh) ? 1 : 0) - (previous && countsAsUnread(previous) ? 1 : 0);
     const unread = this.latest.unread === null ? null : Math.max(0, this.latest.unread + delta);
     this.set({ items, unread });
   }
@@ -155,6 +162,15 @@ export class NotificationFeedStore {
     this.published = this.latest;
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/**
+ * Seen and read marks only ever get set, so a copy read from the server before a local mark
+ * landed (a reload in flight, a push of a status change) keeps the mark shown already.
+ */
+function withMarksOf(fresh: InAppNotification, local: InAppNotification | undefined): InAppNotification {
+  if (!local || ((fresh.seenAt !== null || local.seenAt === null) && (fresh.readAt !== null || local.readAt === null))) return fresh;
+  return { ...fresh, seenAt: fresh.seenAt ?? local.seenAt, readAt: fresh.readAt ?? local.readAt };
 }
 
 /** What the server's unread count counts: delivered in-app notifications not read yet. */

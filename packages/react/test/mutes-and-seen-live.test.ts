@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, HeadwayError, type HeadwayClient } from '@headway/client';
+import { createClient, HeadwayError, type FetchLike, type HeadwayClient } from '@headway/client';
 import type { TestServer } from '../../server/test/support/server.js';
 import { startNotifyingServer } from '../../client/test/support/notify-server.js';
 import { waitFor } from '../../client/test/support/wait.js';
@@ -78,5 +78,35 @@ describe('muted jobs and seen marks over the real API', () => {
     expect(await eva.notifications.unreadCount()).toBe(unreadBefore);
     expect(feed.getSnapshot().error).toBeNull();
     stop();
+  });
+
+  it('a seen mark made while a reload is in flight is kept when the older answer lands', async () => {
+    const job = await admin.createJob({ type: 'report.build', owner: 'eva', title: 'Seen during reload' });
+    await admin.start(job.id);
+    await admin.complete(job.id);
+    const token = (await admin.mintToken('eva', { ttlSeconds: 600 })).token;
+    // Holds answers to the feed's list (read before the mark) until released.
+    let hold: Promise<void> | null = null;
+    let release = () => {};
+    const held: FetchLike = async (input, init) => {
+      const answer = await fetch(input, init);
+      if (hold && new URL(input).pathname === '/v1/notifications') await hold;
+      return answer;
+    };
+    const gated = createClient({ url: server.url, token, fetch: held });
+    const feed = new NotificationFeedStore(gated, 'eva', runNow);
+    const stop = feed.subscribe(() => {});
+    await waitFor('both notifications listed', () => feed.getSnapshot().items.filter((n) => n.jobId === job.id && n.status === 'sent').length === 2);
+
+    hold = new Promise((resolve) => (release = resolve));
+    const reloading = feed.reload();
+    const shown = feed.getSnapshot().items.filter((n) => n.jobId === job.id).map((n) => n.id);
+    await feed.markSeen(shown);
+    release();
+    await reloading;
+    hold = null;
+    expect(feed.getSnapshot().items.filter((n) => n.jobId === job.id).every((n) => n.seenAt !== null)).toBe(true);
+    stop();
+    gated.close();
   });
 });
