@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe } from 'vitest';
+import { describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { storePerTest } from '../support/store-per-test.js';
 import { claimTests } from './conformance/claim.js';
 import { commitTests } from './conformance/commit.js';
 import { eventTests } from './conformance/events.js';
@@ -34,29 +35,8 @@ export interface StoreContext {
  */
 export function describeStoreConformance(name: string, openFresh: () => Promise<Store>, harness: StoreHarness): void {
   describe(`Store conformance: ${name}`, () => {
-    let current: Store | null = null;
-    let extra: Store[] = [];
-    beforeEach(async () => {
-      current = await openFresh();
-      await current.migrate();
-    });
-    afterEach(async () => {
-      for (const store of [...extra, current]) await store?.close();
-      extra = [];
-      current = null;
-    });
-    const context: StoreContext = {
-      store: () => {
-        if (!current) throw new Error('no store: the suite opens one per test');
-        return current;
-      },
-      harness,
-      openSame: async () => {
-        const store = await harness.openSame(context.store());
-        extra.push(store);
-        return store;
-      },
-    };
+    const perTest = storePerTest(openFresh, harness.openSame);
+    const context: StoreContext = { store: perTest.store, harness, openSame: perTest.openSame };
     describe('insert and get', () => insertTests(context));
     describe('list', () => listTests(context));
     describe('commit', () => commitTests(context));

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe } from 'vitest';
+import { describe } from 'vitest';
 import type { NotificationStore } from '../../src/store/notification-store.js';
 import type { Store } from '../../src/store/store.js';
+import { storePerTest } from '../support/store-per-test.js';
 import { digestTests } from './notification-conformance/digests.js';
 import { dispatchTests } from './notification-conformance/dispatch.js';
 import { enqueueTests } from './notification-conformance/enqueue.js';
@@ -22,28 +23,10 @@ export interface NotificationStoreContext {
  */
 export function describeNotificationStoreConformance(name: string, openFresh: () => Promise<Store>, openSame: (store: Store) => Promise<Store>): void {
   describe(`NotificationStore conformance: ${name}`, () => {
-    let current: Store | null = null;
-    let extra: Store[] = [];
-    beforeEach(async () => {
-      current = await openFresh();
-      await current.migrate();
-    });
-    afterEach(async () => {
-      for (const store of [...extra, current]) await store?.close();
-      extra = [];
-      current = null;
-    });
-    const store = () => {
-      if (!current) throw new Error('no store: the suite opens one per test');
-      return current;
-    };
+    const perTest = storePerTest(openFresh, openSame);
     const context: NotificationStoreContext = {
-      notifications: () => store().notifications,
-      openSame: async () => {
-        const other = await openSame(store());
-        extra.push(other);
-        return other.notifications;
-      },
+      notifications: () => perTest.store().notifications,
+      openSame: async () => (await perTest.openSame()).notifications,
     };
     describe('enqueue and the event cursor', () => enqueueTests(context));
     describe('claim, attempts, retry, dead', () => dispatchTests(context));

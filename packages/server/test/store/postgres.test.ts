@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,54 +6,24 @@ import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { openStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/store.js';
 import { serviceUrl } from '../support/services.js';
+import { asPostgresAdmin, postgresTestSchemas } from '../support/store-databases.js';
 import { describeStoreConformance } from './conformance.js';
 import { makeJob } from './fixtures.js';
 
 const pgUrl = serviceUrl('pgUrl');
-const schemaOf = new WeakMap<Store, string>();
-const schemas: string[] = [];
-
-/** A store in a schema of its own: every test starts from an empty database, as graphile-worker and pg-boss isolate theirs. */
-async function openSchema(schema: string): Promise<Store> {
-  const store = await openPostgresStore(pgUrl!, { schema, maxConnections: 6 });
-  schemaOf.set(store, schema);
-  return store;
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: pgUrl! });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const schemas = postgresTestSchemas(pgUrl, 'test');
+const { freshSchema, openSchema } = schemas;
+const admin = <T>(work: (client: pg.Client) => Promise<T>) => asPostgresAdmin(pgUrl!, work);
 
 describe.skipIf(!pgUrl)('PostgreSQL store', () => {
-  describeStoreConformance(
-    'postgres',
-    async () => {
-      const schema = `test_${randomBytes(6).toString('hex')}`;
-      schemas.push(schema);
-      return openSchema(schema);
-    },
-    {
-      openSame: (store) => openSchema(schemaOf.get(store)!),
-      recordFutureMigration: (store, version) =>
-        admin((client) =>
-          client.query(`INSERT INTO ${schemaOf.get(store)!}.schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, [version, `${version}_from_the_future`, Date.now()]),
-        ).then(() => undefined),
-    },
-  );
-
-  const freshSchema = () => {
-    const schema = `test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
-    return schema;
-  };
+  describeStoreConformance('postgres', schemas.openFresh, {
+    openSame: schemas.openSame,
+    recordFutureMigration: (store, version) =>
+      admin((client) =>
+        client.query(`INSERT INTO ${schemas.schemaOf(store)}.schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, [version, `${version}_from_the_future`, Date.now()]),
+      ).then(() => undefined),
+  });
 
   describe('beyond the shared suite', () => {
     it('two nodes migrating one database at the same moment: one migrates, the other finds it done', async () => {
@@ -143,7 +112,5 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
     });
   });
 
-  afterAll(async () => {
-    if (schemas.length > 0) await admin((client) => client.query(`DROP SCHEMA IF EXISTS ${schemas.join(', ')} CASCADE`));
-  });
+  afterAll(() => schemas.dropAll());
 });
