@@ -2,6 +2,7 @@ import { HeadwayError, type Job } from '@headway/protocol';
 import type { Logger } from 'pino';
 import type { Bus, BusMessage } from '../bus/bus.js';
 import type { JobRecord } from '../model/job-record.js';
+import { runningBeforeRequeue } from '../model/requeue.js';
 import { SYSTEM } from '../service/actor.js';
 import type { JobCommitter } from '../service/jobs/job-committer.js';
 import type { JobsService } from '../service/jobs/jobs-service.js';
@@ -189,9 +190,12 @@ export class WorkerRuntime implements Runtime {
 
   private async requeue(request: Parameters<Store['jobs']['requeue']>[0]): Promise<void> {
     const requeued = await this.deps.store.jobs.requeue(request);
-    for (const { job, events } of requeued) this.deps.committer.announce(job, events, { ...job, status: 'running' });
+    for (const { job, events } of requeued) this.deps.committer.announce(job, events, runningBeforeRequeue(job));
     if (requeued.length > 0) {
-      this.deps.logger.info({ jobs: requeued.length }, 'runtime:re-queued interrupted jobs');
+      // Jobs with a pause or cancel pending end paused or cancelled instead of queued.
+      const byStatus: Record<string, number> = {};
+      for (const { job } of requeued) byStatus[job.status] = (byStatus[job.status] ?? 0) + 1;
+      this.deps.logger.info({ jobs: requeued.length, ...byStatus }, 'runtime:re-queued interrupted jobs');
       this.wake();
     }
   }

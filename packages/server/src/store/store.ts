@@ -115,7 +115,10 @@ export interface JobStore {
   claimMany(request: ClaimRequest, limit: number): Promise<ClaimedJob[]>;
   /** Extends leases this node still holds; returns the ids it still holds. */
   renewLeases(nodeId: string, ids: string[], leaseExpiresAt: number): Promise<string[]>;
-  /** Moves running leased jobs back to queued (recovery / reclaim), with their transition events. */
+  /**
+   * Takes running leased jobs from their lost worker (recovery / reclaim), with their transition events: back to
+   * queued, or to paused / cancelled when that was pending (model/requeue.ts).
+   */
   requeue(request: RequeueRequest): Promise<ClaimedJob[]>;
   /** Status counts and weighted percent of a parent's children. */
   childSummary(parentId: string): Promise<ChildSummary>;
