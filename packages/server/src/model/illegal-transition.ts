@@ -10,7 +10,6 @@ const ALLOWED: Record<string, string> = {
   resume: 'only paused jobs, or running jobs with a pause pending, can be resumed',
   cancel: 'only queued, running or paused jobs can be cancelled',
   retry: 'only failed or cancelled jobs can be retried',
-  requeue: 'only running jobs can be re-queued',
 };
 
 /**

@@ -90,12 +90,6 @@ export function planAction(job: JobRecord, action: JobAction, input: TransitionI
   throw illegalTransition(job, action);
 }
 
-/** Running → queued when the job's node restarted or its lease expired; the checkpoint stays. */
-export function planRequeue(job: JobRecord, now: number, reason: string): TransitionPlan {
-  if (job.status !== 'running') throw illegalTransition(job, 'requeue');
-  return move(job, 'queued', now, { leaseOwner: null, leaseExpiresAt: null }, reason);
-}
-
 function planFailure(job: JobRecord, input: TransitionInput): TransitionPlan {
   const { now } = input;
   const error = { message: input.error?.message ?? 'failed', code: input.error?.code ?? null, attempt: job.attempt, at: now };

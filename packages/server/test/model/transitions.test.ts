@@ -1,6 +1,6 @@
 import { CONTROL_INTENTS, HeadwayError, JOB_ACTIONS, JOB_STATUSES, type ControlIntent, type JobAction, type JobStatus } from '@headway/protocol';
 import { describe, expect, it } from 'vitest';
-import { defaultBackoffMs, planAction, planRequeue } from '../../src/model/transitions.js';
+import { defaultBackoffMs, planAction } from '../../src/model/transitions.js';
 import { jobWith } from './job.js';
 
 /** A new status, a new control intent only (status unchanged), or a rejection. */
@@ -148,14 +148,6 @@ describe('status machine: what each transition records', () => {
     expect(plan.patch).toMatchObject({ status: 'queued', control: 'run', percent: 0, done: 0, attempt: 4, error: null, runAfter: null, finishedAt: null, milestones: [] });
     expect(plan.patch.steps).toEqual([{ name: 'a', weight: 1, status: 'pending', startedAt: null, endedAt: null }]);
     expect(plan.patch).not.toHaveProperty('checkpoint');
-  });
-
-  it('re-queueing a running job (its node restarted) keeps the checkpoint and releases the lease', () => {
-    const plan = planRequeue(jobWith({ status: 'running', leaseOwner: 'node-a', checkpoint: { row: 5 } }), 3, 'node restarted');
-    expect(plan.patch).toMatchObject({ status: 'queued', leaseOwner: null, leaseExpiresAt: null });
-    expect(plan.patch).not.toHaveProperty('checkpoint');
-    expect(plan.events).toEqual([{ kind: 'transition', from: 'running', to: 'queued', reason: 'node restarted' }]);
-    expect(() => planRequeue(jobWith({ status: 'paused' }), 3, 'lease expired')).toThrow(/only running jobs can be re-queued/);
   });
 });
 
