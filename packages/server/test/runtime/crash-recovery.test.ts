@@ -1,9 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHeadway } from '../../src/create-headway.js';
 import { SYSTEM } from '../../src/service/actor.js';
-import { eventually, startTestNode, type TestNode } from '../support/node.js';
+import { eventually, startTestNode, testConfig, type TestNode } from '../support/node.js';
 
 const JOBS = 24;
 const ITEMS = 30;
@@ -52,11 +54,8 @@ describe('crash recovery', () => {
 
     const second = await startWorker(node.dbPath, logPath);
     // Read the outcome through a fresh node on the same file (no runtime handlers registered).
-    const observer = await import('../support/node.js').then(async ({ testConfig }) => {
-      const { createHeadway } = await import('../../src/create-headway.js');
-      const { pino } = await import('pino');
-      return createHeadway({ ...testConfig().config, db: node!.dbPath }, { logger: pino({ level: 'silent' }) });
-    });
+    const observed = testConfig({ db: node.dbPath });
+    const observer = await createHeadway(observed.config, { logger: pino({ level: 'silent' }) });
     try {
       await eventually(async () => {
         const jobs = await Promise.all(ids.map((id) => observer.jobs.get(id, SYSTEM)));
@@ -78,6 +77,7 @@ describe('crash recovery', () => {
       }
     } finally {
       await observer.stop();
+      rmSync(observed.dir, { recursive: true, force: true });
       second.kill('SIGKILL');
     }
   }, 180_000);
