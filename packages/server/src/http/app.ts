@@ -4,7 +4,7 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { requireAuthentication } from './auth/request-actor.js';
 import { registerCors } from './cors.js';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.js';
-import { errorHandler, frameworkErrorHandler, routeNotFound } from './errors.js';
+import { MAX_PATH_SEGMENT_CHARS, errorHandler, frameworkErrorHandler, routeNotFound } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import { loggerOptions, withoutToken } from './logger.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
@@ -42,6 +42,9 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
+    // Fastify's default (100) is counted on the raw path and answered as a 500, before the route's
+    // schema can name the field: room for a 200-character id percent-encoded (9 per character).
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT_CHARS },
     frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(typeboxValidatorCompiler);

@@ -55,13 +55,21 @@ function codeForStatus(status: number): ErrorCode {
   }
 }
 
+/** The longest path segment the router matches, as sent (percent-encoded); no id in the API comes near it. */
+export const MAX_PATH_SEGMENT_CHARS = 2_000;
+
 /**
  * Errors Fastify raises before routing, which skip the error handler: a path whose percent-encoding
- * is not UTF-8 (`/v1/jobs/%ED%A0%80`, a lone surrogate) is a 400 in our format, not Fastify's.
+ * is not UTF-8 (`/v1/jobs/%ED%A0%80`, a lone surrogate) or with a segment too long to route is a
+ * 400 in our format, not Fastify's.
  */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (error.code === 'FST_ERR_BAD_URL') {
     void reply.status(400).send(new HeadwayError('VALIDATION_FAILED', `the path ${JSON.stringify(request.url.split('?')[0])} is not valid percent-encoded UTF-8; encode each character of ids as UTF-8 bytes`).toBody());
+    return;
+  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.status(400).send(new HeadwayError('VALIDATION_FAILED', `a path segment is longer than ${MAX_PATH_SEGMENT_CHARS} characters; no id is that long (the API's ids are at most 200 characters)`).toBody());
     return;
   }
   request.log.error({ err: error }, 'request failed before routing');

@@ -48,6 +48,15 @@ describe('request validation', () => {
     expect(ok.statusCode).toBe(200);
   });
 
+  it('a path id longer than 100 characters reaches its route: 400 naming the field past its own limit, never 500', async () => {
+    expect(await expect400('GET', `/v1/jobs/${'j'.repeat(101)}`)).toMatch(/path parameter "id": expected string length less or equal to 64/);
+    expect(await expect400('GET', `/v1/users/${'u'.repeat(201)}/preferences`)).toMatch(/path parameter "id"/);
+    // User ids may be 200 characters, and an encoded character takes up to 9 in the path.
+    const longUser = await server.app.inject({ method: 'GET', url: `/v1/users/${'%E2%82%AC'.repeat(200)}/preferences`, headers: auth() });
+    expect(longUser.statusCode, longUser.body).toBe(200);
+    expect(await expect400('GET', `/v1/jobs/${'j'.repeat(5_000)}`)).toMatch(/path segment is longer than 2000 characters/);
+  });
+
   it('a body over the limit is 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await server.app.inject({ method: 'POST', url: '/v1/jobs', headers: auth(), payload: { type: 'x', title: 'y'.repeat(400), metadata: { blob: 'z'.repeat(5_000) } } });
     expect(res.statusCode).toBe(413);
