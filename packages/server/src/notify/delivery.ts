@@ -94,10 +94,19 @@ export class Delivery {
   /** 410 Gone: the receiver says the endpoint no longer exists; stop calling it until the user saves it again. */
   private async disableWebhook(userId: string, at: number): Promise<void> {
     const { store, logger } = this.deps;
-    const prefs = (await store.notifications.getPreferences([userId])).get(userId);
-    if (!prefs?.contacts.webhook || prefs.contacts.webhook.disabledAt !== null) return;
-    await store.notifications.putPreferences(userId, { ...prefs, contacts: { ...prefs.contacts, webhook: { ...prefs.contacts.webhook, disabledAt: at } } }, at);
-    logger.warn({ userId }, 'notify:webhook endpoint answered 410 Gone and is disabled');
+    let disabled = false;
+    // On the stored row under its lock, so a mute or a save made meanwhile is not undone.
+    await store.notifications.updatePreferences(
+      userId,
+      (prefs) => {
+        const webhook = prefs.contacts.webhook;
+        if (!webhook || webhook.disabledAt !== null) return prefs;
+        disabled = true;
+        return { ...prefs, contacts: { ...prefs.contacts, webhook: { ...webhook, disabledAt: at } } };
+      },
+      at,
+    );
+    if (disabled) logger.warn({ userId }, 'notify:webhook endpoint answered 410 Gone and is disabled');
   }
 }
 

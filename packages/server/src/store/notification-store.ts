@@ -102,6 +102,13 @@ export interface Watch {
 export interface NotificationStore {
   getPreferences(userIds: string[]): Promise<Map<string, Preferences>>;
   putPreferences(userId: string, prefs: Preferences, now: number): Promise<void>;
+  /**
+   * Reads a user's preferences (the defaults when none are stored), applies `change` and saves its
+   * result, holding the user's row throughout, so concurrent changes (two muted jobs, a mute and a
+   * save of other fields) all survive. `change` returning `current` itself writes nothing; throwing
+   * writes nothing and rejects with its error. Answers the preferences as they now are.
+   */
+  updatePreferences(userId: string, change: (current: Preferences) => Preferences, now: number): Promise<Preferences>;
 
   watch(watch: Watch): Promise<boolean>;
   unwatch(userId: string, target: Watch['target']): Promise<boolean>;

@@ -50,9 +50,8 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
     async (request) => {
       const userId = request.params.id;
       requireUserAccess(request.actor, userId, 'preferences');
-      const merged = merge(await load(userId), request.body);
-      await store.putPreferences(userId, merged, Date.now());
-      return merged;
+      // Merged on the stored row under its lock: a mute made meanwhile is kept unless mutedJobs is sent.
+      return store.updatePreferences(userId, (current) => merge(current, request.body), Date.now());
     },
   );
 

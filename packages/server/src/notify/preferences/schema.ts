@@ -40,6 +40,10 @@ export const WebhookContactSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The most jobs one user may mute: the whole list is part of the preferences document. */
+export const MAX_MUTED_JOBS = 1000;
+export const MutedJobId = Type.String({ minLength: 1, maxLength: 100, description: 'a job id; muting a batch mutes its items' });
+
 export const PreferencesBodySchema = Type.Object(
   {
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Paris' })),
@@ -56,7 +60,7 @@ export const PreferencesBodySchema = Type.Object(
     channels: Type.Optional(ChannelSwitches),
     types: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.-]*$' }), TypePreferenceSchema)),
     quietHours: Type.Optional(Type.Union([Type.Object({ start: HourMinute, end: HourMinute }, { additionalProperties: false }), Type.Null()])),
-    mutedJobs: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 1000 })),
+    mutedJobs: Type.Optional(Type.Array(MutedJobId, { maxItems: MAX_MUTED_JOBS })),
     /** Channels to try, in order, when an urgent notification keeps failing on its channel. */
     escalation: Type.Optional(Type.Array(literals(CHANNEL_NAMES), { maxItems: CHANNEL_NAMES.length })),
   },
@@ -81,4 +85,10 @@ export const DEFAULT_ESCALATION: ChannelName[] = ['email', 'sms', 'webhook', 'in
 
 export function defaultPreferences(): Preferences {
   return { timeZone: 'UTC', contacts: { email: null, phone: null, webhook: null }, channels: {}, types: {}, quietHours: null, mutedJobs: [], escalation: [...DEFAULT_ESCALATION] };
+}
+
+/** A stored document merged over the defaults, so fields added by later releases get their default. */
+export function withDefaults(stored: Partial<Preferences>): Preferences {
+  const defaults = defaultPreferences();
+  return { ...defaults, ...stored, contacts: { ...defaults.contacts, ...stored.contacts } };
 }

@@ -37,6 +37,30 @@ export function settingsTests(ctx: NotificationStoreContext): void {
     expect(found.get('user-1199')?.timeZone).toBe('Asia/Tokyo');
   });
 
+  it('updatePreferences changes the stored document in turn: concurrent changes from two nodes all survive, the first write included', async () => {
+    const store = ctx.notifications();
+    const other = await ctx.openSame();
+    const jobs = Array.from({ length: 12 }, (_, i) => `job-${i}`);
+    const mute = (on: typeof store, jobId: string) => on.updatePreferences('ada', (p) => ({ ...p, mutedJobs: [...p.mutedJobs, jobId] }), 1_000);
+    await Promise.all([...jobs.map((jobId, i) => mute(i % 2 ? store : other, jobId)), other.updatePreferences('ada', (p) => ({ ...p, timeZone: 'Asia/Tokyo' }), 1_000)]);
+    const stored = (await store.getPreferences(['ada'])).get('ada')!;
+    expect([...stored.mutedJobs].sort()).toEqual([...jobs].sort());
+    expect(stored.timeZone).toBe('Asia/Tokyo');
+  });
+
+  it('updatePreferences answers what is stored, and writes nothing when the change returns the current document or throws', async () => {
+    const store = ctx.notifications();
+    expect(await store.updatePreferences('bob', (p) => p, 1_000)).toEqual(defaultPreferences());
+    expect((await store.getPreferences(['bob'])).size).toBe(0);
+    await store.putPreferences('bob', adaPrefs, 1_000);
+    const refused = store.updatePreferences('bob', () => { throw new Error('refused by the change'); }, 2_000);
+    await expect(refused).rejects.toThrow('refused by the change');
+    expect((await store.getPreferences(['bob'])).get('bob')).toEqual(adaPrefs);
+    const changed = await store.updatePreferences('bob', (p) => ({ ...p, mutedJobs: p.mutedJobs.filter((id) => id !== 'job-1') }), 3_000);
+    expect(changed).toEqual({ ...adaPrefs, mutedJobs: ['job-2'] });
+    expect((await store.getPreferences(['bob'])).get('bob')).toEqual(changed);
+  });
+
   it('watches: added once, listed oldest first, found by job or type, removed once', async () => {
     const store = ctx.notifications();
     expect(await store.watch({ userId: 'ada', target: { kind: 'job', value: 'job-1' }, createdAt: 2_000 })).toBe(true);

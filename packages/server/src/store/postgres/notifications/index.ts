@@ -3,12 +3,14 @@ import type { PgDb } from '../pg-db.js';
 import { claimDue, complete, defer, flushDigests, requeueLeased } from './dispatch.js';
 import { enqueue, savedCursor } from './enqueue.js';
 import { countByStatus, getNotification, listNotifications, markAt, unreadCount } from './read.js';
+import { updatePreferences } from './preferences-update.js';
 import { postgresNotificationSettings } from './settings.js';
 
 /** The PostgreSQL notification store: the same contract as SQLite's, shared by several nodes. */
 export function postgresNotificationStore(db: PgDb): NotificationStore {
   return {
     ...postgresNotificationSettings(db),
+    updatePreferences: (userId, change, now) => updatePreferences(db, userId, change, now),
     enqueue: (batch, now) => enqueue(db, batch, now),
     savedCursor: () => savedCursor(db),
     flushDigests: (now, newId) => flushDigests(db, now, newId),

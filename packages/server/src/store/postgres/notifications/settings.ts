@@ -1,5 +1,5 @@
 import type { NotificationStore } from '../../notification-store.js';
-import { defaultPreferences, type Preferences } from '../../../notify/preferences/schema.js';
+import { withDefaults, type Preferences } from '../../../notify/preferences/schema.js';
 import type { TemplateSource } from '../../../notify/templates/defaults.js';
 import type { ChannelName } from '../../../notify/types.js';
 import type { PgDb } from '../pg-db.js';
@@ -14,12 +14,7 @@ export function postgresNotificationSettings(db: PgDb): SettingsPart {
   return {
     async getPreferences(userIds) {
       const rows = await db.all<{ user_id: string; prefs: Partial<Preferences> }>('SELECT user_id, prefs FROM notification_preferences WHERE user_id = ANY($1::text[])', [[...new Set(userIds)]]);
-      const found = new Map<string, Preferences>();
-      for (const row of rows) {
-        const defaults = defaultPreferences();
-        found.set(row.user_id, { ...defaults, ...row.prefs, contacts: { ...defaults.contacts, ...row.prefs.contacts } });
-      }
-      return found;
+      return new Map(rows.map((row) => [row.user_id, withDefaults(row.prefs)]));
     },
     async putPreferences(userId, prefs, now) {
       await db.run(
