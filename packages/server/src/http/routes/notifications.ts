@@ -7,16 +7,18 @@ import { CHANNEL_NAMES, DELIVERY_STATUSES, type DeliveryStatus } from '../../not
 import type { Authenticate } from '../auth/authenticate.js';
 import { requireAuthentication } from '../auth/request-actor.js';
 import { requireNotificationsAdmin, requireUserAccess } from '../../notify/access.js';
+import { mutedJobRoutes } from './muted-jobs.js';
 import { preferenceRoutes } from './preferences.js';
 import { bearer } from './schemas.js';
 import { templateRoutes } from './templates.js';
 
-/** Adds /v1/notifications, /v1/users/:id/preferences and watches, and /v1/notification-templates, behind authentication. */
+/** Adds /v1/notifications, /v1/users/:id/preferences, muted jobs and watches, and /v1/notification-templates, behind authentication. */
 export async function registerNotificationRoutes(app: FastifyInstance, headway: Headway, authenticate: Authenticate): Promise<void> {
   await app.register(async (api) => {
     requireAuthentication(api, authenticate);
     await notificationRoutes(api, headway);
     await preferenceRoutes(api, headway);
+    await mutedJobRoutes(api, headway);
     await templateRoutes(api, headway);
   });
 }
