@@ -32,6 +32,12 @@ export class NotificationFeedStore {
   private reloads = 0;
   private pushedDuringReload = false;
   private markedDuringReload = false;
+  /** Bumped by every local read mark: a count asked before it is out of date when it lands. */
+  private marks = 0;
+  /** Read marks sent and not answered yet: a count read meanwhile may or may not include them. */
+  private marksInFlight = 0;
+  private counting = false;
+  private countAgain = false;
 
   constructor(private readonly client: HeadwayClient, readonly userId: string, schedule: FrameScheduler = nextFrame, private readonly onIdle?: () => void) {
     this.batcher = new FrameBatcher(() => this.publish(), schedule);
@@ -68,9 +74,11 @@ export class NotificationFeedStore {
       const newer = this.latest.items.filter((n) => !fetched.has(n.id) && n.createdAt >= (page.items[0]?.createdAt ?? 0));
       const local = new Map(this.latest.items.map((n) => [n.id, n]));
       this.cursor = page.nextCursor;
-      this.set({ items: [...newer, ...page.items.map((n) => withMarksOf(n, local.get(n.id)))], unread, hasMore: page.nextCursor !== null, loading: false, error: null });
+      const items = [...newer, ...page.items.map((n) => withMarksOf(n, local.get(n.id)))];
       // A push or a mark that raced the count may or may not be in it: ask again rather than guess.
-      if (this.pushedDuringReload || this.markedDuringReload) this.set({ unread: await this.api.unreadCount(this.who()) });
+      const raced = this.pushedDuringReload || this.markedDuringReload;
+      this.set({ items, ...(this.markedDuringReload ? {} : { unread }), hasMore: page.nextCursor !== null, loading: false, error: null });
+      if (raced) this.recount();
     } catch (error) {
       if (reload === this.reloads) this.set({ error: error as Error, loading: false });
     }
@@ -93,6 +101,7 @@ export class NotificationFeedStore {
     if (!target || target.readAt !== null) return Promise.resolve();
     const now = Date.now();
     this.markedDuringReload = true;
+    this.marks++;
     this.set({ items: this.latest.items.map((n) => (n.id === id ? { ...n, readAt: now } : n)), unread: Math.max(0, (this.latest.unread ?? 1) - 1) });
     return this.confirm(this.api.markRead([id], this.who()));
   }
@@ -100,6 +109,7 @@ export class NotificationFeedStore {
   markAllRead(): Promise<void> {
     const now = Date.now();
     this.markedDuringReload = true;
+    this.marks++;
     this.set({ items: this.latest.items.map((n) => (n.readAt === null ? { ...n, readAt: now } : n)), unread: 0 });
     return this.confirm(this.api.markAllRead(this.who()));
   }
@@ -132,9 +142,14 @@ export class NotificationFeedStore {
   }
 
   private async confirm(answer: Promise<{ unread: number }>): Promise<void> {
+    this.marksInFlight++;
     try {
-      this.set({ unread: (await answer).unread, error: null });
+      const { unread } = await answer;
+      this.marksInFlight--;
+      this.set({ unread, error: null });
+      if (this.countAgain && !this.counting && this.marksInFlight === 0) this.recount();
     } catch (error) {
+      this.marksInFlight--;
       this.set({ error: error as Error });
       await this.reload();
     }
@@ -150,6 +165,33 @@ export class NotificationFeedStore {
     const delta = (countsAsUnread(fresh) ? 1 : 0) - (previous && countsAsUnread(previous) ? 1 : 0);
     const unread = this.latest.unread === null ? null : Math.max(0, this.latest.unread + delta);
     this.set({ items, unread });
+    // The delta is a guess: the list and the count were read apart (two requests, maybe two
+    // transactions), so a row can be counted in one and not the other. A count asked after
+    // the push includes it (a row is pushed once stored as sent), so the server settles it.
+    this.recount();
+  }
+
+  /** Asks the server's unread count; one request at a time, once more if asked meanwhile. */
+  private recount(): void {
+    if (this.counting) {
+      this.countAgain = true;
+      return;
+    }
+    this.counting = true;
+    this.countAgain = false;
+    const marks = this.marks;
+    const settled = this.marksInFlight === 0;
+    this.api.unreadCount(this.who()).then(
+      (unread) => {
+        // A read mark made meanwhile may not be in this answer: ask again once marks settle.
+        if (settled && marks === this.marks) this.set({ unread });
+        else this.countAgain = true;
+      },
+      (error: unknown) => this.set({ error: error as Error }),
+    ).finally(() => {
+      this.counting = false;
+      if (this.countAgain && this.stopWatch && this.marksInFlight === 0) this.recount();
+    });
   }
 
   private set(change: Partial<NotificationFeedSnapshot>): void {

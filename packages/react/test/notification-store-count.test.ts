@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { HeadwayClient, InAppNotification } from '@headway/client';
+import { NotificationFeedStore } from '../src/index.js';
+
+/**
+ * Orderings a real server produces only now and then (the list and the count are two requests,
+ * on PostgreSQL two transactions), played on purpose with a scripted client.
+ */
+class ScriptedServer {
+  rows: InAppNotification[] = [];
+  /** What the next count answers report; null answers the true count of `rows`. */
+  countOverride: number | null = null;
+  countsAsked = 0;
+  push: (n: InAppNotification) => void = () => {};
+  sync: () => void = () => {};
+
+  readonly client = {
+    watchNotifications: (_user: string, onNotification: (n: InAppNotification) => void, options: { onSync?: () => void }) => {
+      this.push = onNotification;
+      this.sync = options.onSync ?? (() => {});
+      return () => {};
+    },
+    notifications: {
+      list: async () => ({ items: [...this.rows], nextCursor: null }),
+      unreadCount: async () => {
+        this.countsAsked++;
+        return this.countOverride ?? this.rows.filter((n) => n.status === 'sent' && n.readAt === null).length;
+      },
+      markRead: async (ids: string[]) => {
+        for (const row of this.rows) if (ids.includes(row.id)) row.readAt = 1;
+        return { unread: this.rows.filter((n) => n.status === 'sent' && n.readAt === null).length };
+      },
+    },
+  } as unknown as HeadwayClient;
+}
+
+function notification(id: string, status: InAppNotification['status']): InAppNotification {
+  return {
+    id, userId: 'ada', type: 'job.completed', channel: 'in_app', jobId: 'j1', status, urgent: false, attempts: 1, dueAt: 1, createdAt: 1, updatedAt: 1,
+    sentAt: status === 'sent' ? 1 : null, readAt: null, seenAt: null, lastError: null, escalatedFrom: null, title: null, text: null, data: null,
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('the feed count against a list read apart from it', () => {
+  it('a row listed as sent but missed by the count is counted once its push arrives', async () => {
+    const server = new ScriptedServer();
+    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
+    const stop = store.subscribe(() => {});
+    server.rows = [notification('n1', 'sent')];
+    server.countOverride = 0; // the count ran before the row was stored as sent
+    server.sync();
+    await settle();
+    expect(store.getSnapshot().unread).toBe(0);
+
+    server.countOverride = null;
+    server.push(notification('n1', 'sent')); // adds nothing by itself: the row was listed as sent
+    await settle();
+    expect(store.getSnapshot().unread).toBe(1);
+    stop();
+  });
+
+  it('a row listed as sending but already counted is not counted twice when its push arrives', async () => {
+    const server = new ScriptedServer();
+    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
+    const stop = store.subscribe(() => {});
+    server.rows = [notification('n1', 'sending')];
+    server.countOverride = 1; // the count ran after the row was stored as sent
+    server.sync();
+    await settle();
+    server.rows = [notification('n1', 'sent')];
+    server.countOverride = null;
+    server.push(notification('n1', 'sent'));
+    await settle();
+    expect(store.getSnapshot().unread).toBe(1);
+    stop();
+  });
+
+  it('a count asked before a read mark does not undo the mark', async () => {
+    const server = new ScriptedServer();
+    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
+    const stop = store.subscribe(() => {});
+    server.rows = [notification('n1', 'sent'), notification('n2', 'sent')];
+    server.sync();
+    await settle();
+    expect(store.getSnapshot().unread).toBe(2);
+
+    // A push asks the count; the user marks one read before that answer lands.
+    server.countOverride = 2;
+    server.push(notification('n2', 'sent'));
+    const marking = store.markRead('n1');
+    server.countOverride = null;
+    await marking;
+    await settle();
+    expect(store.getSnapshot().unread).toBe(1);
+    expect(server.countsAsked).toBeGreaterThanOrEqual(2);
+    stop();
+  });
+});
