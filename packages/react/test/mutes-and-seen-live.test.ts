@@ -55,7 +55,7 @@ describe('muted jobs and seen marks over the real API', () => {
     const failure = snapshot.failures.get(tooLong);
     expect(failure).toBeInstanceOf(HeadwayError);
     expect((failure as HeadwayError).code).toBe('VALIDATION_FAILED');
-    expect(failure?.message).toContain('mutedJobs');
+    expect(failure?.message).toContain('"jobId"');
     stop();
   });
 

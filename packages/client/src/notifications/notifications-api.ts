@@ -43,7 +43,7 @@ export interface MarkAnswer {
 
 const enc = encodeURIComponent;
 
-/** Typed calls for `/v1/notifications` and `/v1/users/:id/preferences`. `user` is needed only with a key. */
+/** Typed calls for `/v1/notifications`, `/v1/users/:id/preferences` and `/v1/users/:id/muted-jobs`. `user` is needed only with a key. */
 export class NotificationsApi {
   constructor(private readonly endpoint: Endpoint) {}
 
@@ -81,16 +81,13 @@ export class NotificationsApi {
   }
 
   /**
-   * Mutes or unmutes one job (a batch: its items too) in the user's preferences, keeping the
-   * other muted jobs. The preferences API replaces the whole list, so this reads it first; two
-   * tabs toggling different jobs in the same instant can still lose one change.
+   * Mutes or unmutes one job (a batch: its items too), keeping the other muted jobs. One request
+   * that the server applies to the stored list, so tabs muting other jobs at the same moment keep
+   * theirs. Idempotent; answers the whole stored preferences. Muting past the server's cap (1,000
+   * jobs) is refused with CONFLICT.
    */
-  async setJobMuted(userId: string, jobId: string, muted: boolean): Promise<NotificationPreferences> {
-    const current = await this.preferences(userId);
-    const has = current.mutedJobs.includes(jobId);
-    if (has === muted) return current;
-    const mutedJobs = muted ? [...current.mutedJobs, jobId] : current.mutedJobs.filter((id) => id !== jobId);
-    return this.savePreferences(userId, { mutedJobs });
+  setJobMuted(userId: string, jobId: string, muted: boolean): Promise<NotificationPreferences> {
+    return this.endpoint.request(muted ? 'PUT' : 'DELETE', `v1/users/${enc(userId)}/muted-jobs/${enc(jobId)}`);
   }
 
   private mark(state: 'read' | 'seen', ids: string[] | undefined, user: string | undefined): Promise<MarkAnswer> {

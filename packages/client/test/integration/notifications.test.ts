@@ -151,4 +151,19 @@ describe('notifications through the client', () => {
     await expect(eve.notifications.savePreferences('eve', { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ message: expect.stringContaining('IANA') });
     await expect(eve.notifications.preferences('ada')).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
+
+  it('setJobMuted from two tabs at the same moment keeps every mute; unmuting one keeps the others', async () => {
+    const tabs = [await userClient('fay'), await userClient('fay')];
+    const jobs = Array.from({ length: 20 }, (_, i) => `job-${i}`);
+    await Promise.all(jobs.map((jobId, i) => tabs[i % 2]!.notifications.setJobMuted('fay', jobId, true)));
+    expect([...(await tabs[0]!.notifications.preferences('fay')).mutedJobs].sort()).toEqual([...jobs].sort());
+
+    const afterUnmute = await tabs[1]!.notifications.setJobMuted('fay', 'job-3', false);
+    expect(afterUnmute.mutedJobs).toHaveLength(19);
+    expect(afterUnmute.mutedJobs).not.toContain('job-3');
+    // Idempotent both ways.
+    expect((await tabs[0]!.notifications.setJobMuted('fay', 'job-3', false)).mutedJobs).toEqual(afterUnmute.mutedJobs);
+    expect((await tabs[0]!.notifications.setJobMuted('fay', 'job-4', true)).mutedJobs).toEqual(afterUnmute.mutedJobs);
+    await expect(tabs[0]!.notifications.setJobMuted('ada', 'job-1', true)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
 });
