@@ -24,6 +24,8 @@ export class MutedJobsStore {
   private readonly listeners = new Set<() => void>();
   /** Bumped by every read, so an older answer that arrives late is dropped. */
   private reads = 0;
+  /** Several saves were in flight together: their answers may land in any order. */
+  private overlapped = false;
 
   constructor(private readonly client: HeadwayClient, readonly userId: string, private readonly onIdle?: () => void) {}
 
@@ -48,17 +50,32 @@ export class MutedJobsStore {
     }
   }
 
-  /** Shows the change at once; the server's answer (the whole stored list) then replaces it. */
+  /**
+   * Shows the change at once; the server's answer (the whole stored list) then replaces it. When
+   * several saves overlap, each answer holds the list as of its own change and they may land in
+   * any order: each then sets only its job, and the list is read again once the last is back.
+   */
   async setMuted(jobId: string, muted: boolean): Promise<void> {
     if (this.snapshot.saving.has(jobId)) return;
     this.reads++; // a read still in flight predates this change
+    if (this.snapshot.saving.size > 0) this.overlapped = true;
     this.set({ muted: toggled(this.snapshot.muted ?? new Set(), jobId, muted), saving: toggled(this.snapshot.saving, jobId, true), failures: without(this.snapshot.failures, jobId) });
     try {
       const stored = await this.client.notifications.setJobMuted(this.userId, jobId, muted);
-      this.set({ muted: new Set(stored.mutedJobs), saving: toggled(this.snapshot.saving, jobId, false) });
+      const saving = toggled(this.snapshot.saving, jobId, false);
+      if (!this.overlapped) {
+        this.set({ muted: new Set(stored.mutedJobs), saving });
+        return;
+      }
+      this.set({ muted: toggled(this.snapshot.muted ?? new Set(), jobId, stored.mutedJobs.includes(jobId)), saving });
+      if (saving.size === 0) {
+        this.overlapped = false;
+        await this.reload();
+      }
     } catch (error) {
       const failures = new Map(this.snapshot.failures).set(jobId, error as Error);
       this.set({ muted: toggled(this.snapshot.muted ?? new Set(), jobId, !muted), saving: toggled(this.snapshot.saving, jobId, false), failures });
+      if (this.snapshot.saving.size === 0) this.overlapped = false;
       await this.reload();
     }
   }

@@ -59,6 +59,42 @@ describe('muted jobs and seen marks over the real API', () => {
     stop();
   });
 
+  it('two mutes in flight together both stay shown, whichever answer lands last', async () => {
+    const token = (await admin.mintToken('gil', { ttlSeconds: 600 })).token;
+    // Holds the answer to muting job-x (stored already) until released, so job-y's answer lands first.
+    let holding = () => {};
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const gated = createClient({
+      url: server.url,
+      token,
+      fetch: async (input, init) => {
+        const answer = await fetch(input, init);
+        if (new URL(input).pathname.endsWith('/muted-jobs/job-x')) {
+          holding();
+          await held;
+        }
+        return answer;
+      },
+    });
+    const store = new MutedJobsStore(gated, 'gil');
+    const stop = store.subscribe(() => {});
+    await waitFor('loaded', () => store.getSnapshot().muted !== null);
+
+    const x = store.setMuted('job-x', true);
+    await new Promise<void>((resolve) => (holding = resolve));
+    await store.setMuted('job-y', true);
+    expect([...store.getSnapshot().muted!].sort()).toEqual(['job-x', 'job-y']);
+    // job-x's answer holds the list as it was before job-y was muted.
+    release();
+    await x;
+    expect([...store.getSnapshot().muted!].sort()).toEqual(['job-x', 'job-y']);
+    expect(store.getSnapshot().saving.size).toBe(0);
+    expect([...(await admin.notifications.preferences('gil')).mutedJobs].sort()).toEqual(['job-x', 'job-y']);
+    stop();
+    gated.close();
+  });
+
   it('markSeen records the shown notifications as seen without reading them', async () => {
     const job = await admin.createJob({ type: 'report.build', owner: 'eva', title: 'Seen check' });
     await admin.start(job.id);
