@@ -33,6 +33,15 @@ describe('preferences form model', () => {
     expect(changeOf(form, STORED).contacts?.webhook).toEqual({ url: 'https://hooks.example.test/b' });
   });
 
+  it('sends the muted jobs only when edited on the page, so a mute made elsewhere meanwhile is kept', () => {
+    const stored = { ...STORED, mutedJobs: ['job-a', 'job-b'] };
+    const form = formOf(stored);
+    form.timeZone = 'Europe/Paris';
+    expect(changeOf(form, stored)).not.toHaveProperty('mutedJobs');
+    form.mutedJobs = ['job-a'];
+    expect(changeOf(form, stored).mutedJobs).toEqual(['job-a']);
+  });
+
   it('says what to fix: zone, email, phone, URL, quiet hours, and a channel switched on without its contact', () => {
     const form = { ...formOf(STORED), timeZone: 'Mars/Olympus', email: 'nobody', phone: '555-1234', webhookUrl: 'ftp://x', quietEnabled: true, quietStart: '22:00', quietEnd: '22:00' };
     const errors = validate(form);

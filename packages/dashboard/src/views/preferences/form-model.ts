@@ -69,7 +69,11 @@ export function normalisePhone(phone: string): string {
   return phone.replace(/[\s().-]/g, '');
 }
 
-/** The PUT body: every field the page edits; the webhook only when its URL changed (keeps its secret). */
+/**
+ * The PUT body: every field the page edits; the webhook only when its URL changed (keeps its
+ * secret); the muted jobs only when edited here, so a job muted from a panel or another tab since
+ * the page was loaded stays muted.
+ */
 export function changeOf(form: PreferencesForm, stored: NotificationPreferences): PreferencesChange {
   const webhookUrl = form.webhookUrl.trim();
   const types: Record<string, TypePreference> = {};
@@ -87,8 +91,12 @@ export function changeOf(form: PreferencesForm, stored: NotificationPreferences)
     channels: channelsOf(form.channels, stored.channels),
     types,
     quietHours: form.quietEnabled ? { start: form.quietStart, end: form.quietEnd } : null,
-    mutedJobs: form.mutedJobs,
+    ...(sameIds(form.mutedJobs, stored.mutedJobs) ? {} : { mutedJobs: form.mutedJobs }),
   };
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 export function isTimeZone(zone: string): boolean {
