@@ -102,7 +102,8 @@ describe('muted jobs and seen marks over the real API', () => {
     const feed = new NotificationFeedStore(eva, 'eva', runNow);
     const stop = feed.subscribe(() => {});
     await waitFor('both notifications listed', () => feed.getSnapshot().items.filter((n) => n.jobId === job.id && n.status === 'sent').length === 2);
-    const unreadBefore = feed.getSnapshot().unread;
+    // The server's own count: the feed's may still be on its way (it is asked after each push).
+    const unreadBefore = await eva.notifications.unreadCount();
     const shown = feed.getSnapshot().items.filter((n) => n.jobId === job.id);
     expect(shown.every((n) => n.seenAt === null)).toBe(true);
 
@@ -112,6 +113,7 @@ describe('muted jobs and seen marks over the real API', () => {
     expect(stored).toHaveLength(2);
     expect(stored.every((n) => n.seenAt !== null && n.readAt === null)).toBe(true);
     expect(await eva.notifications.unreadCount()).toBe(unreadBefore);
+    await waitFor('the feed count settles on the unchanged server count', () => feed.getSnapshot().unread === unreadBefore);
     expect(feed.getSnapshot().error).toBeNull();
     stop();
   });
