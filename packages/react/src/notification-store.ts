@@ -74,7 +74,7 @@ export class NotificationFeedStore {
       const newer = this.latest.items.filter((n) => !fetched.has(n.id) && n.createdAt >= (page.items[0]?.createdAt ?? 0));
       const local = new Map(this.latest.items.map((n) => [n.id, n]));
       this.cursor = page.nextCursor;
-      const items = [...newer, ...page.items.map((n) => withMarksOf(n, local.get(n.id)))];
+      const items = [...newer, ...page.items.map((n) => newerCopy(n, local.get(n.id)))];
       // A push or a mark that raced the count may or may not be in it: ask again rather than guess.
       const raced = this.pushedDuringReload || this.markedDuringReload;
       this.set({ items, ...(this.markedDuringReload ? {} : { unread }), hasMore: page.nextCursor !== null, loading: false, error: null });
@@ -159,8 +159,14 @@ export class NotificationFeedStore {
     if (notification.channel !== 'in_app') return;
     this.pushedDuringReload = true;
     const previous = this.latest.items.find((n) => n.id === notification.id);
-    const fresh = withMarksOf(notification, previous);
-    const items = previous ? this.latest.items.map((n) => (n.id === notification.id ? fresh : n)) : [fresh, ...this.latest.items];
+    const fresh = newerCopy(notification, previous);
+    let items: InAppNotification[];
+    if (previous) items = this.latest.items.map((n) => (n.id === notification.id ? fresh : n));
+    else {
+      // Deliveries can finish out of order (job.completed before job.started): keep the list's order.
+      const at = this.latest.items.findIndex((n) => listedBefore(fresh, n));
+      items = at === -1 ? [...this.latest.items, fresh] : [...this.latest.items.slice(0, at), fresh, ...this.latest.items.slice(at)];
+    }
     // The push can overtake the server's own 'sent' record: a listed row still 'sending' was not in the count yet.
     const delta = (countsAsUnread(fresh) ? 1 : 0) - (previous && countsAsUnread(previous) ? 1 : 0);
     const unread = this.latest.unread === null ? null : Math.max(0, this.latest.unread + delta);
@@ -206,13 +212,25 @@ export class NotificationFeedStore {
   }
 }
 
+/** How far along its delivery a notification is, for two copies stamped in the same millisecond. */
+const STAGE: Record<InAppNotification['status'], number> = { queued: 0, deferred: 0, sending: 1, failed: 2, sent: 3, dead: 3 };
+
 /**
- * Seen and read marks only ever get set, so a copy read from the server before a local mark
- * landed (a reload in flight, a push of a status change) keeps the mark shown already.
+ * The newer of two copies of one notification (a list answer read before a push landed must
+ * not take a 'sent' row back to 'sending'), with the seen and read marks of both: marks only
+ * ever get set, so one shown already (set here, or by another tab) is kept.
  */
-function withMarksOf(fresh: InAppNotification, local: InAppNotification | undefined): InAppNotification {
-  if (!local || ((fresh.seenAt !== null || local.seenAt === null) && (fresh.readAt !== null || local.readAt === null))) return fresh;
-  return { ...fresh, seenAt: fresh.seenAt ?? local.seenAt, readAt: fresh.readAt ?? local.readAt };
+function newerCopy(incoming: InAppNotification, known: InAppNotification | undefined): InAppNotification {
+  if (!known) return incoming;
+  const knownIsNewer = known.updatedAt > incoming.updatedAt || (known.updatedAt === incoming.updatedAt && STAGE[known.status] > STAGE[incoming.status]);
+  const [base, other] = knownIsNewer ? [known, incoming] : [incoming, known];
+  if ((base.seenAt !== null || other.seenAt === null) && (base.readAt !== null || other.readAt === null)) return base;
+  return { ...base, seenAt: base.seenAt ?? other.seenAt, readAt: base.readAt ?? other.readAt };
+}
+
+/** Newest first, as the server lists them (created_at DESC, id DESC). */
+function listedBefore(a: InAppNotification, b: InAppNotification): boolean {
+  return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
 }
 
 /** What the server's unread count counts: delivered in-app notifications not read yet. */

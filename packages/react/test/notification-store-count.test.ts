@@ -13,6 +13,8 @@ class ScriptedServer {
   countsAsked = 0;
   push: (n: InAppNotification) => void = () => {};
   sync: () => void = () => {};
+  /** While set, list answers (read when asked) wait for it. */
+  listHeld: Promise<void> | null = null;
 
   readonly client = {
     watchNotifications: (_user: string, onNotification: (n: InAppNotification) => void, options: { onSync?: () => void }) => {
@@ -21,7 +23,11 @@ class ScriptedServer {
       return () => {};
     },
     notifications: {
-      list: async () => ({ items: [...this.rows], nextCursor: null }),
+      list: async () => {
+        const items = this.rows.map((row) => ({ ...row }));
+        if (this.listHeld) await this.listHeld;
+        return { items, nextCursor: null };
+      },
       unreadCount: async () => {
         this.countsAsked++;
         return this.countOverride ?? this.rows.filter((n) => n.status === 'sent' && n.readAt === null).length;
@@ -34,9 +40,9 @@ class ScriptedServer {
   } as unknown as HeadwayClient;
 }
 
-function notification(id: string, status: InAppNotification['status']): InAppNotification {
+function notification(id: string, status: InAppNotification['status'], at = 1): InAppNotification {
   return {
-    id, userId: 'ada', type: 'job.completed', channel: 'in_app', jobId: 'j1', status, urgent: false, attempts: 1, dueAt: 1, createdAt: 1, updatedAt: 1,
+    id, userId: 'ada', type: 'job.completed', channel: 'in_app', jobId: 'j1', status, urgent: false, attempts: 1, dueAt: at, createdAt: at, updatedAt: at,
     sentAt: status === 'sent' ? 1 : null, readAt: null, seenAt: null, lastError: null, escalatedFrom: null, title: null, text: null, data: null,
   };
 }
@@ -95,6 +101,42 @@ describe('the feed count against a list read apart from it', () => {
     await settle();
     expect(store.getSnapshot().unread).toBe(1);
     expect(server.countsAsked).toBeGreaterThanOrEqual(2);
+    stop();
+  });
+});
+
+describe('copies of one notification and the feed order', () => {
+  it('a list answer read before a push does not take the pushed row back to sending', async () => {
+    const server = new ScriptedServer();
+    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
+    const stop = store.subscribe(() => {});
+    server.rows = [notification('n1', 'sending', 5)];
+    let release = () => {};
+    server.listHeld = new Promise((resolve) => (release = resolve));
+    server.sync(); // the list is read now ('sending') and answered later
+    server.rows = [notification('n1', 'sent', 5)]; // stored as sent in the same millisecond
+    server.push(notification('n1', 'sent', 5));
+    release();
+    await settle();
+    await settle();
+    expect(store.getSnapshot().items.map((n) => n.status)).toEqual(['sent']);
+    expect(store.getSnapshot().unread).toBe(1);
+    stop();
+  });
+
+  it('deliveries that finish out of order are listed newest first', async () => {
+    const server = new ScriptedServer();
+    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
+    const stop = store.subscribe(() => {});
+    server.sync();
+    await settle();
+    const started = { ...notification('n1', 'sent', 10), type: 'job.started' };
+    const completed = { ...notification('n2', 'sent', 20), type: 'job.completed' };
+    server.rows = [completed, started];
+    server.push(completed);
+    server.push(started);
+    await settle();
+    expect(store.getSnapshot().items.map((n) => n.type)).toEqual(['job.completed', 'job.started']);
     stop();
   });
 });
