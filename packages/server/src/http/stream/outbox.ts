@@ -17,10 +17,12 @@ type OutboxLimits = Pick<StreamOptions, 'maxPendingEvents' | 'maxPendingProgress
 export interface Outgoing {
   readonly message: StreamMessage;
   text?: string;
+  /** Builds `text` when it is first needed, if cheaper than JSON.stringify of the whole message. */
+  readonly render?: () => string;
 }
 
-export function outgoing(message: StreamMessage): Outgoing {
-  return { message };
+export function outgoing(message: StreamMessage, render?: () => string): Outgoing {
+  return render ? { message, render } : { message };
 }
 
 /**
@@ -137,7 +139,7 @@ export class Outbox {
 }
 
 function textOf(out: Outgoing): string {
-  return (out.text ??= JSON.stringify(out.message));
+  return (out.text ??= out.render ? out.render() : JSON.stringify(out.message));
 }
 
 function progressKey(channel: Channel, jobId: string): string {

@@ -104,17 +104,21 @@ export class StreamHub {
     const target = targetOf(message);
     if (!target) return;
     const job = { id: target.jobId, owner: target.owner };
-    this.routeTo(`job:${target.jobId}`, message, job);
-    if (target.owner !== null) this.routeTo(`user:${target.owner}`, message, job);
-    this.routeTo('jobs', message, job);
+    const jobChannel = `job:${target.jobId}`;
+    const userChannel = target.owner !== null ? `user:${target.owner}` : null;
+    const onJob = this.byChannel.get(jobChannel);
+    const onUser = userChannel !== null ? this.byChannel.get(userChannel) : undefined;
+    const onAll = this.byChannel.get('jobs');
+    const several = (onJob ? 1 : 0) + (onUser ? 1 : 0) + (onAll ? 1 : 0) > 1;
+    if (onJob) this.routeTo(jobChannel, onJob, message, job, several);
+    if (onUser) this.routeTo(userChannel!, onUser, message, job, several);
+    if (onAll) this.routeTo('jobs', onAll, message, job, several);
   }
 
   /** One wire message per channel, built on first need and shared by all its subscribers. */
-  private routeTo(channel: string, message: BusMessage, job: { id: string; owner: string | null }): void {
-    const set = this.byChannel.get(channel);
-    if (!set) return;
+  private routeTo(channel: string, set: Set<Subscription>, message: BusMessage, job: { id: string; owner: string | null }, onSeveralChannels: boolean): void {
     let shared: Outgoing | undefined | null = null; // null: not built yet
-    const share = () => (shared === null ? (shared = outgoingOf(message, channel as Channel)) : shared);
+    const share = () => (shared === null ? (shared = outgoingOf(message, channel as Channel, onSeveralChannels)) : shared);
     for (const subscription of set) if (subscription.access.includes(job)) subscription.deliver(message, share);
   }
 }

@@ -71,16 +71,47 @@ export class Subscription {
   }
 }
 
-/** The wire message for a bus message on a channel (nothing for bus-only messages). */
-export function outgoingOf(message: BusMessage, channel: Channel): Outgoing | undefined {
-  let wire: ServerMessage;
+/**
+ * The wire message for a bus message on a channel (nothing for bus-only messages). One update
+ * can go out on up to three channels (its job, its owner, `jobs`) that differ only in `channel`:
+ * when it does (`onSeveralChannels`), its body (the update, or the event and job) is serialized
+ * once and spliced into each, giving the very text JSON.stringify would. On one channel that
+ * costs more than it saves (about 7.5 against 5.7 µs a message here), so it is not done.
+ */
+export function outgoingOf(message: BusMessage, channel: Channel, onSeveralChannels = false): Outgoing | undefined {
+  if (!onSeveralChannels) return outgoingOfOne(message, channel);
+  const head = (jobId: string, seq: number) => `{"type":"${message.type}","channel":${JSON.stringify(channel)},"jobId":${JSON.stringify(jobId)},"seq":${JSON.stringify(seq)}`;
   if (message.type === 'event') {
     const { event, job } = message;
-    wire = { type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event, job };
-  } else if (message.type === 'progress') {
-    wire = { type: 'progress', channel, jobId: message.update.jobId, seq: message.update.seq, update: message.update };
-  } else {
-    return undefined;
+    const wire: ServerMessage = { type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event, job };
+    const cursor = event.cursor !== undefined ? `,"cursor":${JSON.stringify(event.cursor)}` : '';
+    return outgoing(wire, () => `${head(event.jobId, event.seq)}${cursor},${bodyOf(message, () => `"event":${JSON.stringify(event)},"job":${JSON.stringify(job)}`)}}`);
   }
-  return outgoing(wire);
+  if (message.type === 'progress') {
+    const { update } = message;
+    const wire: ServerMessage = { type: 'progress', channel, jobId: update.jobId, seq: update.seq, update };
+    return outgoing(wire, () => `${head(update.jobId, update.seq)},${bodyOf(message, () => `"update":${JSON.stringify(update)}`)}}`);
+  }
+  return undefined;
+}
+
+function outgoingOfOne(message: BusMessage, channel: Channel): Outgoing | undefined {
+  if (message.type === 'event') {
+    const { event, job } = message;
+    return outgoing({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event, job });
+  }
+  if (message.type === 'progress') return outgoing({ type: 'progress', channel, jobId: message.update.jobId, seq: message.update.seq, update: message.update });
+  return undefined;
+}
+
+/**
+ * The serialized body of a bus message, kept while the message lives. Keyed by the message,
+ * which is built once per publish, never by its parts: those may be objects that live on.
+ */
+const bodies = new WeakMap<BusMessage, string>();
+
+function bodyOf(message: BusMessage, serialize: () => string): string {
+  let text = bodies.get(message);
+  if (text === undefined) bodies.set(message, (text = serialize()));
+  return text;
 }
