@@ -45,6 +45,12 @@ describe('rates in the job unit', () => {
     expect(formatAmount(1200, 5000, 'rows')).toBe('1,200 / 5,000 rows');
     expect(formatAmount(37, null, 'files')).toBe('37 files');
   });
+
+  it('keeps two decimals under 10, one under 100 and none above, however many amounts it formats', () => {
+    expect(formatAmount(3.256, 86.54, 'GB')).toBe('3.26 / 86.5 GB');
+    expect(formatAmount(12_345.6, null, null)).toBe('12,346');
+    expect(formatAmount(3.256, 86.54, 'GB')).toBe('3.26 / 86.5 GB');
+  });
 });
 
 describe('durations', () => {

@@ -27,10 +27,14 @@ export function formatRate(ratePerSec: number | null | undefined, unit: string |
   return `${number(ratePerSec)} ${label}/s`;
 }
 
+// Built once: `toLocaleString` with options builds a formatter per call (~50 µs), and every
+// visible row formats its amount each frame while 1,000 jobs report.
+const byFractionDigits = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }));
+
 /** `1,240`, `86.5`, `3.25`: about three significant digits, grouped. */
 export function number(value: number): string {
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return value.toLocaleString('en-US', { maximumFractionDigits: digits });
+  return byFractionDigits[digits]!.format(value);
 }
 
 /** `1,200 / 5,000 rows`, `37 files`, or the percent when there is no total. */
