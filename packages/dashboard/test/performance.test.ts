@@ -82,13 +82,18 @@ const TYPES = ['csv-import', 'video-render', 'upload'];
 interface LoadTiming {
   firstContentfulPaintMs: number | null;
   appMountedMs: number | null;
-  firstRowMs: number;
+  /** When the first row entered the page's DOM. */
+  firstRowMs: number | null;
+  /** When the test saw it: later by Playwright's polling (every 500 ms after the first few) and its round trips. */
+  rowSeenByTestMs: number;
   listed: string | null;
 }
 
 /** Opens the list in a fresh tab and times it from navigation start: paint, app mount, first job row. */
 async function measureLoad(browser: Browser, url: string, token: string): Promise<LoadTiming | string> {
   const { page, context } = await openPage(browser);
+  // Timed in the page: under load, Playwright's polling adds 0.5–3 s to when the row was really there.
+  await page.addInitScript(markFirstJobRow);
   await page.goto(`${url}/?token=${encodeURIComponent(token)}`);
   // A server starved of CPU may take long to answer the snapshot; report that rather than fail.
   const appeared = await page
@@ -101,7 +106,8 @@ async function measureLoad(browser: Browser, url: string, token: string): Promis
     return 'no job row within 30 s';
   }
   const timing = await page.evaluate(() => ({
-    firstRowMs: performance.now(),
+    rowSeenByTestMs: performance.now(),
+    firstRowMs: performance.getEntriesByName('headway:first-job-row')[0]?.startTime ?? null,
     firstContentfulPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
     appMountedMs: performance.getEntriesByName('headway:first-render')[0]?.startTime ?? null,
   }));
@@ -112,7 +118,17 @@ async function measureLoad(browser: Browser, url: string, token: string): Promis
 
 function describeLoad(load: LoadTiming | string): string {
   if (typeof load === 'string') return load;
-  return `first contentful paint ${fmt(load.firstContentfulPaintMs)} ms, app mounted ${fmt(load.appMountedMs)} ms, first job row ${fmt(load.firstRowMs)} ms (${load.listed})`;
+  return `first contentful paint ${fmt(load.firstContentfulPaintMs)} ms, app mounted ${fmt(load.appMountedMs)} ms, first job row ${fmt(load.firstRowMs)} ms (seen by the test at ${fmt(load.rowSeenByTestMs)} ms; ${load.listed})`;
+}
+
+/** Runs in the page before its scripts: marks `headway:first-job-row` when a job row is first attached. */
+function markFirstJobRow(): void {
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('[data-job-id]')) return;
+    performance.mark('headway:first-job-row');
+    observer.disconnect();
+  });
+  observer.observe(document, { childList: true, subtree: true });
 }
 
 /** Runs in the page: frame gaps over `measureMs` with requestAnimationFrame, and long tasks. */
