@@ -102,10 +102,11 @@ export class Outbox {
 
   private drain(): void {
     while (!this.closed && !this.blocked()) {
-      const next = this.events.shift() ?? this.takeProgress();
+      const next = this.events.shift();
       if (!next) break;
       this.transport.send(next.message, textOf(next));
     }
+    if (this.events.length === 0) this.drainProgress();
     if (this.closed) return;
     if (!this.blocked()) {
       for (const waiter of this.drainWaiters.splice(0)) waiter();
@@ -122,11 +123,17 @@ export class Outbox {
     return this.transport.bufferedBytes() >= this.limits.highWaterBytes;
   }
 
-  private takeProgress(): Outgoing | undefined {
-    const first = this.progress.entries().next();
-    if (first.done) return undefined;
-    this.progress.delete(first.value[0]);
-    return first.value[1];
+  /**
+   * Writes pending progress oldest first while the socket has room, in one walk of the map: a
+   * fresh iterator per message would step over every entry deleted before it (a Map keeps them
+   * as holes until it shrinks), quadratic in a queue of a thousand jobs.
+   */
+  private drainProgress(): void {
+    for (const [key, out] of this.progress) {
+      if (this.closed || this.blocked()) return;
+      this.progress.delete(key);
+      this.transport.send(out.message, textOf(out));
+    }
   }
 
   private overflow(): void {
