@@ -30,9 +30,9 @@ export class NotificationFeedStore {
   private stopWatch: (() => void) | null = null;
   /** Bumped by every reload, so an older answer that arrives late is dropped. */
   private reloads = 0;
-  private pushedDuringReload = false;
-  private markedDuringReload = false;
-  /** Bumped by every local read mark: a count asked before it is out of date when it lands. */
+  /** Pushes received so far: one during a reload may or may not be in its count. */
+  private pushes = 0;
+  /** Local read marks made so far: a count asked before one is out of date when it lands. */
   private marks = 0;
   /** Read marks sent and not answered yet: a count read meanwhile may or may not include them. */
   private marksInFlight = 0;
@@ -65,8 +65,7 @@ export class NotificationFeedStore {
   /** Re-reads the first page and the count (done by itself after every (re)connect). */
   async reload(): Promise<void> {
     const reload = ++this.reloads;
-    this.pushedDuringReload = false;
-    this.markedDuringReload = false;
+    const [pushesBefore, marksBefore] = [this.pushes, this.marks];
     try {
       const [page, unread] = await Promise.all([this.api.list({ ...this.who(), channel: 'in_app', limit: PAGE_SIZE }), this.api.unreadCount(this.who())]);
       if (reload !== this.reloads) return;
@@ -75,10 +74,10 @@ export class NotificationFeedStore {
       const local = new Map(this.latest.items.map((n) => [n.id, n]));
       this.cursor = page.nextCursor;
       const items = [...newer, ...page.items.map((n) => newerCopy(n, local.get(n.id)))];
-      // A push or a mark that raced the count may or may not be in it: ask again rather than guess.
-      const raced = this.pushedDuringReload || this.markedDuringReload;
-      this.set({ items, ...(this.markedDuringReload ? {} : { unread }), hasMore: page.nextCursor !== null, loading: false, error: null });
-      if (raced) this.recount();
+      // A push or a read mark that raced the count may or may not be in it: ask again rather than guess.
+      const marked = this.marks !== marksBefore;
+      this.set({ items, ...(marked ? {} : { unread }), hasMore: page.nextCursor !== null, loading: false, error: null });
+      if (marked || this.pushes !== pushesBefore) this.recount();
     } catch (error) {
       if (reload === this.reloads) this.set({ error: error as Error, loading: false });
     }
@@ -100,7 +99,6 @@ export class NotificationFeedStore {
     const target = this.latest.items.find((n) => n.id === id);
     if (!target || target.readAt !== null) return Promise.resolve();
     const now = Date.now();
-    this.markedDuringReload = true;
     this.marks++;
     this.set({ items: this.latest.items.map((n) => (n.id === id ? { ...n, readAt: now } : n)), unread: Math.max(0, (this.latest.unread ?? 1) - 1) });
     return this.confirm(this.api.markRead([id], this.who()));
@@ -108,7 +106,6 @@ export class NotificationFeedStore {
 
   markAllRead(): Promise<void> {
     const now = Date.now();
-    this.markedDuringReload = true;
     this.marks++;
     this.set({ items: this.latest.items.map((n) => (n.readAt === null ? { ...n, readAt: now } : n)), unread: 0 });
     return this.confirm(this.api.markAllRead(this.who()));
@@ -124,7 +121,6 @@ export class NotificationFeedStore {
     if (unseen.length === 0) return Promise.resolve();
     const now = Date.now();
     const marked = new Set(unseen);
-    this.markedDuringReload = true;
     this.set({ items: this.latest.items.map((n) => (marked.has(n.id) ? { ...n, seenAt: now } : n)) });
     return this.api.markSeen(unseen, this.who()).then(
       () => undefined,
@@ -157,7 +153,7 @@ export class NotificationFeedStore {
 
   private pushed(notification: InAppNotification): void {
     if (notification.channel !== 'in_app') return;
-    this.pushedDuringReload = true;
+    this.pushes++;
     const previous = this.latest.items.find((n) => n.id === notification.id);
     const fresh = newerCopy(notification, previous);
     let items: InAppNotification[];

@@ -47,13 +47,18 @@ function notification(id: string, status: InAppNotification['status'], at = 1): 
   };
 }
 
+/** A feed over a scripted server, publishing at once (no frames), already watching. */
+function openFeed() {
+  const server = new ScriptedServer();
+  const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
+  return { server, store, stop: store.subscribe(() => {}) };
+}
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('the feed count against a list read apart from it', () => {
   it('a row listed as sent but missed by the count is counted once its push arrives', async () => {
-    const server = new ScriptedServer();
-    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
-    const stop = store.subscribe(() => {});
+    const { server, store, stop } = openFeed();
     server.rows = [notification('n1', 'sent')];
     server.countOverride = 0; // the count ran before the row was stored as sent
     server.sync();
@@ -68,9 +73,7 @@ describe('the feed count against a list read apart from it', () => {
   });
 
   it('a row listed as sending but already counted is not counted twice when its push arrives', async () => {
-    const server = new ScriptedServer();
-    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
-    const stop = store.subscribe(() => {});
+    const { server, store, stop } = openFeed();
     server.rows = [notification('n1', 'sending')];
     server.countOverride = 1; // the count ran after the row was stored as sent
     server.sync();
@@ -84,9 +87,7 @@ describe('the feed count against a list read apart from it', () => {
   });
 
   it('a count asked before a read mark does not undo the mark', async () => {
-    const server = new ScriptedServer();
-    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
-    const stop = store.subscribe(() => {});
+    const { server, store, stop } = openFeed();
     server.rows = [notification('n1', 'sent'), notification('n2', 'sent')];
     server.sync();
     await settle();
@@ -107,9 +108,7 @@ describe('the feed count against a list read apart from it', () => {
 
 describe('copies of one notification and the feed order', () => {
   it('a list answer read before a push does not take the pushed row back to sending', async () => {
-    const server = new ScriptedServer();
-    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
-    const stop = store.subscribe(() => {});
+    const { server, store, stop } = openFeed();
     server.rows = [notification('n1', 'sending', 5)];
     let release = () => {};
     server.listHeld = new Promise((resolve) => (release = resolve));
@@ -125,9 +124,7 @@ describe('copies of one notification and the feed order', () => {
   });
 
   it('deliveries that finish out of order are listed newest first', async () => {
-    const server = new ScriptedServer();
-    const store = new NotificationFeedStore(server.client, 'ada', (run) => run());
-    const stop = store.subscribe(() => {});
+    const { server, store, stop } = openFeed();
     server.sync();
     await settle();
     const started = { ...notification('n1', 'sent', 10), type: 'job.started' };
