@@ -101,7 +101,6 @@ export interface Watch {
  */
 export interface NotificationStore {
   getPreferences(userIds: string[]): Promise<Map<string, Preferences>>;
-  putPreferences(userId: string, prefs: Preferences, now: number): Promise<void>;
   /**
    * Reads a user's preferences (the defaults when none are stored), applies `change` and saves its
    * result, holding the user's row throughout, so concurrent changes (two muted jobs, a mute and a

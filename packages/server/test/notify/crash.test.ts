@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { defaultPreferences } from '../../src/notify/preferences/schema.js';
 import { eventually } from '../support/node.js';
 import { dropTestDb, freshTestDb } from '../support/test-db.js';
 import { SmtpReceiver } from './support/smtp-receiver.js';
@@ -27,7 +26,7 @@ function startNode(dbPath: string, smtpPort: number, children: ChildProcess[]): 
 async function seedOutbox(store: Store): Promise<void> {
   await store.migrate();
   const now = Date.now();
-  await store.notifications.putPreferences('ada', { ...defaultPreferences(), contacts: { email: 'ada@example.test', phone: null, webhook: null } }, now);
+  await store.notifications.updatePreferences('ada', (defaults) => ({ ...defaults, contacts: { email: 'ada@example.test', phone: null, webhook: null } }), now);
   const notifications = Array.from({ length: TOTAL }, (_, i) => ({
     id: `n-${String(i).padStart(3, '0')}`,
     key: `job-${i}:3|ada|email`,

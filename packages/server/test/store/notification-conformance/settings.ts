@@ -16,22 +16,22 @@ export function settingsTests(ctx: NotificationStoreContext): void {
   it('preferences round trip per user, a second put replaces the first, and unknown users are absent', async () => {
     const store = ctx.notifications();
     expect((await store.getPreferences(['ada'])).size).toBe(0);
-    await store.putPreferences('ada', adaPrefs, 1_000);
-    await store.putPreferences('bob', defaultPreferences(), 1_000);
+    await store.updatePreferences('ada', () => adaPrefs, 1_000);
+    await store.updatePreferences('bob', () => defaultPreferences(), 1_000);
     const found = await store.getPreferences(['ada', 'bob', 'carol', 'ada']);
     expect([...found.keys()].sort()).toEqual(['ada', 'bob']);
     expect(found.get('ada')).toEqual(adaPrefs);
     expect(found.get('bob')).toEqual(defaultPreferences());
 
     const changed: Preferences = { ...adaPrefs, quietHours: null, mutedJobs: [], contacts: { ...adaPrefs.contacts, webhook: null } };
-    await store.putPreferences('ada', changed, 2_000);
+    await store.updatePreferences('ada', () => changed, 2_000);
     expect((await store.getPreferences(['ada'])).get('ada')).toEqual(changed);
   });
 
   it('preferences of many users come back in one call', async () => {
     const store = ctx.notifications();
     const users = Array.from({ length: 1_200 }, (_, i) => `user-${i}`);
-    for (const userId of [users[0]!, users[599]!, users[1_199]!]) await store.putPreferences(userId, { ...defaultPreferences(), timeZone: 'Asia/Tokyo' }, 1_000);
+    for (const userId of [users[0]!, users[599]!, users[1_199]!]) await store.updatePreferences(userId, (defaults) => ({ ...defaults, timeZone: 'Asia/Tokyo' }), 1_000);
     const found = await store.getPreferences(users);
     expect([...found.keys()].sort()).toEqual(['user-0', 'user-1199', 'user-599']);
     expect(found.get('user-1199')?.timeZone).toBe('Asia/Tokyo');
@@ -52,7 +52,7 @@ export function settingsTests(ctx: NotificationStoreContext): void {
     const store = ctx.notifications();
     expect(await store.updatePreferences('bob', (p) => p, 1_000)).toEqual(defaultPreferences());
     expect((await store.getPreferences(['bob'])).size).toBe(0);
-    await store.putPreferences('bob', adaPrefs, 1_000);
+    await store.updatePreferences('bob', () => adaPrefs, 1_000);
     const refused = store.updatePreferences('bob', () => { throw new Error('refused by the change'); }, 2_000);
     await expect(refused).rejects.toThrow('refused by the change');
     expect((await store.getPreferences(['bob'])).get('bob')).toEqual(adaPrefs);

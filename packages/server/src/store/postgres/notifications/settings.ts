@@ -6,7 +6,7 @@ import type { PgDb } from '../pg-db.js';
 
 type SettingsPart = Pick<
   NotificationStore,
-  'getPreferences' | 'putPreferences' | 'watch' | 'unwatch' | 'watchesOf' | 'watchers' | 'getTemplate' | 'listTemplates' | 'putTemplate' | 'deleteTemplate'
+  'getPreferences' | 'watch' | 'unwatch' | 'watchesOf' | 'watchers' | 'getTemplate' | 'listTemplates' | 'putTemplate' | 'deleteTemplate'
 >;
 
 /** Preferences, watches and template overrides: single statements, one document or row each. */
@@ -15,12 +15,6 @@ export function postgresNotificationSettings(db: PgDb): SettingsPart {
     async getPreferences(userIds) {
       const rows = await db.all<{ user_id: string; prefs: Partial<Preferences> }>('SELECT user_id, prefs FROM notification_preferences WHERE user_id = ANY($1::text[])', [[...new Set(userIds)]]);
       return new Map(rows.map((row) => [row.user_id, withDefaults(row.prefs)]));
-    },
-    async putPreferences(userId, prefs, now) {
-      await db.run(
-        'INSERT INTO notification_preferences (user_id, prefs, updated_at) VALUES ($1, $2::jsonb, $3) ON CONFLICT (user_id) DO UPDATE SET prefs = excluded.prefs, updated_at = excluded.updated_at',
-        [userId, JSON.stringify(prefs), now],
-      );
     },
     async watch(w) {
       return (await db.run('INSERT INTO notification_watches (target_kind, target, user_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [w.target.kind, w.target.value, w.userId, w.createdAt])) > 0;

@@ -6,7 +6,7 @@ import { flushDigests } from './digests.js';
 import { enqueue, savedCursor } from './enqueue.js';
 import { markAt, unreadCount } from './in-app.js';
 import { countByStatus, getNotification, listNotifications } from './list.js';
-import { getPreferences, putPreferences, updatePreferences } from './preferences.js';
+import { getPreferences, updatePreferences } from './preferences.js';
 import { deleteTemplate, getTemplate, listTemplates, putTemplate } from './templates.js';
 import { unwatch, watch, watchers, watchesOf } from './watches.js';
 
@@ -14,7 +14,6 @@ import { unwatch, watch, watchers, watchesOf } from './watches.js';
 export function sqliteNotificationStore(db: SqliteDb): NotificationStore {
   return {
     getPreferences: async (userIds) => getPreferences(db, userIds),
-    putPreferences: async (userId, prefs, now) => putPreferences(db, userId, prefs, now),
     updatePreferences: async (userId, change, now) => updatePreferences(db, userId, change, now),
     watch: async (w) => watch(db, w),
     unwatch: async (userId, target) => unwatch(db, userId, target),

@@ -16,7 +16,7 @@ export function getPreferences(db: SqliteDb, userIds: string[]): Map<string, Pre
   return found;
 }
 
-export function putPreferences(db: SqliteDb, userId: string, prefs: Preferences, now: number): void {
+function putPreferences(db: SqliteDb, userId: string, prefs: Preferences, now: number): void {
   db.run(
     'INSERT INTO notification_preferences (user_id, prefs, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET prefs = excluded.prefs, updated_at = excluded.updated_at',
     userId,
