@@ -8,7 +8,7 @@ import { createServer, connect } from 'node:net';
  * `nodeFlags` go to that process's node (e.g. `--cpu-prof` to profile it).
  */
 export function startChild<T>(script: string, args: string[] = [], nodeFlags: string[] = []): Promise<{ child: ChildProcess; ready: T }> {
-  const child = fork(script, args, { execArgv: ['--conditions=headway-src', '--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, args, { execArgv: ['--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (ready) => resolve({ child, ready: ready as T }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigSchema, type Config } from '../packages/server/src/config/config.js';
-import { createHeadway } from '../packages/server/src/create-headway.js';
-import { SYSTEM } from '../packages/server/src/service/actor.js';
+import { ConfigSchema, type Config } from '../packages/server/dist/config/config.js';
+import { createHeadway } from '../packages/server/dist/create-headway.js';
+import { SYSTEM } from '../packages/server/dist/service/actor.js';
 import { fmt } from './machine.js';
 
 function config(db: string, overrides: Partial<Config> = {}): Config {

@@ -4,7 +4,7 @@
  * when it listens; stops on SIGTERM.
  */
 import Fastify from 'fastify';
-import { BatchProgressBody } from '../../packages/protocol/src/index.js';
+import { BatchProgressBody } from '../../packages/protocol/dist/index.js';
 
 const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
 app.post('/v1/progress', { schema: { body: BatchProgressBody } }, async (request) => {

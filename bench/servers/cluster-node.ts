@@ -5,9 +5,9 @@
  */
 import { pino } from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigSchema, type Config } from '../../packages/server/src/config/config.js';
-import { createHeadway } from '../../packages/server/src/create-headway.js';
-import { buildHttpApp } from '../../packages/server/src/http/app.js';
+import { ConfigSchema, type Config } from '../../packages/server/dist/config/config.js';
+import { createHeadway } from '../../packages/server/dist/create-headway.js';
+import { buildHttpApp } from '../../packages/server/dist/http/app.js';
 
 const [adminKey, db, redis, redisPrefix] = process.argv.slice(2);
 const config = Value.Default(ConfigSchema, { db, redis, redisPrefix, adminKey, logLevel: 'silent', rateLimitPerMinute: 0, port: 0 }) as Config;

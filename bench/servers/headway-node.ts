@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigSchema, type Config } from '../../packages/server/src/config/config.js';
-import { createHeadway } from '../../packages/server/src/create-headway.js';
-import { buildHttpApp } from '../../packages/server/src/http/app.js';
+import { ConfigSchema, type Config } from '../../packages/server/dist/config/config.js';
+import { createHeadway } from '../../packages/server/dist/create-headway.js';
+import { buildHttpApp } from '../../packages/server/dist/http/app.js';
 
 const [adminKey, db] = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'headway-bench-node-'));
