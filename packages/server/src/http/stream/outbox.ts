@@ -4,6 +4,8 @@ import type { StreamOptions } from './options.js';
 export interface Transport {
   /** Writes one message; `text` is its JSON (SSE also needs the message for the `id:` line). */
   send(message: StreamMessage, text: string): void;
+  /** Writes what this pass queued now (one system call) rather than when the pass ends. */
+  flush(): void;
   /** Bytes queued in the transport and not yet written to the socket. */
   bufferedBytes(): number;
 }
@@ -107,6 +109,7 @@ export class Outbox {
       this.transport.send(next.message, textOf(next));
     }
     if (this.events.length === 0) this.drainProgress();
+    this.transport.flush();
     if (this.closed) return;
     if (!this.blocked()) {
       for (const waiter of this.drainWaiters.splice(0)) waiter();

@@ -44,9 +44,10 @@ export async function sseRoute(app: FastifyInstance, headway: Headway, hub: Stre
       options,
       transport: {
         send: (message, text) => {
-          batchPass();
+          batchPass.batch();
           raw.write(frame(message, text));
         },
+        flush: batchPass.flush,
         bufferedBytes: () => raw.writableLength,
       },
       identify: async () => actor,

@@ -45,9 +45,10 @@ export async function websocketRoute(app: FastifyInstance, headway: Headway, hub
           options,
           transport: {
             send: (_message, text) => {
-              batchPass();
+              batchPass.batch();
               socket.send(text);
             },
+            flush: batchPass.flush,
             bufferedBytes: () => socket.bufferedAmount,
           },
           identify: () => authenticate(token),

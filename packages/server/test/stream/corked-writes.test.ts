@@ -1,0 +1,85 @@
+import type { ProgressUpdate, StreamMessage } from '@headway/protocol';
+import { describe, expect, it } from 'vitest';
+import { passBatcher } from '../../src/http/stream/corked-writes.js';
+import { DEFAULT_STREAM_OPTIONS } from '../../src/http/stream/options.js';
+import { Outbox, outgoing } from '../../src/http/stream/outbox.js';
+
+/** A socket that logs what reaches the kernel: writes made while corked go out at uncork, together. */
+function loggingSocket(name: string, log: string[]) {
+  let corks = 0;
+  let held: string[] = [];
+  return {
+    destroyed: false,
+    cork: () => void corks++,
+    uncork: () => {
+      if (--corks > 0) return;
+      log.push(`${name}: ${held.join('+')}`);
+      held = [];
+    },
+    write: (text: string) => (corks > 0 ? held.push(text) : log.push(`${name}: ${text}`)),
+  };
+}
+
+function connection(name: string, log: string[]) {
+  const socket = loggingSocket(name, log);
+  const batcher = passBatcher(socket);
+  const outbox = new Outbox(
+    {
+      send: (_message, text) => {
+        batcher.batch();
+        socket.write(text);
+      },
+      flush: batcher.flush,
+      bufferedBytes: () => 0,
+    },
+    DEFAULT_STREAM_OPTIONS,
+    () => undefined,
+  );
+  return outbox;
+}
+
+const progress = (jobId: string): StreamMessage => ({ type: 'progress', channel: `job:${jobId}`, jobId, seq: 1, update: { jobId } as ProgressUpdate });
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('socket writes of one pass', () => {
+  it('go out as one write per connection, each as soon as its own queue is drained', async () => {
+    const log: string[] = [];
+    const first = connection('first', log);
+    const second = connection('second', log);
+    // One announcement reaching two connections with two jobs each.
+    const serialized = (name: string, jobId: string) => () => (log.push(`${name} serializes ${jobId}`), jobId);
+    for (const jobId of ['a', 'b']) {
+      first.push(outgoing(progress(jobId), serialized('first', jobId)));
+      second.push(outgoing(progress(jobId), serialized('second', jobId)));
+    }
+    await settle();
+    // The first connection's write does not wait for the second connection's messages.
+    expect(log).toEqual(['first serializes a', 'first serializes b', 'first: a+b', 'second serializes a', 'second serializes b', 'second: a+b']);
+  });
+
+  it('a durable message written outside a drain is still sent when the pass ends', async () => {
+    const log: string[] = [];
+    const outbox = connection('only', log);
+    outbox.push(outgoing({ type: 'event', channel: 'job:a', jobId: 'a', seq: 2 } as unknown as StreamMessage, () => 'transition'));
+    outbox.push(outgoing({ type: 'event', channel: 'job:a', jobId: 'a', seq: 3 } as unknown as StreamMessage, () => 'completed'));
+    expect(log).toEqual([]);
+    await settle();
+    expect(log).toEqual(['only: transition+completed']);
+  });
+
+  it('flushing twice, or after the stream closed, writes nothing more', async () => {
+    const log: string[] = [];
+    const socket = loggingSocket('s', log);
+    const batcher = passBatcher(socket);
+    batcher.batch();
+    socket.write('x');
+    batcher.flush();
+    batcher.flush();
+    await settle(); // the pass's own uncork finds nothing corked
+    expect(log).toEqual(['s: x']);
+    socket.destroyed = true;
+    batcher.batch();
+    batcher.flush();
+    expect(log).toEqual(['s: x']);
+  });
+});
