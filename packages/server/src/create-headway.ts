@@ -55,6 +55,8 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   bus.subscribe(() => void stats.eventsPublished++);
 
   const priors = new PriorDurations(store, now);
+  // A Map, not the config object: a job type such as "constructor" must not find Object's methods.
+  const milestonesByType = new Map(Object.entries(config.notify.milestones));
   const live = new LiveJobs((type) => priors.peek(type));
   // A bus shared with other nodes may have followers of any job there.
   const interest = new ProgressInterest(config.redis !== undefined || options.bus !== undefined);
@@ -68,7 +70,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     stats,
     now,
     backoffMs: (attempt) => Math.round(defaultBackoffMs(attempt) * (0.5 + Math.random() / 2)),
-    milestonePercents: options.milestonePercents ?? ((type) => config.notify.milestones[type] ?? DEFAULT_MILESTONES),
+    milestonePercents: options.milestonePercents ?? ((type) => milestonesByType.get(type) ?? DEFAULT_MILESTONES),
     loadPrior: (type) => priors.get(type),
     interest,
   });

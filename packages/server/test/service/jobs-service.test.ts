@@ -26,6 +26,18 @@ describe('jobs service', () => {
     expect((await jobs.report(job.id, { done: 60 }, SYSTEM)).control).toBe('pause');
   });
 
+  it('a job type named like an Object property ("constructor", "toString") reports progress and reaches milestones like any other', async () => {
+    node = await startTestNode({ config: { notify: { milestones: { 'video.render': [10, 90] } } as never } });
+    const { jobs } = node.headway;
+    for (const type of ['constructor', 'toString', '__proto__', 'video.render']) {
+      const job = await jobs.create({ type, total: 100 }, SYSTEM);
+      await jobs.act(job.id, 'start', {}, SYSTEM);
+      expect((await jobs.report(job.id, { done: 60 }, SYSTEM)).control).toBe('run');
+      const milestones = (await jobs.events(job.id, 0, 100, SYSTEM)).filter((e) => e.kind === 'milestone').map((e) => (e as { percent: number }).percent);
+      expect(milestones, type).toEqual(type === 'video.render' ? [10] : [25, 50]);
+    }
+  });
+
   it('progress ticks are coalesced: many reports cost few store writes, and the newest value is persisted', async () => {
     node = await startTestNode({ config: { flushIntervalMs: 50 } });
     const { jobs, store, stats } = node.headway;
