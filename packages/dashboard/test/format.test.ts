@@ -41,6 +41,12 @@ describe('rates in the job unit', () => {
     expect(formatRate(1_500, 'MB')).toBe('1.5 GB/s');
   });
 
+  it('keeps a unit named like an Object property ("constructor", "__proto__") as a plain unit, not a byte scale', () => {
+    expect(formatRate(1240, 'constructor')).toBe('1,240 constructor/s');
+    expect(formatRate(1240, '__proto__')).toBe('1,240 __proto__/s');
+    expect(formatRate(0.2, 'Constructor')).toBe('12 Constructor/min');
+  });
+
   it('shows amounts with and without a total', () => {
     expect(formatAmount(1200, 5000, 'rows')).toBe('1,200 / 5,000 rows');
     expect(formatAmount(37, null, 'files')).toBe('37 files');

@@ -1,5 +1,13 @@
 /** Byte units are scaled (KB/s, MB/s, GB/s); other units keep their name: rows/s, files/min. */
-const BYTE_UNITS: Record<string, number> = { bytes: 1, byte: 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9 };
+// A Map: a job's unit is free text, and "constructor" must not find Object's members.
+const BYTE_UNITS = new Map<string, number>([
+  ['bytes', 1],
+  ['byte', 1],
+  ['b', 1],
+  ['kb', 1e3],
+  ['mb', 1e6],
+  ['gb', 1e9],
+]);
 const BYTE_SCALE: Array<[number, string]> = [
   [1e9, 'GB'],
   [1e6, 'MB'],
@@ -13,7 +21,7 @@ const BYTE_SCALE: Array<[number, string]> = [
  */
 export function formatRate(ratePerSec: number | null | undefined, unit: string | null): string {
   if (ratePerSec === null || ratePerSec === undefined || !Number.isFinite(ratePerSec) || ratePerSec < 0) return '—';
-  const byteFactor = unit ? BYTE_UNITS[unit.toLowerCase()] : undefined;
+  const byteFactor = unit ? BYTE_UNITS.get(unit.toLowerCase()) : undefined;
   if (byteFactor !== undefined) {
     const bytesPerSec = ratePerSec * byteFactor;
     const [factor, name] = BYTE_SCALE.find(([size]) => bytesPerSec >= size) ?? [1, 'B'];
