@@ -70,7 +70,7 @@ export function applyProgress(job: JobRecord, input: ProgressInput, now: number,
   if (input.message !== undefined) patch.message = input.message;
   if (input.unit !== undefined) patch.unit = input.unit;
   // Built field by field: two object spreads here cost 1.3 µs per report (a third of the hot path).
-  // Object.assign cannot set a prototype: a "__proto__" metric is a number, which the setter ignores.
+  // A "__proto__" metric never gets here (validate refuses it): Object.assign would drop it in silence.
   if (input.metrics) patch.metrics = { ratePerSec: job.metrics.ratePerSec, errors: job.metrics.errors, custom: Object.assign({}, job.metrics.custom, input.metrics) };
   return { patch, events };
 }
@@ -119,6 +119,8 @@ function validate(job: JobRecord, input: ProgressInput): void {
     for (const name of Object.keys(input.metrics)) {
       const value = input.metrics[name]!;
       if (!Number.isFinite(value)) throw invalid(job, `metric "${name}" must be a finite number, got ${value}`);
+      // HTTP's JSON parser refuses this key and the bus renames it: refused here too, rather than lost.
+      if (name === '__proto__') throw invalid(job, 'metric "__proto__" cannot be stored under that name; pick another one');
     }
   }
 }

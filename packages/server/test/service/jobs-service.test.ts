@@ -38,6 +38,17 @@ describe('jobs service', () => {
     }
   });
 
+  it('a custom metric named "__proto__" is refused with a message saying so, not dropped in silence; "constructor" and "toString" are kept', async () => {
+    node = await startTestNode();
+    const { jobs } = node.headway;
+    const job = await jobs.create({ type: 'metrics', total: 100 }, SYSTEM);
+    await jobs.act(job.id, 'start', {}, SYSTEM);
+    const metrics = JSON.parse('{"rows": 4, "__proto__": 3}') as Record<string, number>;
+    await expect(jobs.report(job.id, { done: 1, metrics }, SYSTEM)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('metric "__proto__"') });
+    await jobs.report(job.id, { done: 2, metrics: { constructor: 2, toString: 1 } }, SYSTEM);
+    expect((await jobs.get(job.id, SYSTEM)).metrics.custom).toEqual({ constructor: 2, toString: 1 });
+  });
+
   it('progress ticks are coalesced: many reports cost few store writes, and the newest value is persisted', async () => {
     node = await startTestNode({ config: { flushIntervalMs: 50 } });
     const { jobs, store, stats } = node.headway;
