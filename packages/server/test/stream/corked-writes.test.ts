@@ -17,10 +17,11 @@ function loggingSocket(name: string, log: string[]) {
       held = [];
     },
     write: (text: string) => (corks > 0 ? held.push(text) : log.push(`${name}: ${text}`)),
+    corkedBytes: () => held.join('').length,
   };
 }
 
-function connection(name: string, log: string[]) {
+function connection(name: string, log: string[], highWaterBytes = DEFAULT_STREAM_OPTIONS.highWaterBytes) {
   const socket = loggingSocket(name, log);
   const batcher = passBatcher(socket);
   const outbox = new Outbox(
@@ -30,9 +31,10 @@ function connection(name: string, log: string[]) {
         socket.write(text);
       },
       flush: batcher.flush,
-      bufferedBytes: () => 0,
+      // Like a socket's: what waits in the cork counts until the uncork hands it to the kernel.
+      bufferedBytes: () => socket.corkedBytes(),
     },
-    DEFAULT_STREAM_OPTIONS,
+    { ...DEFAULT_STREAM_OPTIONS, highWaterBytes },
     () => undefined,
   );
   return outbox;
@@ -65,6 +67,15 @@ describe('socket writes of one pass', () => {
     expect(log).toEqual([]);
     await settle();
     expect(log).toEqual(['only: transition+completed']);
+  });
+
+  it('a pass that fills the cork past the high-water mark is written in several writes, none left behind', async () => {
+    const log: string[] = [];
+    const outbox = connection('busy', log, 2);
+    for (const seq of [1, 2, 3, 4, 5]) outbox.push(outgoing({ type: 'event', channel: 'job:a', jobId: 'a', seq } as unknown as StreamMessage, () => `e${seq}`));
+    await settle();
+    expect(log).toEqual(['busy: e1', 'busy: e2', 'busy: e3', 'busy: e4', 'busy: e5']);
+    expect(outbox.pending).toBe(0);
   });
 
   it('flushing twice, or after the stream closed, writes nothing more', async () => {

@@ -103,14 +103,18 @@ export class Outbox {
   }
 
   private drain(): void {
-    while (!this.closed && !this.blocked()) {
-      const next = this.events.shift();
-      if (!next) break;
-      this.transport.send(next.message, textOf(next));
-    }
-    if (this.events.length === 0) this.drainProgress();
-    this.transport.flush();
-    if (this.closed) return;
+    // Writes go into the transport's cork and count as buffered until the flush hands them to
+    // the socket; a flush that makes room lets the next round write what is still queued.
+    do {
+      while (!this.closed && !this.blocked()) {
+        const next = this.events.shift();
+        if (!next) break;
+        this.transport.send(next.message, textOf(next));
+      }
+      if (this.events.length === 0) this.drainProgress();
+      this.transport.flush();
+      if (this.closed) return;
+    } while (!this.blocked() && this.pending > 0);
     if (!this.blocked()) {
       for (const waiter of this.drainWaiters.splice(0)) waiter();
       return;
