@@ -1,21 +1,20 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { fmt } from './machine.js';
-import { percentile, startRedis } from './child.js';
+import { startRedis } from './child.js';
 import { nowMs, paced } from './pacer.js';
 
 /**
  * The reference a user compares us with: BullMQ's job.updateProgress() → QueueEvents
- * 'progress' through a local Redis. Returns sustained updates/s and end-to-end latency.
+ * 'progress' through a local Redis, over 1,000 jobs. `throughput` is sustained updates/s;
+ * `latencies` is one paced round of end-to-end latencies (taken in turns with Headway's).
  */
-export interface BullmqFigures {
-  updatesPerSec: number;
-  /** Latency at a paced 10,000 updates/s. */
-  p50: number;
-  p95: number;
-  p99: number;
+export interface BullmqReference {
+  throughput(seconds?: number, inFlight?: number): Promise<number>;
+  latencies(rate: number, seconds: number): Promise<number[]>;
+  stop(): Promise<void>;
 }
 
-export async function benchBullmq(seconds = 5, inFlight = 64, pacedRate = 10_000): Promise<BullmqFigures> {
+export async function startBullmq(): Promise<BullmqReference> {
   const redis = await startRedis();
   const url = new URL(redis.url);
   const connection = { host: url.hostname, port: Number(url.port), maxRetriesPerRequest: null };
@@ -23,39 +22,53 @@ export async function benchBullmq(seconds = 5, inFlight = 64, pacedRate = 10_000
   const queue = new Queue(name, { connection });
   const events = new QueueEvents(name, { connection });
   await events.waitUntilReady();
-  const latencies: number[] = [];
-  let measuring = false;
+  let round: number[] | null = null;
+  let lastEventAt = 0;
   events.on('progress', ({ data }) => {
+    lastEventAt = performance.now();
     const sentAt = (data as { t?: number }).t;
-    if (typeof sentAt === 'number' && measuring) latencies.push(nowMs() - sentAt);
+    if (typeof sentAt === 'number' && round) round.push(nowMs() - sentAt);
   });
-  try {
-    const jobs: Job[] = [];
-    for (let i = 0; i < 1_000; i++) jobs.push(await queue.add('work', { i }));
-    let updates = 0;
-    const started = performance.now();
-    const deadline = started + seconds * 1000;
-    const lane = async (offset: number) => {
-      for (let n = offset; performance.now() < deadline; n += inFlight) {
-        await jobs[n % jobs.length]!.updateProgress({ done: n });
-        updates++;
-      }
-    };
-    await Promise.all(Array.from({ length: inFlight }, (_, i) => lane(i)));
-    const updatesPerSec = updates / ((performance.now() - started) / 1000);
-    await new Promise((r) => setTimeout(r, 500));
-    measuring = true;
-    await paced(pacedRate, seconds, (n) => jobs[n % jobs.length]!.updateProgress({ done: n, t: nowMs() }));
-    await new Promise((r) => setTimeout(r, 500));
-    measuring = false;
-    latencies.sort((a, b) => a - b);
-    const result = { updatesPerSec, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
-    console.log(`bullmq reference: ${fmt(updatesPerSec)} updateProgress/s (${inFlight} in flight); at ${fmt(pacedRate)} updates/s QueueEvents latency p50 ${fmt(result.p50, 1)} ms, p95 ${fmt(result.p95, 1)} ms, p99 ${fmt(result.p99, 1)} ms (${fmt(latencies.length)} samples)`);
-    return result;
-  } finally {
-    await events.close();
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-    redis.stop();
-  }
+  const jobs: Job[] = [];
+  for (let i = 0; i < 1_000; i++) jobs.push(await queue.add('work', { i }));
+
+  /** Resolves once no progress event arrived for 300 ms. */
+  const quiet = async () => {
+    while (performance.now() - lastEventAt < 300) await new Promise((r) => setTimeout(r, 100));
+  };
+
+  return {
+    async throughput(seconds = 5, inFlight = 64) {
+      let updates = 0;
+      const started = performance.now();
+      const deadline = started + seconds * 1000;
+      const lane = async (offset: number) => {
+        for (let n = offset; performance.now() < deadline; n += inFlight) {
+          await jobs[n % jobs.length]!.updateProgress({ done: n });
+          updates++;
+        }
+      };
+      await Promise.all(Array.from({ length: inFlight }, (_, i) => lane(i)));
+      const updatesPerSec = updates / ((performance.now() - started) / 1000);
+      console.log(`bullmq reference: ${fmt(updatesPerSec)} updateProgress/s (${inFlight} in flight)`);
+      // QueueEvents reads the stream behind the producers: a latency round must not start with its backlog.
+      await quiet();
+      return updatesPerSec;
+    },
+    async latencies(rate, seconds) {
+      const measured: number[] = [];
+      round = measured;
+      await paced(rate, seconds, (n) => jobs[n % jobs.length]!.updateProgress({ done: n, t: nowMs() }));
+      await new Promise((r) => setTimeout(r, 500)); // the last events in flight
+      round = null;
+      await quiet();
+      return measured;
+    },
+    async stop() {
+      await events.close();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      redis.stop();
+    },
+  };
 }

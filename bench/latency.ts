@@ -3,21 +3,28 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
-import { nextMessage, startChild } from './child.js';
+import { nextMessage, percentile, startChild } from './child.js';
 
 const BATCH = 100;
 const JOBS = 1_000;
 const SUBSCRIBERS = 100;
 const here = import.meta.dirname;
 
-interface LatencyFigures {
-  delivered: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  /** Per segment (sent → applied → announced → received), from the server's own stamps (ms clocks). */
-  where: string;
+/** One measured round, as the subscribers saw it (ms); the segments are on the server's wall clock. */
+export interface LatencySamples {
+  latencies: number[];
+  applied: number[];
+  announced: number[];
+  received: number[];
+  /** Reports sent in the round. */
+  sent: number;
+  /** CPU of each process over the round, in % of one core. */
+  cpu: { server: number; reporter: number; subscribers: number };
+}
+
+export interface HeadwayLatencyBench {
+  round(rate: number, seconds: number): Promise<LatencySamples>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -29,14 +36,19 @@ interface LatencyFigures {
  * before the request is sent and stops when a subscriber's socket hands over the message.
  * Set HEADWAY_BENCH_CPU_PROF=<dir> to write a CPU profile of the server there.
  */
-export async function benchLatency(db: string | undefined, rates = [1_000, 10_000], seconds = 4): Promise<Record<string, number>> {
+export async function startHeadwayLatency(db: string | undefined): Promise<HeadwayLatencyBench> {
   const adminKey = `hw_admin_${randomBytes(16).toString('hex')}`;
   const profileDir = process.env.HEADWAY_BENCH_CPU_PROF;
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ?? ''], nodeFlags);
   const url = `http://127.0.0.1:${node.ready.port}`;
   const children: ChildProcess[] = [];
-  const figures: Record<string, number> = {};
+  const stop = async () => {
+    for (const child of children) child.send({ type: 'exit' });
+    const exited = new Promise((resolve) => node.child.once('exit', resolve));
+    node.child.kill('SIGTERM');
+    if (profileDir) await exited; // the profile is written as the server exits
+  };
   try {
     const ids = await createRunningJobs(url, { authorization: `Bearer ${adminKey}` }, JOBS);
     const subscribers = (await startChild(join(here, 'clients', 'subscribers.ts'), [url, adminKey, String(SUBSCRIBERS)])).child;
@@ -48,36 +60,65 @@ export async function benchLatency(db: string | undefined, rates = [1_000, 10_00
     children.push(reporter);
     // Warm-up (not measured): the JIT compiles the report and fan-out paths in all three processes.
     const warmed = nextMessage(reporter, 'done');
-    reporter.send({ ids, rate: rates[0], seconds: 1, batch: BATCH });
+    reporter.send({ ids, rate: 1_000, seconds: 1, batch: BATCH });
     await warmed;
     await new Promise((r) => setTimeout(r, 500));
-    for (const rate of rates) {
-      const cpuBefore = [node.child, reporter, subscribers].map(cpuMsOf);
+    const round = async (rate: number, seconds: number): Promise<LatencySamples> => {
+      const processes = [node.child, reporter, subscribers];
+      const cpuBefore = processes.map(cpuMsOf);
       const startedAt = performance.now();
       subscribers.send({ type: 'start' });
-      const done = nextMessage<{ sent: number; failed: number; p99RequestMs: number }>(reporter, 'done');
+      const done = nextMessage<{ sent: number; failed: number }>(reporter, 'done');
       reporter.send({ ids, rate, seconds, batch: BATCH });
       const sent = await done;
       if (sent.failed > 0) throw new Error(`${sent.failed} progress batches were refused at ${rate}/s`);
       await new Promise((r) => setTimeout(r, 500)); // the last updates in flight
-      const measured = nextMessage<LatencyFigures>(subscribers, 'figures');
+      const measured = nextMessage<Omit<LatencySamples, 'sent' | 'cpu'>>(subscribers, 'samples');
       subscribers.send({ type: 'stop' });
-      const { delivered, p50, p95, p99, max, where } = await measured;
+      const samples = await measured;
       const wallMs = performance.now() - startedAt;
-      const [server, reporting, subscribing] = [node.child, reporter, subscribers].map((child, i) => fmt((100 * (cpuMsOf(child) - cpuBefore[i]!)) / wallMs));
-      figures[`p99_${rate}`] = p99;
-      console.log(
-        `headway report→WebSocket at ${fmt(rate)} updates/s (${fmt(JOBS)} jobs, ${SUBSCRIBERS} subscribers): p50 ${fmt(p50, 1)} ms, p95 ${fmt(p95, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(max, 1)} ms ` +
-          `(${fmt(delivered)} of ${fmt(sent.sent)} reports delivered, ticks of one job within an announcement are conflated; HTTP request p99 ${fmt(sent.p99RequestMs, 1)} ms)\n    where the time goes: ${where}; CPU: server ${server}%, reporter ${reporting}%, subscribers ${subscribing}% of one core`,
-      );
-    }
-    return figures;
-  } finally {
-    for (const child of children) child.send({ type: 'exit' });
-    const exited = new Promise((resolve) => node.child.once('exit', resolve));
-    node.child.kill('SIGTERM');
-    if (profileDir) await exited; // the profile is written as the server exits
+      const [server, reporting, subscribing] = processes.map((child, i) => (100 * (cpuMsOf(child) - cpuBefore[i]!)) / wallMs) as [number, number, number];
+      return { ...samples, sent: sent.sent, cpu: { server, reporter: reporting, subscribers: subscribing } };
+    };
+    return { round, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
+}
+
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  count: number;
+}
+
+/** Percentiles of latencies pooled from one or more rounds. */
+export function summarize(rounds: number[][]): LatencySummary {
+  const all = rounds.flat().sort((a, b) => a - b);
+  return { p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99), max: percentile(all, 100), count: all.length };
+}
+
+export function describeSummary(s: LatencySummary): string {
+  return `p50 ${fmt(s.p50, 1)} ms, p95 ${fmt(s.p95, 1)} ms, p99 ${fmt(s.p99, 1)} ms, max ${fmt(s.max, 1)} ms`;
+}
+
+/** Headway's rounds at one rate, pooled: percentiles, where the time goes, and CPU. */
+export function describeHeadway(rate: number, rounds: LatencySamples[]): string {
+  const summary = summarize(rounds.map((r) => r.latencies));
+  const sent = rounds.reduce((sum, r) => sum + r.sent, 0);
+  const where = (['applied', 'announced', 'received'] as const).map((segment) => {
+    const s = summarize(rounds.map((r) => r[segment]));
+    return `${segment} p50 ${s.p50.toFixed(0)} / p99 ${s.p99.toFixed(0)} ms`;
+  });
+  const cpu = (key: keyof LatencySamples['cpu']) => fmt(rounds.reduce((sum, r) => sum + r.cpu[key], 0) / rounds.length);
+  return (
+    `headway report→WebSocket at ${fmt(rate)} updates/s (${fmt(JOBS)} jobs, ${SUBSCRIBERS} subscribers, batches of ${BATCH}): ${describeSummary(summary)} ` +
+    `(${fmt(summary.count)} of ${fmt(sent)} reports delivered; ticks of one job within an announcement are conflated)\n` +
+    `    where the time goes: ${where.join(', ')}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core`
+  );
 }
 
 /** CPU time (user + system) a child process has used so far, from /proc (Linux; 0 elsewhere). */

@@ -3,10 +3,9 @@
  * not a load generator competing with them for the event loop. argv: url, token, count.
  * Parent → child: `{ids}` (spread over the subscribers, one `job:` channel each), then
  * `{type:'start'}` / `{type:'stop'}`; child → parent: `{type:'ready'}` once every channel's
- * snapshot arrived, and `{type:'figures', ...}` after a stop.
+ * snapshot arrived, and `{type:'samples', latencies, applied, announced, received}` after a stop.
  */
 import WebSocket from 'ws';
-import { percentile } from '../child.js';
 import { machineMs } from './clock.js';
 
 type Command = { type: 'subscribe'; ids: string[] } | { type: 'start' } | { type: 'stop' } | { type: 'exit' };
@@ -59,13 +58,7 @@ process.on('message', (command: Command) => {
     measuring = true;
   } else if (command.type === 'stop') {
     measuring = false;
-    latencies.sort((a, b) => a - b);
-    const [p50, p95, p99, max] = [50, 95, 99, 100].map((p) => percentile(latencies, p));
-    const where = Object.entries(segments).map(([name, values]) => {
-      values.sort((a, b) => a - b);
-      return `${name} p50 ${percentile(values, 50).toFixed(0)} / p99 ${percentile(values, 99).toFixed(0)} ms`;
-    });
-    process.send?.({ type: 'figures', delivered: latencies.length, p50, p95, p99, max, where: where.join(', ') });
+    process.send?.({ type: 'samples', latencies, ...segments });
   } else if (command.type === 'exit') {
     for (const ws of sockets) ws.terminate();
     process.exit(0);
