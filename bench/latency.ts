@@ -109,16 +109,22 @@ export function describeSummary(s: LatencySummary): string {
 export function describeHeadway(rate: number, rounds: LatencySamples[]): string {
   const summary = summarize(rounds.map((r) => r.latencies));
   const sent = rounds.reduce((sum, r) => sum + r.sent, 0);
-  const where = (['applied', 'announced', 'received'] as const).map((segment) => {
-    const s = summarize(rounds.map((r) => r[segment]));
-    return `${segment} p50 ${s.p50.toFixed(0)} / p99 ${s.p99.toFixed(0)} ms`;
-  });
   const cpu = (key: keyof LatencySamples['cpu']) => fmt(rounds.reduce((sum, r) => sum + r.cpu[key], 0) / rounds.length);
   return (
     `headway report→WebSocket at ${fmt(rate)} updates/s (${fmt(JOBS)} jobs, ${SUBSCRIBERS} subscribers, batches of ${BATCH}): ${describeSummary(summary)} ` +
     `(${fmt(summary.count)} of ${fmt(sent)} reports delivered; ticks of one job within an announcement are conflated)\n` +
-    `    where the time goes: ${where.join(', ')}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core`
+    `    where the time goes: ${whereTimeGoes(rounds)}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core`
   );
+}
+
+/** Sent → applied → announced → received, per segment, pooled over rounds (server wall-clock stamps, whole ms). */
+export function whereTimeGoes(rounds: Array<Pick<LatencySamples, 'applied' | 'announced' | 'received'>>): string {
+  return (['applied', 'announced', 'received'] as const)
+    .map((segment) => {
+      const s = summarize(rounds.map((r) => r[segment]));
+      return `${segment} p50 ${s.p50.toFixed(0)} / p99 ${s.p99.toFixed(0)} ms`;
+    })
+    .join(', ');
 }
 
 /** CPU time (user + system) a child process has used so far, from /proc (Linux; 0 elsewhere). */

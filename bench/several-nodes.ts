@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { nextMessage, startChild, startRedis } from './child.js';
+import { describeSummary, summarize, whereTimeGoes, type LatencySamples } from './latency.js';
 import { fmt } from './machine.js';
 
 const here = import.meta.dirname;
@@ -13,15 +14,6 @@ const SUBSCRIBERS = 100;
 interface Node {
   url: string;
   child: ChildProcess;
-}
-
-interface LatencyFigures {
-  delivered: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  where: string;
 }
 
 async function startNode(adminKey: string, db: string, redis: string, prefix: string, nodeFlags: string[]): Promise<Node> {
@@ -71,15 +63,16 @@ export async function benchSeveralNodes(db: string, redisUrl: string | undefined
       const sent = await done;
       if (sent.failed > 0) throw new Error(`${sent.failed} progress batches were refused at ${rate}/s`);
       await new Promise((r) => setTimeout(r, 500)); // the last updates in flight
-      const measured = nextMessage<LatencyFigures>(subscribers, 'figures');
+      const measured = nextMessage<Omit<LatencySamples, 'sent' | 'cpu'>>(subscribers, 'samples');
       subscribers.send({ type: 'stop' });
-      const { delivered, p50, p95, p99, max, where } = await measured;
+      const samples = await measured;
+      const summary = summarize([samples.latencies]);
       // CPU per update is what the bus costs, and varies less than latency on a shared machine.
       const [cpuA, cpuB] = (await Promise.all(nodes.map(cpuMs))).map((ms, i) => (ms - cpuBefore[i]!) / (sent.sent / 1_000));
-      figures[`crossNodeP99_${rate}`] = p99;
+      figures[`crossNodeP99_${rate}`] = summary.p99;
       console.log(
-        `several nodes: report to node A → WebSocket on node B at ${fmt(rate)} updates/s: p50 ${fmt(p50, 1)} ms, p95 ${fmt(p95, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(max, 1)} ms ` +
-          `(${fmt(delivered)} of ${fmt(sent.sent)} reports delivered; ticks of one job within an announcement are conflated)\n    where the time goes: ${where}` +
+        `several nodes: report to node A → WebSocket on node B at ${fmt(rate)} updates/s: ${describeSummary(summary)} ` +
+          `(${fmt(summary.count)} of ${fmt(sent.sent)} reports delivered; ticks of one job within an announcement are conflated)\n    where the time goes: ${whereTimeGoes([samples])}` +
           `\n    CPU per 1,000 updates: node A (reports, publishes) ${fmt(cpuA!, 0)} ms, node B (receives, fans out) ${fmt(cpuB!, 0)} ms`,
       );
     }

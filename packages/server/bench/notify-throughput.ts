@@ -45,7 +45,7 @@ function configWith(overrides: Partial<Config>): Config {
 
 async function seed(store: Store, channel: ChannelName, count: number, webhookUrl: string): Promise<void> {
   const now = Date.now();
-  await store.notifications.putPreferences('bench', { ...defaultPreferences(), contacts: { email: 'bench@example.test', phone: null, webhook: { url: webhookUrl, secret: SECRET, disabledAt: null } } }, now);
+  await store.notifications.updatePreferences('bench', () => ({ ...defaultPreferences(), contacts: { email: 'bench@example.test', phone: null, webhook: { url: webhookUrl, secret: SECRET, disabledAt: null } } }), now);
   const job = { id: 'job', type: 'bench', title: 'Bench job', owner: 'bench', parentId: null, status: 'completed' as const, percent: 100, done: 1, total: 1, unit: null, message: null, tags: [], error: null, counts: null, createdAt: now, startedAt: now, finishedAt: now };
   const notifications = Array.from({ length: count }, (_, i) => ({ id: `n${i}`, key: `job-${i}:3|bench|${channel}`, userId: 'bench', type: 'job.completed', channel, jobId: `job-${i}`, urgent: false, data: { type: 'job.completed', at: now, job }, dueAt: now }));
   await store.notifications.enqueue({ notifications, digestItems: [] }, now);
