@@ -16,11 +16,25 @@ export function installJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    if (!jsonMayHoldUnstorableText(text)) return parse(request, text, done);
+    const guarded = jsonMayHoldUnstorableText(text);
     return parse(request, text, (error, value) => {
-      const found = error ? null : findUnstorableText(value);
+      if (error) return done(refusalOf(error, text), undefined);
+      const found = guarded ? findUnstorableText(value) : null;
       if (found) return done(new HeadwayError('VALIDATION_FAILED', describeUnstorableText(found, 'body field', 'the body')), undefined);
-      return done(error, value);
+      return done(null, value);
     });
   });
+}
+
+/**
+ * Fastify's parser answers "not valid JSON" for prototype-poisoning keys too, which sends the
+ * sender looking for a syntax error: text that JSON.parse accepts was refused for its keys.
+ */
+function refusalOf(error: Error, text: string): Error {
+  try {
+    JSON.parse(text);
+  } catch {
+    return error;
+  }
+  return new HeadwayError('VALIDATION_FAILED', 'the body has a key named "__proto__" (or a "constructor" holding "prototype"); rename it: such keys are refused in every body');
 }

@@ -72,6 +72,18 @@ describe('request validation', () => {
     expect(text.json<ErrorAnswer>().error.message).toMatch(/application\/json/);
   });
 
+  it('a body with a "__proto__" key (or "constructor.prototype") is 400 naming the key, and creates nothing', async () => {
+    const before = (await server.app.inject({ method: 'GET', url: '/v1/jobs?type=proto.test', headers: auth() })).json<{ items: unknown[] }>().items.length;
+    for (const payload of ['{"type":"proto.test","metadata":{"__proto__":{"admin":true}}}', '{"type":"proto.test","metadata":{"constructor":{"prototype":{"admin":true}}}}']) {
+      const res = await server.app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...auth(), 'content-type': 'application/json' }, payload });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json<ErrorAnswer>().error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/"__proto__".*rename/) });
+      expect(res.json<ErrorAnswer>().error.message).not.toMatch(/not valid JSON/);
+    }
+    const after = (await server.app.inject({ method: 'GET', url: '/v1/jobs?type=proto.test', headers: auth() })).json<{ items: unknown[] }>().items.length;
+    expect(after).toBe(before);
+  });
+
   it('an action without a body (or with an empty JSON body) is accepted', async () => {
     const job = await createJob(server);
     const bare = await server.app.inject({ method: 'POST', url: `/v1/jobs/${job.id}/start`, headers: auth() });
