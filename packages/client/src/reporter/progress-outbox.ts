@@ -1,5 +1,5 @@
-import { HeadwayError, type ProgressAnswer, type ProgressBody } from '@headway/protocol';
-import { isTransientError } from '../errors.js';
+import type { ProgressAnswer, ProgressBody } from '@headway/protocol';
+import { errorFromAnswer, isTransientError } from '../errors.js';
 import type { BatchProgressAnswer, JobsApi } from '../http/jobs-api.js';
 import { backoffDelayMs, DEFAULT_BACKOFF } from '../live/backoff.js';
 import { mergeReport, sendDueAt } from './report-queue.js';
@@ -108,7 +108,8 @@ export class ProgressOutbox {
       const answer = newest.get(jobId);
       if (!answer) continue;
       if ('error' in answer) {
-        entry.lastError = new HeadwayError(answer.error.code as HeadwayError['code'], answer.error.message);
+        // A per-job error has no HTTP status of its own; a code this client does not know becomes INTERNAL.
+        entry.lastError = errorFromAnswer(0, answer);
         entry.listener.onError(entry.lastError);
       } else this.answered(entry, answer);
     }

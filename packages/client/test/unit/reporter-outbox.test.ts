@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HeadwayError } from '@headway/protocol';
 import { createClient, type HeadwayClient } from '../../src/index.js';
 import { startRecordingServer, type RecordedRequest } from '../support/recording-server.js';
 
@@ -81,5 +82,21 @@ describe('reporter outbox: throttled, batched, transitions at once', () => {
     await reporter.flush();
     expect(reporter.control).toBe('pause');
     expect(seen).toEqual(['pause']);
+  });
+
+  it('a per-job error with a code this client does not know still rejects as a HeadwayError with a status', async () => {
+    await server.close();
+    server = await startRecordingServer((request) =>
+      Array.isArray(request.body) ? { status: 200, body: (request.body as Array<{ jobId: string }>).map(({ jobId }) => ({ jobId, error: { code: 'SOMETHING_NEWER', message: 'a newer server says no' } })) } : undefined,
+    );
+    client.close();
+    client = createClient({ url: server.url, token: 'test-key' });
+    const [a, b] = ['a', 'b'].map((id) => client.report(id, { throttleMs: 50 })) as [ReturnType<HeadwayClient['report']>, ReturnType<HeadwayClient['report']>];
+    a.progress(1, 10);
+    b.progress(1, 10);
+    const failure = await a.flush().catch((error: unknown) => error as HeadwayError);
+    expect(failure).toBeInstanceOf(HeadwayError);
+    expect(failure).toMatchObject({ code: 'INTERNAL', message: 'a newer server says no' });
+    expect(failure!.status).toBe(500);
   });
 });
