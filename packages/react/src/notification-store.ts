@@ -182,11 +182,13 @@ export class NotificationFeedStore {
     this.counting = true;
     this.countAgain = false;
     const marks = this.marks;
+    const pushes = this.pushes;
     const settled = this.marksInFlight === 0;
     this.api.unreadCount(this.who()).then(
       (unread) => {
-        // A read mark made meanwhile may not be in this answer: ask again once marks settle.
-        if (settled && marks === this.marks) this.set({ unread });
+        // A read mark or a push that came meanwhile may not be in this answer (it would take the
+        // count back, 2 → 1 → 2): keep the local count and ask again once marks settle.
+        if (settled && marks === this.marks && pushes === this.pushes) this.set({ unread });
         else this.countAgain = true;
       },
       (error: unknown) => this.set({ error: error as Error }),

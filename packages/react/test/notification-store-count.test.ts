@@ -15,6 +15,8 @@ class ScriptedServer {
   sync: () => void = () => {};
   /** While set, list answers (read when asked) wait for it. */
   listHeld: Promise<void> | null = null;
+  /** While set, count answers (counted when asked) wait for it. */
+  countHeld: Promise<void> | null = null;
 
   readonly client = {
     watchNotifications: (_user: string, onNotification: (n: InAppNotification) => void, options: { onSync?: () => void }) => {
@@ -30,7 +32,9 @@ class ScriptedServer {
       },
       unreadCount: async () => {
         this.countsAsked++;
-        return this.countOverride ?? this.rows.filter((n) => n.status === 'sent' && n.readAt === null).length;
+        const unread = this.countOverride ?? this.rows.filter((n) => n.status === 'sent' && n.readAt === null).length;
+        if (this.countHeld) await this.countHeld;
+        return unread;
       },
       markRead: async (ids: string[]) => {
         for (const row of this.rows) if (ids.includes(row.id)) row.readAt = 1;
@@ -57,6 +61,32 @@ function openFeed() {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('the feed count against a list read apart from it', () => {
+  it('a count asked before a push does not undo that push when it lands late (no 2 → 1 → 2 flicker)', async () => {
+    const { server, store, stop } = openFeed();
+    server.sync();
+    await settle();
+    const shown: Array<number | null> = [];
+    const stopRecording = store.subscribe(() => shown.push(store.getSnapshot().unread));
+    let release = () => {};
+    server.countHeld = new Promise((resolve) => (release = resolve));
+    server.rows.push(notification('n1', 'sent'));
+    server.push(notification('n1', 'sent')); // its recount counts 1 and is held
+    await settle();
+    server.rows.push(notification('n2', 'sent', 2));
+    server.push(notification('n2', 'sent', 2));
+    await settle();
+    expect(store.getSnapshot().unread).toBe(2);
+    server.countHeld = null;
+    release();
+    for (let i = 0; i < 5; i++) await settle();
+    expect(store.getSnapshot().unread).toBe(2);
+    const sinceTwo = shown.slice(shown.indexOf(2));
+    expect(sinceTwo.length).toBeGreaterThan(0);
+    expect(sinceTwo).toEqual(sinceTwo.map(() => 2)); // never back to 1 once 2 was shown
+    stopRecording();
+    stop();
+  });
+
   it('a row listed as sent but missed by the count is counted once its push arrives', async () => {
     const { server, store, stop } = openFeed();
     server.rows = [notification('n1', 'sent')];
