@@ -69,9 +69,10 @@ describe('webhooks and SMS', () => {
     await runJob(server, 'ada', 'failed', { title: 'CSV import' });
     await eventually(() => twilio.messages.length >= 1);
     expect(twilio.messages).toEqual([{ accountSid: twilio.accountSid, to: '+15551230000', from: '+15550009999', body: 'Headway: CSV import failed: Import failed at row 40,112' }]);
-    const listed = await server.request<Listed>('GET', '/v1/notifications?user=ada&type=job.failed');
-    const email = listed.body.items.find((n) => n.channel === 'email')!;
-    const sms = listed.body.items.find((n) => n.channel === 'sms')!;
+    // Twilio has the message before the server records the answer: wait for the record, not the receiver.
+    const sms = await eventually(async () => (await server!.request<Listed>('GET', '/v1/notifications?user=ada&type=job.failed&channel=sms&status=sent')).body.items[0]);
+    const listed = await server.request<Listed>('GET', '/v1/notifications?user=ada&type=job.failed&channel=email');
+    const email = listed.body.items[0]!;
     expect(email.attempts).toBeGreaterThanOrEqual(2);
     expect(email.status).not.toBe('sent');
     expect(sms).toMatchObject({ status: 'sent', escalatedFrom: email.id });
