@@ -2,7 +2,7 @@ import { HeadwayError } from '@headway/protocol';
 import type { Headway } from '../../headway.js';
 import type { Actor } from '../../service/actor.js';
 import { apiKeyIdOf } from './api-keys.js';
-import { ensureAdminKey, ensureTokenSecret, sameDigest, sha256Hex } from './secrets.js';
+import { digestMatcher, ensureAdminKey, ensureTokenSecret, sha256Hex } from './secrets.js';
 import { looksLikeJwt, verifyUserToken } from './user-tokens.js';
 
 /**
@@ -16,15 +16,17 @@ export async function createAuthenticator(headway: Headway): Promise<Authenticat
   const { keys } = headway.store;
   const admin = await ensureAdminKey(keys, headway.config.adminKey);
   const tokenSecret = await ensureTokenSecret(keys, headway.config.tokenSecret);
+  const isAdminDigest = digestMatcher(admin.hash);
 
   return async (token) => {
     if (token === undefined || token === '') throw unauthorized('missing token: send the header "Authorization: Bearer <token>"');
-    if (sameDigest(sha256Hex(token), admin.hash)) return { kind: 'admin' };
+    const digest = sha256Hex(token);
+    if (isAdminDigest(digest)) return { kind: 'admin' };
     if (looksLikeJwt(token)) return verifyUserToken(tokenSecret, token);
     const keyId = apiKeyIdOf(token);
     if (keyId === null) throw unauthorized('malformed token: expected the admin key, an API key (hw_<id>_<secret>) or a user token (JWT)');
     if (keyId === 'admin') throw unauthorized('wrong admin key: it does not match the one this server was started with');
-    const key = await keys.findByHash(sha256Hex(token));
+    const key = await keys.findByHash(digest);
     if (!key || key.id !== keyId) throw unauthorized(`unknown API key ${keyId}: no key with this id and secret exists on this server`);
     if (key.revokedAt !== null) throw unauthorized(`API key ${key.id} was revoked at ${new Date(key.revokedAt).toISOString()}; create a new key`);
     return { kind: 'key', keyId: key.id, scopes: key.scopes };

@@ -1,16 +1,18 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyStore } from '../../store/store.js';
 
 const ADMIN_KEY_HASH = 'admin_key_hash';
 const TOKEN_SECRET = 'token_secret';
 
+/** One-shot hashing: it runs on every request, and a Hash object per call cost twice as much. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
-/** Compares two hex digests in constant time. */
-export function sameDigest(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** A constant-time test against one hex digest, whose bytes are made once rather than per call. */
+export function digestMatcher(expectedHex: string): (candidateHex: string) => boolean {
+  const expected = Buffer.from(expectedHex, 'latin1');
+  return (candidateHex) => candidateHex.length === expectedHex.length && timingSafeEqual(Buffer.from(candidateHex, 'latin1'), expected);
 }
 
 export interface AdminKeyState {
