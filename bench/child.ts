@@ -1,14 +1,26 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+
+/**
+ * The node flags `headway serve` runs with (after `node` in bin/headway.js's shebang): Headway's
+ * servers here run with them, and so do the references (bare Fastify; BullMQ in this process,
+ * by `npm run bench`), so that no side gains from runtime flags alone.
+ */
+export const SERVE_NODE_FLAGS = ((): string[] => {
+  const shebang = readFileSync(new URL('../packages/server/bin/headway.js', import.meta.url), 'utf8').split('\n', 1)[0]!;
+  const flags = /^#!.*\bnode((?:\s+--\S+)*)\s*$/.exec(shebang)?.[1];
+  if (flags === undefined) throw new Error(`cannot read node flags from the shebang of bin/headway.js: ${shebang}`);
+  return flags.trim().split(/\s+/).filter(Boolean);
+})();
 
 /**
  * Starts a TypeScript server script in its own process and resolves with what it sends when ready.
  * `nodeFlags` go to that process's node (e.g. `--cpu-prof` to profile it).
  */
 export function startChild<T>(script: string, args: string[] = [], nodeFlags: string[] = []): Promise<{ child: ChildProcess; ready: T }> {
-  const child = fork(script, args, { execArgv: ['--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, args, { execArgv: ['--import', 'tsx', ...SERVE_NODE_FLAGS, ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (ready) => resolve({ child, ready: ready as T }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
