@@ -11,6 +11,7 @@ const CONNECTIONS = 8;
 const JOBS = 1_000;
 /** Bare and Headway take turns this many times, so both see the same share of a busy machine. */
 const ROUNDS = 3;
+const WARM_UP_SECONDS = 4;
 /** Progress rounds in the bodies: each job's `done` grows from one round to the next, as a worker's would. */
 const DONE_STEPS = 20;
 const here = import.meta.dirname;
@@ -92,8 +93,9 @@ export async function benchHttpIngest(db: string | undefined, seconds = 6): Prom
     const batchedLoad = noLoad();
     const slice = seconds / ROUNDS;
     // Warm-up, not counted: both servers' code paths are optimized before they are compared.
-    await cannon(bare.child, bareUrl, () => '/v1/progress', bodies, {}, 1, noLoad());
-    await cannon(node.child, url, () => '/v1/progress', bodies, auth, 1, noLoad());
+    // Both reach their steady rate after 3-4 s under load (1 s left bare Fastify at half of it).
+    await cannon(bare.child, bareUrl, () => '/v1/progress', bodies, {}, WARM_UP_SECONDS, noLoad());
+    await cannon(node.child, url, () => '/v1/progress', bodies, auth, WARM_UP_SECONDS, noLoad());
     for (let round = 0; round < ROUNDS; round++) {
       await cannon(bare.child, bareUrl, () => '/v1/progress', bodies, {}, slice, bareLoad);
       await cannon(node.child, url, () => '/v1/progress', bodies, auth, slice, batchedLoad);
