@@ -4,14 +4,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
 /**
- * The node flags `headway serve` runs with (after `node` in bin/headway.js's shebang): Headway's
- * servers here run with them, and so do the references (bare Fastify; BullMQ in this process,
- * by `npm run bench`), so that no side gains from runtime flags alone.
+ * The node flags `npm start` gives the service (the README recommends them for production):
+ * Headway's servers here run with them, and so do the references (bare Fastify; BullMQ in this
+ * process, by `npm run bench`), so that no side gains from runtime flags alone.
  */
 export const SERVE_NODE_FLAGS = ((): string[] => {
-  const shebang = readFileSync(new URL('../packages/server/bin/headway.js', import.meta.url), 'utf8').split('\n', 1)[0]!;
-  const flags = /^#!.*\bnode((?:\s+--\S+)*)\s*$/.exec(shebang)?.[1];
-  if (flags === undefined) throw new Error(`cannot read node flags from the shebang of bin/headway.js: ${shebang}`);
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const flags = /\bnode((?:\s+--\S+)*)\s+packages\/server\/bin\/headway\.js\b/.exec(scripts.start)?.[1];
+  if (flags === undefined) throw new Error(`cannot read node flags from the start script: ${scripts.start}`);
   return flags.trim().split(/\s+/).filter(Boolean);
 })();
 
