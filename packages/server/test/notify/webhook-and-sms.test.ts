@@ -49,8 +49,9 @@ describe('webhooks and SMS', () => {
     await runJob(server, 'ada', 'completed');
     const dead = await eventually(async () => (await server!.request<Listed>('GET', '/v1/notifications?user=ada&channel=webhook&status=dead')).body.items[0]);
     expect(dead.attempts).toBe(1);
-    const prefs = await server.request<{ contacts: { webhook: { disabledAt: number | null } } }>('GET', '/v1/users/ada/preferences');
-    expect(prefs.body.contacts.webhook.disabledAt).toEqual(expect.any(Number));
+    // The endpoint is disabled in a second write, after the dead outcome is recorded: wait for that write.
+    const disabledAt = await eventually(async () => (await server!.request<{ contacts: { webhook: { disabledAt: number | null } } }>('GET', '/v1/users/ada/preferences')).body.contacts.webhook.disabledAt, 15_000, 'the endpoint disabled');
+    expect(disabledAt).toEqual(expect.any(Number));
     // The next completion skips the disabled endpoint altogether.
     await runJob(server, 'ada', 'completed');
     await server.headway.notifier.flush();
