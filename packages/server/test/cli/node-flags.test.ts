@@ -7,7 +7,7 @@ const readme = readFileSync(new URL('README.md', root), 'utf8');
 
 describe('the node flags the service runs with', () => {
   it('are the same for npm start, npm run bench and the README production advice', () => {
-    const flags = /\bnode((?: --\S+)*) packages\/server\/bin\/headway\.js serve --demo/.exec(scripts.start)?.[1]?.trim();
+    const flags = /\bnode((?: --\S+)*) packages\/server\/bin\/headway\.js serve --demo/.exec(scripts.start ?? '')?.[1]?.trim();
     expect(flags).toBe('--max-semi-space-size=64');
     expect(scripts.bench).toContain(`node ${flags} --import tsx bench/run.ts`);
     expect(readme).toContain(`NODE_OPTIONS=${flags} npx headway serve`);
