@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
@@ -14,6 +15,14 @@ export const SERVE_NODE_FLAGS = ((): string[] => {
   if (flags === undefined) throw new Error(`cannot read node flags from the start script: ${scripts.start}`);
   return flags.trim().split(/\s+/).filter(Boolean);
 })();
+
+/**
+ * A fresh schema in the PostgreSQL database `db` names: every part of the bench starts on empty
+ * tables, as it does on SQLite (a temp file each), so no earlier part's or run's jobs count.
+ */
+export function freshSchema(db: string): string {
+  return `${db}${db.includes('?') ? '&' : '?'}schema=bench_${randomBytes(5).toString('hex')}`;
+}
 
 /**
  * Starts a TypeScript server script in its own process and resolves with what it sends when ready.

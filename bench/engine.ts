@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type Config } from '../packages/server/dist/config/config.js';
 import { createHeadway } from '../packages/server/dist/create-headway.js';
 import { SYSTEM } from '../packages/server/dist/service/actor.js';
+import { freshSchema } from './child.js';
 import { fmt } from './machine.js';
 
 function config(db: string, overrides: Partial<Config> = {}): Config {
@@ -15,7 +15,7 @@ function config(db: string, overrides: Partial<Config> = {}): Config {
 
 /** A SQLite file in `dir`, or a fresh schema in the PostgreSQL `db` names, so earlier runs' jobs never count. */
 function freshDb(db: string | undefined, dir: string): string {
-  return db ? `${db}${db.includes('?') ? '&' : '?'}schema=bench_${randomBytes(5).toString('hex')}` : join(dir, 'bench.db');
+  return db ? freshSchema(db) : join(dir, 'bench.db');
 }
 
 /** Progress ticks per second the in-process API absorbs with 1,000 running jobs, persisted by the flusher. */

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
-import { startChild } from './child.js';
+import { freshSchema, startChild } from './child.js';
 
 const BATCH = 100;
 const CONNECTIONS = 8;
@@ -82,7 +82,7 @@ export async function benchHttpIngest(db: string | undefined, seconds = 6): Prom
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const adminKey = `hw_admin_${randomBytes(16).toString('hex')}`;
   const bare = await startChild<{ port: number }>(join(here, 'servers', 'bare-fastify.ts'), [], nodeFlags);
-  const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ?? ''], nodeFlags);
+  const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ? freshSchema(db) : ''], nodeFlags);
   const bareUrl = `http://127.0.0.1:${bare.ready.port}`;
   const url = `http://127.0.0.1:${node.ready.port}`;
   const auth = { authorization: `Bearer ${adminKey}` };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
-import { nextMessage, percentile, startChild } from './child.js';
+import { freshSchema, nextMessage, percentile, startChild } from './child.js';
 
 const BATCH = 100;
 const JOBS = 1_000;
@@ -40,7 +40,7 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
   const adminKey = `hw_admin_${randomBytes(16).toString('hex')}`;
   const profileDir = process.env.HEADWAY_BENCH_CPU_PROF;
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ?? ''], nodeFlags);
+  const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ? freshSchema(db) : ''], nodeFlags);
   const url = `http://127.0.0.1:${node.ready.port}`;
   const children: ChildProcess[] = [];
   const stop = async () => {

@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { nextMessage, startChild, startRedis } from './child.js';
+import { freshSchema, nextMessage, startChild, startRedis } from './child.js';
 import { describeSummary, summarize, whereTimeGoes, type LatencySamples } from './latency.js';
 import { fmt } from './machine.js';
 
@@ -36,7 +36,8 @@ export async function benchSeveralNodes(db: string, redisUrl: string | undefined
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const profileDir = process.env.HEADWAY_BENCH_CPU_PROF;
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const nodes = await Promise.all([startNode(adminKey, db, redis.url, prefix, nodeFlags), startNode(adminKey, db, redis.url, prefix, nodeFlags)]);
+  const schema = freshSchema(db); // both nodes share it
+  const nodes = await Promise.all([startNode(adminKey, schema, redis.url, prefix, nodeFlags), startNode(adminKey, schema, redis.url, prefix, nodeFlags)]);
   const [a, b] = nodes as [Node, Node];
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
   const clients: ChildProcess[] = [];
