@@ -15,13 +15,19 @@ const PG_BIN = '/usr/lib/postgresql/15/bin';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: Array<() => void> = [];
-  const pgUrl = process.env.HEADWAY_TEST_PG ?? (await startPostgres(stops));
-  const redisUrl = process.env.HEADWAY_TEST_REDIS ?? (await startRedis(stops));
-  project.provide('pgUrl', pgUrl);
-  project.provide('redisUrl', redisUrl);
-  return async () => {
+  const stopAll = () => {
     for (const stop of stops.reverse()) stop();
   };
+  try {
+    const pgUrl = process.env.HEADWAY_TEST_PG ?? (await startPostgres(stops));
+    const redisUrl = process.env.HEADWAY_TEST_REDIS ?? (await startRedis(stops));
+    project.provide('pgUrl', pgUrl);
+    project.provide('redisUrl', redisUrl);
+  } catch (error) {
+    stopAll(); // Redis failing to start must not leave the PostgreSQL started before it running
+    throw error;
+  }
+  return async () => stopAll();
 }
 
 async function startPostgres(stops: Array<() => void>): Promise<string | null> {
