@@ -83,6 +83,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     config,
     nodeId,
     logger,
+    now,
     store,
     bus,
     jobs,

@@ -21,6 +21,8 @@ export interface Headway {
   readonly config: Config;
   readonly nodeId: string;
   readonly logger: Logger;
+  /** The node's clock (ms since the epoch): injected in tests; everything that needs "now" reads this one. */
+  readonly now: () => number;
   readonly store: Store;
   readonly bus: Bus;
   readonly jobs: JobService;

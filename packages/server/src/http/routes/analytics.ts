@@ -1,7 +1,7 @@
 import { AnalyticsStepsQuery, AnalyticsThroughputQuery, AnalyticsTypesQuery, HeadwayError } from '@headway/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Headway } from '../../headway.js';
-import { bucketMsOf, stepAnalytics, throughputAnalytics, typeAnalytics } from '../../service/analytics.js';
+import { bucketMsOf, stepAnalytics, throughputAnalytics, timeZoneOf, typeAnalytics } from '../../service/analytics.js';
 import type { AnalyticsRange } from '../../store/analytics-store.js';
 import { requireScope } from '../auth/request-actor.js';
 import { bearer } from './schemas.js';
@@ -15,28 +15,29 @@ export async function analyticsRoutes(app: FastifyInstance, headway: Headway): P
   app.get<{ Querystring: AnalyticsTypesQuery }>(
     '/v1/analytics/types',
     { schema: { tags: ['analytics'], summary: 'Outcomes, success rate and p50/p95 durations per job type', querystring: AnalyticsTypesQuery, security: bearer } },
-    async (request) => typeAnalytics(store, rangeOf(request, request.query)),
+    async (request) => typeAnalytics(store, rangeOf(request, request.query, headway.now())),
   );
 
   app.get<{ Querystring: AnalyticsThroughputQuery }>(
     '/v1/analytics/throughput',
-    { schema: { tags: ['analytics'], summary: 'Finished jobs and units per time bucket', querystring: AnalyticsThroughputQuery, security: bearer } },
+    { schema: { tags: ['analytics'], summary: 'Finished jobs and units per time bucket of a time zone', querystring: AnalyticsThroughputQuery, security: bearer } },
     async (request) => {
-      const { type, bucket = '1h' } = request.query;
-      return throughputAnalytics(store, { ...rangeOf(request, request.query), type, bucketMs: bucketMsOf(bucket) });
+      const { type, bucket = '1h', tz = 'UTC' } = request.query;
+      return throughputAnalytics(store, { ...rangeOf(request, request.query, headway.now()), type, bucketMs: bucketMsOf(bucket), timeZone: timeZoneOf(tz) });
     },
   );
 
   app.get<{ Querystring: AnalyticsStepsQuery }>(
     '/v1/analytics/steps',
     { schema: { tags: ['analytics'], summary: 'Step durations of one job type and its bottleneck step', querystring: AnalyticsStepsQuery, security: bearer } },
-    async (request) => stepAnalytics(store, { ...rangeOf(request, request.query), type: request.query.type }),
+    async (request) => stepAnalytics(store, { ...rangeOf(request, request.query, headway.now()), type: request.query.type }),
   );
 }
 
-function rangeOf(request: FastifyRequest, query: { from?: number; to?: number; owner?: string }): AnalyticsRange {
+/** `to` defaults to `now`, `from` to a week before `to`. */
+function rangeOf(request: FastifyRequest, query: { from?: number; to?: number; owner?: string }, now: number): AnalyticsRange {
   const actor = requireScope(request, 'jobs:read');
-  const to = query.to ?? Date.now();
+  const to = query.to ?? now;
   const from = query.from ?? to - DEFAULT_RANGE_MS;
   if (from >= to) throw new HeadwayError('VALIDATION_FAILED', `"from" (${from}) must be before "to" (${to})`);
   const owner = actor.kind === 'user' ? actor.userId : query.owner;

@@ -25,7 +25,7 @@ export async function keyRoutes(app: FastifyInstance, headway: Headway): Promise
     { schema: { tags: ['keys'], summary: 'Create an API key; the answer holds its secret "key", shown only this once', body: CreateKeyBody, security: bearer } },
     async (request, reply) => {
       requireKeysAdmin(request);
-      const { key, token } = await createApiKey(keys, request.body.name, request.body.scopes as ApiKeyScope[], Date.now());
+      const { key, token } = await createApiKey(keys, request.body.name, request.body.scopes as ApiKeyScope[], headway.now());
       return reply.status(201).send({ ...key, key: token });
     },
   );
@@ -40,7 +40,7 @@ export async function keyRoutes(app: FastifyInstance, headway: Headway): Promise
     { schema: { tags: ['keys'], summary: 'Revoke an API key; requests with it fail with 401 from now on', params: KeyIdParams, security: bearer } },
     async (request) => {
       requireKeysAdmin(request);
-      await revokeApiKey(keys, request.params.id, Date.now());
+      await revokeApiKey(keys, request.params.id, headway.now());
       const revoked = (await keys.list()).find((k) => k.id === request.params.id)!;
       return toApiKeyView(revoked);
     },

@@ -17,7 +17,7 @@ type MutedJobParams = Static<typeof MutedJobParams>;
  */
 export async function mutedJobRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
   const store = headway.store.notifications;
-  const setMuted = (userId: string, jobId: string, muted: boolean) => store.updatePreferences(userId, (current) => withJobMuted(current, userId, jobId, muted), Date.now());
+  const setMuted = (userId: string, jobId: string, muted: boolean) => store.updatePreferences(userId, (current) => withJobMuted(current, userId, jobId, muted), headway.now());
 
   app.put<{ Params: MutedJobParams }>(
     '/v1/users/:id/muted-jobs/:jobId',

@@ -109,7 +109,7 @@ async function notificationRoutes(app: FastifyInstance, headway: Headway): Promi
       { schema: { tags: ['notifications'], summary: `Mark in-app notifications ${state} (all of the user's when ids is left out)`, body: MarkBody, security: bearer } },
       async (request) => {
         const userId = requiredUser(userOf(request, request.body.user, 'notifications'));
-        const now = Date.now();
+        const now = headway.now();
         const changed = state === 'read' ? await store.markRead(userId, request.body.ids, now) : await store.markSeen(userId, request.body.ids, now);
         const unread = await store.unreadCount(userId);
         return { user: userId, changed, unread };

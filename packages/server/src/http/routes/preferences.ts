@@ -51,7 +51,7 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
       const userId = request.params.id;
       requireUserAccess(request.actor, userId, 'preferences');
       // Merged on the stored row under its lock: a mute made meanwhile is kept unless mutedJobs is sent.
-      return store.updatePreferences(userId, (current) => merge(current, request.body), Date.now());
+      return store.updatePreferences(userId, (current) => merge(current, request.body), headway.now());
     },
   );
 
@@ -72,7 +72,7 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
       const userId = request.params.id;
       requireUserAccess(request.actor, userId, 'watches');
       const target = await targetOf(headway, request.body, request.actor);
-      const created = await store.watch({ userId, target, createdAt: Date.now() });
+      const created = await store.watch({ userId, target, createdAt: headway.now() });
       return reply.status(created ? 201 : 200).send({ [request.body.jobId ? 'jobId' : 'jobType']: target.value, created });
     },
   );
