@@ -4,6 +4,7 @@ import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { makeJob } from '../store/fixtures.js';
 import { FAST_NOTIFY, runJob } from '../notify/support/notify-server.js';
+import type { ErrorAnswer } from './fixtures.js';
 
 /** Years before the wall clock, on a whole second: a route that reads Date.now() cannot pass by accident. */
 const T = Date.UTC(2021, 2, 4, 9, 30);
@@ -32,6 +33,19 @@ describe('HTTP routes read the injected clock, not the wall clock', () => {
     const res = await server.app.inject({ method, url, headers: { authorization: `Bearer ${options.token ?? server.adminKey}` }, ...(options.body ? { payload: options.body } : {}) });
     return { status: res.statusCode, body: (res.body ? res.json() : undefined) as B };
   }
+
+  it('a user token minted for 60 s at T is accepted at T+59 s and refused with 401 at T+61 s', async () => {
+    const minted = await call<{ token: string; expiresAt: number }>('POST', '/v1/tokens', { body: { sub: 'ada', ttlSeconds: 60 } });
+    expect(minted.status).toBe(201);
+    expect(minted.body.expiresAt).toBe(T + 60_000);
+
+    at = T + 59_000;
+    expect((await call('GET', '/v1/jobs', { token: minted.body.token })).status).toBe(200);
+    at = T + 61_000;
+    const expired = await call<ErrorAnswer>('GET', '/v1/jobs', { token: minted.body.token });
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.message).toContain(`expired at ${new Date(T + 60_000).toISOString()}`);
+  });
 
   it('an API key is created and revoked at the injected time', async () => {
     const created = await call<KeyView>('POST', '/v1/keys', { body: { name: 'worker', scopes: ['jobs:read'] } });

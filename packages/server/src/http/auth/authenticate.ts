@@ -22,7 +22,7 @@ export async function createAuthenticator(headway: Headway): Promise<Authenticat
     if (token === undefined || token === '') throw unauthorized('missing token: send the header "Authorization: Bearer <token>"');
     const digest = sha256Hex(token);
     if (isAdminDigest(digest)) return { kind: 'admin' };
-    if (looksLikeJwt(token)) return verifyUserToken(tokenSecret, token);
+    if (looksLikeJwt(token)) return verifyUserToken(tokenSecret, token, headway.now());
     const keyId = apiKeyIdOf(token);
     if (keyId === null) throw unauthorized('malformed token: expected the admin key, an API key (hw_<id>_<secret>) or a user token (JWT)');
     if (keyId === 'admin') throw unauthorized('wrong admin key: it does not match the one this server was started with');

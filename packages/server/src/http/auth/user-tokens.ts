@@ -19,10 +19,10 @@ export async function mintUserToken(secret: string, sub: string, ttlSeconds: num
   return { token, expiresAt: exp * 1000 };
 }
 
-/** Verifies signature, expiry and `sub`; every failure says which one it was. */
-export async function verifyUserToken(secret: string, token: string): Promise<Actor> {
+/** Verifies signature, expiry (against `nowMs`, not jose's own clock) and `sub`; every failure says which one it was. */
+export async function verifyUserToken(secret: string, token: string, nowMs: number): Promise<Actor> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] });
+    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'], currentDate: new Date(nowMs) });
     if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('user token has an empty "sub" claim; sign it with the user id as sub');
     // The user id becomes an owner in SQL parameters: NUL there is a 500 on PostgreSQL, not a refusal.
     const unstorable = unstorableTextMessage(payload.sub, 'user token claim "sub"');

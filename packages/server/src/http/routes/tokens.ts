@@ -24,7 +24,7 @@ export async function tokenRoutes(app: FastifyInstance, headway: Headway): Promi
     async (request, reply) => {
       if (request.actor.kind === 'user') throw new HeadwayError('FORBIDDEN', 'a user token cannot mint tokens; call POST /v1/tokens with an API key');
       const { sub, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS } = request.body;
-      return reply.status(201).send(await mintUserToken(secret, sub, ttlSeconds, Date.now()));
+      return reply.status(201).send(await mintUserToken(secret, sub, ttlSeconds, headway.now()));
     },
   );
 }
