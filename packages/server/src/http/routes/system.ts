@@ -7,6 +7,8 @@ import { bearer } from './schemas.js';
 /** The node's vital signs for the dashboard's system view (admin). Names carry their units. */
 export async function systemRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
   const sampler = new SystemSampler(headway.stats);
+  // Uptime is real elapsed time of this process's server, not a point on the node's (injectable)
+  // clock: a test clock that stands still or jumps would make it meaningless.
   const startedAt = Date.now();
   sampler.start();
   app.addHook('onClose', async () => sampler.stop());
