@@ -43,6 +43,11 @@ describe('digest windows', () => {
     const dst = digestWindow('daily', Date.parse('2026-03-29T12:00:00Z'), 'Europe/Paris');
     expect(dst.end - dst.start).toBe(23 * 3_600_000);
   });
+
+  it('a day before a skipped midnight ends when the gap ends and holds its last hour (Havana, 00:00 → 01:00)', () => {
+    const now = Date.parse('2026-03-08T04:30:00Z'); // 23:30 CST on 7 March
+    expect(digestWindow('daily', now, 'America/Havana')).toEqual({ start: Date.parse('2026-03-07T05:00:00Z'), end: Date.parse('2026-03-08T05:00:00Z') });
+  });
 });
 
 describe('Standard Webhooks signature', () => {

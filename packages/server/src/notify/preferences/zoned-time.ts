@@ -41,12 +41,28 @@ function offsetMs(instant: number, timeZone: string): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(instant / 1000) * 1000;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * The instant the zone's clock shows this wall time. Two passes settle the offset around DST
- * changes; a wall time skipped by a spring-forward lands just after the gap.
+ * The first instant the zone's clock shows this wall time. A time shown twice (fall back) gives
+ * its first occurrence; a time skipped by a spring-forward gives the instant the gap ends (02:30
+ * on a 02:00→03:00 night is 03:00), the first moment the clock reads a later time.
  */
 export function instantOf(wall: Omit<WallTime, 'second'>, timeZone: string): number {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  const first = asUtc - offsetMs(asUtc, timeZone);
-  return asUtc - offsetMs(first, timeZone);
+  // Any DST change near this wall time lies between the offsets a day either side of it.
+  const before = offsetMs(asUtc - DAY_MS, timeZone);
+  const after = offsetMs(asUtc + DAY_MS, timeZone);
+  if (before === after) return asUtc - before;
+  const shown = [asUtc - before, asUtc - after].filter((instant) => offsetMs(instant, timeZone) === asUtc - instant);
+  if (shown.length > 0) return Math.min(...shown);
+  // Skipped: the clock jumps past it between these two instants; find the jump to the second.
+  let lo = asUtc - after;
+  let hi = asUtc - before;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (offsetMs(mid, timeZone) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
