@@ -44,8 +44,9 @@ export function zonedBucketStarts(from: number, to: number, sizeMs: number, time
     // A day starts once, at its first midnight, even where a fall-back makes the clock read 00:00 twice.
     found.push(...(wholeDays ? instants.slice(0, 1) : instants));
   }
-  // A repeated hour interleaves the instants of neighbouring multiples, and a gap can give two multiples one start.
-  const sorted = [...new Set(found)].sort((a, b) => a - b);
+  // A repeated hour interleaves the instants of neighbouring multiples (its second pass may lie
+  // past `to`), and a gap can give two multiples one start.
+  const sorted = [...new Set(found)].filter((start) => start < to).sort((a, b) => a - b);
   const first = sorted.findLastIndex((start) => start <= from);
   return sorted.slice(first);
 }

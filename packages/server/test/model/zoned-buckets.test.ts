@@ -51,6 +51,8 @@ describe('buckets that follow a time zone', () => {
     expect(fall).toHaveLength(25);
     expect(local(fall.slice(1, 5), 'Europe/Paris')).toEqual(['2025-10-26 01:00 +02:00', '2025-10-26 02:00 +02:00', '2025-10-26 02:00 +01:00', '2025-10-26 03:00 +01:00']);
     expect(new Set(hoursOf(fall, Date.UTC(2025, 9, 26, 23)))).toEqual(new Set([1]));
+    // Ending inside the repeated hour's first pass: its second pass is no bucket of the range.
+    expect(zonedBucketStarts(Date.UTC(2025, 9, 25, 23, 30), Date.UTC(2025, 9, 26, 0, 30), HOUR, 'Europe/Paris')).toEqual([Date.UTC(2025, 9, 25, 23), Date.UTC(2025, 9, 26)]);
     // Starting inside the repeated hour's second pass: that pass is the first bucket.
     expect(local(zonedBucketStarts(Date.UTC(2025, 9, 26, 1, 30), Date.UTC(2025, 9, 26, 2), 30 * MINUTE, 'Europe/Paris'), 'Europe/Paris')).toEqual(['2025-10-26 02:30 +01:00']);
   });
