@@ -22,7 +22,19 @@ export type AnalyticsTypesQuery = Static<typeof AnalyticsTypesQuery>;
 export const BUCKET_PATTERN = '^[1-9][0-9]{0,4}[smhd]$';
 
 export const AnalyticsThroughputQuery = Type.Object(
-  { ...range, type: Type.Optional(JobType), bucket: Type.Optional(Type.String({ pattern: BUCKET_PATTERN, description: 'bucket size, e.g. 5m, 1h, 1d (default 1h)' })) },
+  {
+    ...range,
+    type: Type.Optional(JobType),
+    bucket: Type.Optional(Type.String({ pattern: BUCKET_PATTERN, description: 'bucket size, e.g. 5m, 1h, 1d (default 1h)' })),
+    tz: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description:
+          'IANA time zone the buckets follow, e.g. Europe/Paris (default UTC): day buckets start at local midnight (a DST day is 23 or 25 hours), smaller ones whenever the local clock reads a multiple of the size',
+      }),
+    ),
+  },
   closed,
 );
 export type AnalyticsThroughputQuery = Static<typeof AnalyticsThroughputQuery>;
@@ -58,7 +70,10 @@ export interface TypeAnalyticsAnswer {
 }
 
 export interface ThroughputBucket {
-  /** Bucket start, epoch ms; buckets are aligned to multiples of `bucketMs`. */
+  /**
+   * Bucket start, epoch ms: where `timeZone`'s clock reads a multiple of `bucketMs` (local
+   * midnight for day buckets). A bucket ends where the next one starts, the last at `to`.
+   */
   start: number;
   completed: number;
   failed: number;
@@ -71,7 +86,10 @@ export interface ThroughputAnswer {
   type: string | null;
   from: number;
   to: number;
+  /** Nominal bucket size; a day bucket across a DST change is 23 or 25 hours long. */
   bucketMs: number;
+  /** IANA zone the buckets follow, as resolved (`europe/paris` → `Europe/Paris`); `UTC` by default. */
+  timeZone: string;
   /** Unit of `units` when a type is given; null across types, where units do not add up. */
   unit: string | null;
   /** Every bucket of the range, empty ones included, oldest first. */

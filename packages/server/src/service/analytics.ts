@@ -6,6 +6,7 @@ import {
   type TypeAnalytics,
   type TypeAnalyticsAnswer,
 } from '@headway/protocol';
+import { resolveTimeZone, zonedBucketStarts } from '../model/zoned-buckets.js';
 import type { AnalyticsRange, AnalyticsStore } from '../store/analytics-store.js';
 
 /** Guards the answer size (and the dashboard's chart) against a tiny bucket over a long range. */
@@ -18,6 +19,13 @@ export function bucketMsOf(bucket: string): number {
   const match = /^([1-9][0-9]{0,4})([smhd])$/.exec(bucket);
   if (!match) throw new HeadwayError('VALIDATION_FAILED', `bucket "${bucket}" is not a size such as 30s, 5m, 1h or 1d`);
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** `europe/paris` → `Europe/Paris`; the route passes the `tz` parameter, which must be a zone Intl knows. */
+export function timeZoneOf(tz: string): string {
+  const zone = resolveTimeZone(tz);
+  if (zone === null) throw new HeadwayError('VALIDATION_FAILED', `tz ${JSON.stringify(tz)} is not an IANA time zone; use a name such as Europe/Paris, America/Los_Angeles or UTC`);
+  return zone;
 }
 
 /** Per-type outcomes, percentiles and throughput in the range, plus what is active now. */
@@ -52,25 +60,32 @@ export async function typeAnalytics(store: AnalyticsStore, range: AnalyticsRange
   return { from: range.from, to: range.to, types };
 }
 
-/** Finished jobs per bucket over the whole range, empty buckets included so charts keep time. */
-export async function throughputAnalytics(store: AnalyticsStore, range: AnalyticsRange & { type?: string; bucketMs: number }): Promise<ThroughputAnswer> {
-  const first = Math.floor(range.from / range.bucketMs) * range.bucketMs;
-  const count = Math.ceil((range.to - first) / range.bucketMs);
+/**
+ * Finished jobs per bucket over the whole range, empty buckets included so charts keep time.
+ * Buckets follow the clock of `timeZone` (a resolved name; UTC when absent): see zoned-buckets.ts.
+ */
+export async function throughputAnalytics(
+  store: AnalyticsStore,
+  range: AnalyticsRange & { type?: string; bucketMs: number; timeZone?: string },
+): Promise<ThroughputAnswer> {
+  const { bucketMs, timeZone = 'UTC' } = range;
+  // Counted on the UTC grid, before any zone arithmetic is spent on a range that is refused
+  // anyway; a zone's DST changes add or remove a bucket or two.
+  const count = Math.ceil((range.to - Math.floor(range.from / bucketMs) * bucketMs) / bucketMs);
   if (count > MAX_BUCKETS) {
     throw new HeadwayError(
       'VALIDATION_FAILED',
-      `the range holds ${count} buckets of ${range.bucketMs} ms; at most ${MAX_BUCKETS} are allowed: pick a larger bucket or a shorter range`,
+      `the range holds ${count} buckets of ${bucketMs} ms; at most ${MAX_BUCKETS} are allowed: pick a larger bucket or a shorter range`,
     );
   }
-  const [rows, unit] = await Promise.all([store.throughput(range), range.type === undefined ? null : store.unitOf(range.type)]);
+  const bucketStarts = zonedBucketStarts(range.from, range.to, bucketMs, timeZone);
+  const [rows, unit] = await Promise.all([store.throughput({ ...range, bucketStarts }), range.type === undefined ? null : store.unitOf(range.type)]);
   const found = new Map(rows.map((row) => [row.start, row]));
-  const buckets: ThroughputBucket[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = first + i * range.bucketMs;
+  const buckets: ThroughputBucket[] = bucketStarts.map((start) => {
     const row = found.get(start);
-    buckets.push({ start, completed: row?.completed ?? 0, failed: row?.failed ?? 0, cancelled: row?.cancelled ?? 0, units: row?.units ?? 0 });
-  }
-  return { type: range.type ?? null, from: range.from, to: range.to, bucketMs: range.bucketMs, unit, buckets };
+    return { start, completed: row?.completed ?? 0, failed: row?.failed ?? 0, cancelled: row?.cancelled ?? 0, units: row?.units ?? 0 };
+  });
+  return { type: range.type ?? null, from: range.from, to: range.to, bucketMs, timeZone, unit, buckets };
 }
 
 /** Step durations of a type with each step's share of the time; the largest total is the bottleneck. */

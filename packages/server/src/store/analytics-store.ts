@@ -30,7 +30,7 @@ export interface ActiveCountRow {
 }
 
 export interface ThroughputRow {
-  /** Start of the bucket, a multiple of bucketMs. */
+  /** Start of the bucket, one of the `bucketStarts` asked for. */
   start: number;
   completed: number;
   failed: number;
@@ -53,8 +53,13 @@ export interface AnalyticsStore {
   typeOutcomes(range: AnalyticsRange): Promise<TypeOutcomeRow[]>;
   /** Jobs active now (queued, running, paused) per type; not bound to a range. */
   activeCounts(owner?: string): Promise<ActiveCountRow[]>;
-  /** Finished jobs per time bucket (only non-empty buckets), oldest first. */
-  throughput(range: AnalyticsRange & { type?: string; bucketMs: number }): Promise<ThroughputRow[]>;
+  /**
+   * Finished jobs per time bucket (only non-empty buckets), oldest first. Bucket i holds
+   * `[bucketStarts[i], bucketStarts[i + 1])`, the last up to `to`; the starts ascend, the first
+   * at or before `from`. The caller computes them (they follow a time zone's clock), so every
+   * store buckets alike.
+   */
+  throughput(range: AnalyticsRange & { type?: string; bucketStarts: readonly number[] }): Promise<ThroughputRow[]>;
   /** The unit most jobs of a type report in, or null. */
   unitOf(type: string): Promise<string | null>;
   /** Durations of finished step runs (from step timestamps) of one type's jobs finished in the range. */

@@ -69,6 +69,28 @@ describe('analytics routes', () => {
     ]);
   });
 
+  it('buckets throughput by the local days of the tz parameter and names the zone it used', async () => {
+    // T0 is 22:00 UTC on 2023-11-14, 07:00 on the 15th in Tokyo (UTC+9).
+    const tokyo = await server.request<ThroughputAnswer>('GET', `/v1/analytics/throughput?bucket=1d&tz=asia/tokyo&${range}`);
+    expect(tokyo.status).toBe(200);
+    expect(tokyo.body).toMatchObject({ timeZone: 'Asia/Tokyo', bucketMs: 86_400_000 });
+    expect(tokyo.body.buckets).toEqual([{ start: Date.UTC(2023, 10, 14, 15), completed: 2, failed: 1, cancelled: 0, units: 200 }]);
+    const utc = await server.request<ThroughputAnswer>('GET', `/v1/analytics/throughput?bucket=1d&${range}`);
+    expect(utc.body.timeZone).toBe('UTC');
+    expect(utc.body.buckets.map((b) => b.start)).toEqual([Date.UTC(2023, 10, 14)]);
+  });
+
+  it('refuses a time zone it does not know with VALIDATION_FAILED naming the tz parameter', async () => {
+    for (const tz of ['Mars/Olympus_Mons', '', 'Europe/Paris%00']) {
+      const res = await server.request<{ error: { code: string; message: string } }>('GET', `/v1/analytics/throughput?tz=${tz}&${range}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.message).toContain('tz');
+    }
+    const unknown = await server.request<{ error: { message: string } }>('GET', `/v1/analytics/throughput?tz=Mars/Olympus_Mons&${range}`);
+    expect(unknown.body.error.message).toBe('tz "Mars/Olympus_Mons" is not an IANA time zone; use a name such as Europe/Paris, America/Los_Angeles or UTC');
+  });
+
   it('rejects bad input with VALIDATION_FAILED and a message that says what to fix', async () => {
     const bucket = await server.request<{ error: { code: string; message: string } }>('GET', '/v1/analytics/throughput?bucket=5 minutes');
     expect(bucket.status).toBe(400);
@@ -85,6 +107,6 @@ describe('analytics routes', () => {
   it('is documented in the OpenAPI document', async () => {
     const res = await server.request<{ paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> }>('GET', '/v1/openapi.json', { token: null });
     for (const path of ['/v1/analytics/types', '/v1/analytics/throughput', '/v1/analytics/steps']) expect(res.body.paths[path]?.get).toBeDefined();
-    expect(res.body.paths['/v1/analytics/throughput']?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['type', 'bucket', 'from', 'to']));
+    expect(res.body.paths['/v1/analytics/throughput']?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['type', 'bucket', 'tz', 'from', 'to']));
   });
 });

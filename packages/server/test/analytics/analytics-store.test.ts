@@ -116,6 +116,90 @@ describe('throughput over time', () => {
   });
 });
 
+describe('throughput in a time zone', () => {
+  const MINUTE = 60_000;
+  const DAY = 24 * HOUR;
+  /** Paris midnights: 2025-03-29 (24 h), 2025-03-30 (23 h: 02:00 → 03:00), 2025-03-31, and 2025-10-26 (25 h: 03:00 → 02:00). */
+  const MAR_29 = Date.UTC(2025, 2, 28, 23);
+  const MAR_30 = Date.UTC(2025, 2, 29, 23);
+  const MAR_31 = Date.UTC(2025, 2, 30, 22);
+  const OCT_26 = Date.UTC(2025, 9, 25, 22);
+
+  it('counts a job on the local day it finished: one millisecond before Paris midnight is the day before', async () => {
+    await store.jobs.insert(
+      [
+        finished('import', 'completed', MAR_29 + 22 * HOUR + 30 * MINUTE, 100), // 22:30 local, 21:30 UTC
+        finished('import', 'completed', MAR_30 - 1, 100), // 23:59:59.999 local, 22:59 UTC
+        finished('import', 'failed', MAR_30, 100), // 00:00 local, still the 29th in UTC
+      ],
+      MAR_29,
+    );
+    const paris = await throughputAnalytics(store.analytics, { from: MAR_29, to: MAR_31, bucketMs: DAY, timeZone: 'Europe/Paris' });
+    expect(paris.timeZone).toBe('Europe/Paris');
+    expect(paris.buckets.map((b) => [b.start, b.completed, b.failed])).toEqual([
+      [MAR_29, 2, 0],
+      [MAR_30, 0, 1],
+    ]);
+    // UTC days, the default, put all three on the 29th.
+    const utc = await throughputAnalytics(store.analytics, { from: MAR_29, to: MAR_31, bucketMs: DAY });
+    expect(utc.timeZone).toBe('UTC');
+    expect(utc.buckets.map((b) => [b.start, b.completed, b.failed])).toEqual([
+      [Date.UTC(2025, 2, 28), 0, 0],
+      [Date.UTC(2025, 2, 29), 2, 1],
+      [Date.UTC(2025, 2, 30), 0, 0],
+    ]);
+  });
+
+  it('makes the last Sunday of March in Paris a 23-hour day, hour buckets included', async () => {
+    await store.jobs.insert(
+      [
+        finished('import', 'completed', MAR_30 + HOUR + 30 * MINUTE, 100), // 01:30 +01:00
+        finished('import', 'completed', MAR_30 + 2 * HOUR + 30 * MINUTE, 100), // 03:30 +02:00, the clock skipped 02:00-03:00
+        finished('import', 'completed', MAR_31 - 30 * MINUTE, 100), // 23:30 +02:00: still the 30th
+        finished('import', 'completed', MAR_31 + 15 * MINUTE, 100), // 00:15 +02:00 on the 31st (23:15 on the 30th at the winter offset)
+      ],
+      MAR_29,
+    );
+    const days = await throughputAnalytics(store.analytics, { from: MAR_29, to: MAR_31 + DAY, bucketMs: DAY, timeZone: 'Europe/Paris' });
+    expect(days.buckets.map((b) => [b.start, b.completed])).toEqual([
+      [MAR_29, 0],
+      [MAR_30, 3],
+      [MAR_31, 1],
+    ]);
+    expect(MAR_31 - MAR_30).toBe(23 * HOUR);
+
+    const hours = await throughputAnalytics(store.analytics, { from: MAR_30, to: MAR_31, bucketMs: HOUR, timeZone: 'Europe/Paris' });
+    expect(hours.buckets).toHaveLength(23);
+    // 00:00, 01:00 (+01:00), then 03:00 (+02:00) an hour later.
+    expect(hours.buckets.slice(0, 4).map((b) => [b.start, b.completed])).toEqual([
+      [MAR_30, 0],
+      [MAR_30 + HOUR, 1],
+      [MAR_30 + 2 * HOUR, 1],
+      [MAR_30 + 3 * HOUR, 0],
+    ]);
+    expect(hours.buckets.at(-1)).toMatchObject({ start: MAR_31 - HOUR, completed: 1 });
+  });
+
+  it('makes the last Sunday of October in Paris a 25-hour day, its repeated hour two buckets', async () => {
+    await store.jobs.insert(
+      [
+        finished('import', 'completed', OCT_26 + 2 * HOUR + 10 * MINUTE, 100), // 02:10 +02:00
+        finished('import', 'failed', OCT_26 + 3 * HOUR + 10 * MINUTE, 100), // 02:10 +01:00, the clock went back
+        finished('import', 'completed', OCT_26 + 25 * HOUR - 1, 100), // 23:59:59.999 +01:00
+      ],
+      OCT_26,
+    );
+    const day = await throughputAnalytics(store.analytics, { from: OCT_26, to: OCT_26 + 25 * HOUR, bucketMs: DAY, timeZone: 'Europe/Paris' });
+    expect(day.buckets).toEqual([{ start: OCT_26, completed: 2, failed: 1, cancelled: 0, units: 0 }]);
+    const hours = await throughputAnalytics(store.analytics, { from: OCT_26, to: OCT_26 + 25 * HOUR, bucketMs: HOUR, timeZone: 'Europe/Paris' });
+    expect(hours.buckets).toHaveLength(25);
+    expect(hours.buckets.slice(2, 4).map((b) => [b.start, b.completed, b.failed])).toEqual([
+      [OCT_26 + 2 * HOUR, 1, 0],
+      [OCT_26 + 3 * HOUR, 0, 1],
+    ]);
+  });
+});
+
 describe('step durations and the bottleneck', () => {
   it('computes step durations from step timestamps, in declared order, and names the step taking most time', async () => {
     const jobs = [1, 2, 3].map((n) => {

@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { storePerTest } from '../support/store-per-test.js';
+import { analyticsTests } from './conformance/analytics.js';
 import { claimTests } from './conformance/claim.js';
 import { commitTests } from './conformance/commit.js';
 import { eventTests } from './conformance/events.js';
@@ -47,5 +48,6 @@ export function describeStoreConformance(name: string, openFresh: () => Promise<
     describe('childSummary, recentDurations, purgeFinished', () => summaryTests(context));
     describe('keys and settings', () => keyTests(context));
     describe('migrations', () => migrationTests(context));
+    describe('analytics', () => analyticsTests(context));
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { zonedBucketStarts } from '../../src/model/zoned-buckets.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { openStore } from '../../src/store/open.js';
@@ -99,8 +100,11 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
           const r = { ...range, ...(owner ? { owner } : {}) };
           expect(await postgres.analytics.typeOutcomes(r)).toEqual(await sqlite.analytics.typeOutcomes(r));
           expect(await postgres.analytics.activeCounts(owner)).toEqual(await sqlite.analytics.activeCounts(owner));
-          expect(await postgres.analytics.throughput({ ...r, bucketMs: hour / 4 })).toEqual(await sqlite.analytics.throughput({ ...r, bucketMs: hour / 4 }));
-          expect(await postgres.analytics.throughput({ ...r, type: 'video', bucketMs: hour })).toEqual(await sqlite.analytics.throughput({ ...r, type: 'video', bucketMs: hour }));
+          // Kolkata's clock is UTC+5:30, so its hours start on UTC half-hours.
+          const kolkataHours = zonedBucketStarts(r.from, r.to, hour, 'Asia/Kolkata');
+          const quarters = zonedBucketStarts(r.from, r.to, hour / 4, 'UTC');
+          expect(await postgres.analytics.throughput({ ...r, bucketStarts: quarters })).toEqual(await sqlite.analytics.throughput({ ...r, bucketStarts: quarters }));
+          expect(await postgres.analytics.throughput({ ...r, type: 'video', bucketStarts: kolkataHours })).toEqual(await sqlite.analytics.throughput({ ...r, type: 'video', bucketStarts: kolkataHours }));
           expect(await postgres.analytics.stepDurations({ ...r, type: 'import' })).toEqual(await sqlite.analytics.stepDurations({ ...r, type: 'import' }));
         }
         expect(await postgres.analytics.unitOf('video')).toBe(await sqlite.analytics.unitOf('video'));

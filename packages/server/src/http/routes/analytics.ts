@@ -1,7 +1,7 @@
 import { AnalyticsStepsQuery, AnalyticsThroughputQuery, AnalyticsTypesQuery, HeadwayError } from '@headway/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Headway } from '../../headway.js';
-import { bucketMsOf, stepAnalytics, throughputAnalytics, typeAnalytics } from '../../service/analytics.js';
+import { bucketMsOf, stepAnalytics, throughputAnalytics, timeZoneOf, typeAnalytics } from '../../service/analytics.js';
 import type { AnalyticsRange } from '../../store/analytics-store.js';
 import { requireScope } from '../auth/request-actor.js';
 import { bearer } from './schemas.js';
@@ -20,10 +20,10 @@ export async function analyticsRoutes(app: FastifyInstance, headway: Headway): P
 
   app.get<{ Querystring: AnalyticsThroughputQuery }>(
     '/v1/analytics/throughput',
-    { schema: { tags: ['analytics'], summary: 'Finished jobs and units per time bucket', querystring: AnalyticsThroughputQuery, security: bearer } },
+    { schema: { tags: ['analytics'], summary: 'Finished jobs and units per time bucket of a time zone', querystring: AnalyticsThroughputQuery, security: bearer } },
     async (request) => {
-      const { type, bucket = '1h' } = request.query;
-      return throughputAnalytics(store, { ...rangeOf(request, request.query, headway.now()), type, bucketMs: bucketMsOf(bucket) });
+      const { type, bucket = '1h', tz = 'UTC' } = request.query;
+      return throughputAnalytics(store, { ...rangeOf(request, request.query, headway.now()), type, bucketMs: bucketMsOf(bucket), timeZone: timeZoneOf(tz) });
     },
   );
 

@@ -12,7 +12,6 @@ import type { SqliteDb } from './sqlite-db.js';
 const WORK_MS = 'MAX(finished_at - started_at - paused_ms, 0)';
 
 /*
- * better-sqlite3 binds JS numbers as REAL, so bucket arithmetic casts to keep integer division.
  * Percentiles are nearest-rank: the smallest value whose rank (ROW_NUMBER over the ordered
  * values) reaches p × n. SQLite has no percentile function; window functions make it one pass.
  * The owner condition is `(? IS NULL OR owner = ?)` so each query keeps one fixed text.
@@ -49,16 +48,23 @@ const ACTIVE_COUNTS = `
    GROUP BY type
    ORDER BY type`;
 
+// The bucket starts come as a JSON array; CROSS JOIN makes them the outer loop (SQLite's rule),
+// so each bucket is one range scan of jobs_by_finished rather than every job tried on every bucket.
 const THROUGHPUT = `
-  SELECT (finished_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS start,
-         SUM(status = 'completed') AS completed,
-         SUM(status = 'failed') AS failed,
-         SUM(status = 'cancelled') AS cancelled,
-         COALESCE(SUM(CASE WHEN status = 'completed' THEN done END), 0) AS units
-    FROM jobs
-   WHERE finished_at >= ? AND finished_at < ? AND (? IS NULL OR type = ?) AND (? IS NULL OR owner = ?)
-   GROUP BY start
-   ORDER BY start`;
+  WITH bounds AS (
+    SELECT value AS start, MAX(value, ?) AS low, COALESCE(LEAD(value) OVER (ORDER BY key), ?) AS high
+      FROM json_each(?)
+  )
+  SELECT bounds.start AS start,
+         SUM(jobs.status = 'completed') AS completed,
+         SUM(jobs.status = 'failed') AS failed,
+         SUM(jobs.status = 'cancelled') AS cancelled,
+         COALESCE(SUM(CASE WHEN jobs.status = 'completed' THEN jobs.done END), 0) AS units
+    FROM bounds CROSS JOIN jobs
+   WHERE jobs.finished_at >= bounds.low AND jobs.finished_at < bounds.high
+     AND (? IS NULL OR jobs.type = ?) AND (? IS NULL OR jobs.owner = ?)
+   GROUP BY bounds.start
+   ORDER BY bounds.start`;
 
 // Recent completed jobs only: the partial index jobs_completed_by_type keeps this cheap.
 const UNIT_OF = `
@@ -131,7 +137,7 @@ export function sqliteAnalyticsStore(db: SqliteDb): AnalyticsStore {
     },
     async throughput(range): Promise<ThroughputRow[]> {
       const type = range.type ?? null;
-      return db.all<ThroughputRow>(THROUGHPUT, range.bucketMs, range.bucketMs, range.from, range.to, type, type, ...owner(range));
+      return db.all<ThroughputRow>(THROUGHPUT, range.from, range.to, JSON.stringify(range.bucketStarts), type, type, ...owner(range));
     },
     async unitOf(type: string): Promise<string | null> {
       return db.get<{ unit: string }>(UNIT_OF, type)?.unit ?? null;
