@@ -26,7 +26,8 @@ describe('dashboard: history, analytics and system views', () => {
 
   it('show finished jobs, per-type analytics with the bottleneck step, and the node figures', async () => {
     const { server, browser } = harness;
-    const { page, errors } = await openPage(browser);
+    // A browser far from UTC: the throughput chart asks for, and is labelled in, its zone.
+    const { page, errors } = await openPage(browser, { timezoneId: 'America/Los_Angeles' });
     await signInByUrl(page, server.url, server.adminKey, '#/history');
     await waitFor('four finished jobs', async () => (await page.locator('.jobs-table .job-row:not(.head-row)').count()) === 4);
     await screenshot(page, 'history');
@@ -38,6 +39,7 @@ describe('dashboard: history, analytics and system views', () => {
     await page.getByTestId('bottleneck').waitFor();
     expect(await page.getByTestId('bottleneck').textContent()).toMatch(/Bottleneck: (read|write)/);
     await page.locator('.chart canvas').first().waitFor();
+    expect(await page.locator('.chart').first().getAttribute('aria-label')).toMatch(/per 1h of America\/Los_Angeles time\.$/);
     await screenshot(page, 'analytics', { fullPage: true });
 
     await page.getByRole('link', { name: 'System' }).click();

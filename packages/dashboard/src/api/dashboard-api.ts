@@ -14,7 +14,8 @@ export class DashboardApi {
     return this.get('v1/analytics/types', query);
   }
 
-  throughput(query: { type?: string; from?: number; to?: number; bucket?: string }): Promise<ThroughputAnswer> {
+  /** `tz` (an IANA zone, UTC by default) decides where buckets start: local midnight for `1d`. */
+  throughput(query: { type?: string; from?: number; to?: number; bucket?: string; tz?: string }): Promise<ThroughputAnswer> {
     return this.get('v1/analytics/throughput', query);
   }
 

@@ -1,14 +1,19 @@
 import { useMemo, type ReactNode } from 'react';
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import { axisStyle, UPlotChart } from '../../components/uplot-chart';
 import { useLoad } from '../../live/use-load';
 import { useSession } from '../../session/session';
 
-/** Completed and failed jobs per bucket (left axis) and units processed (right axis). */
+/**
+ * Completed and failed jobs per bucket (left axis) and units processed (right axis). Buckets are
+ * the browser's local days and hours: the server counts them in its zone, and the axis is labelled
+ * in the zone the answer says it used.
+ */
 export function ThroughputChart(props: { type: string; from: number; to: number; bucket: string }): ReactNode {
   const { api } = useSession();
-  const answer = useLoad(`${props.type}:${props.from}:${props.to}:${props.bucket}`, () =>
-    api.throughput({ type: props.type, from: props.from, to: props.to, bucket: props.bucket }),
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const answer = useLoad(`${props.type}:${props.from}:${props.to}:${props.bucket}:${browserZone}`, () =>
+    api.throughput({ type: props.type, from: props.from, to: props.to, bucket: props.bucket, tz: browserZone }),
   );
   const data = useMemo<uPlot.AlignedData>(() => {
     const buckets = answer.data?.buckets ?? [];
@@ -17,14 +22,16 @@ export function ThroughputChart(props: { type: string; from: number; to: number;
   if (answer.error) return <p role="alert">Throughput could not be loaded: {answer.error.message}</p>;
   if (!answer.data) return <p className="muted">Loading…</p>;
   const unit = answer.data.unit ?? 'units';
+  const zone = answer.data.timeZone;
   const totals = answer.data.buckets.reduce((sum, b) => ({ completed: sum.completed + b.completed, failed: sum.failed + b.failed }), { completed: 0, failed: 0 });
   return (
     <UPlotChart
-      summary={`Throughput of ${props.type}: ${totals.completed} completed and ${totals.failed} failed in the range, per ${props.bucket}.`}
+      summary={`Throughput of ${props.type}: ${totals.completed} completed and ${totals.failed} failed in the range, per ${props.bucket} of ${zone} time.`}
       height={240}
       data={data}
-      optionsKey={`${unit}:${props.bucket}`}
+      optionsKey={`${unit}:${props.bucket}:${zone}`}
       makeOptions={(theme) => ({
+        tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), zone),
         scales: { x: { time: true }, jobs: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] }, units: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
         axes: [axisStyle(theme), { ...axisStyle(theme), scale: 'jobs' }, { ...axisStyle(theme), scale: 'units', side: 1, grid: { show: false } }],
         series: [
