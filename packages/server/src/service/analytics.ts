@@ -6,7 +6,8 @@ import {
   type TypeAnalytics,
   type TypeAnalyticsAnswer,
 } from '@headway/protocol';
-import { resolveTimeZone, zonedBucketStarts } from '../model/zoned-buckets.js';
+import { resolveTimeZone } from '../model/zone-clock.js';
+import { zonedBucketStarts } from '../model/zoned-buckets.js';
 import type { AnalyticsRange, AnalyticsStore } from '../store/analytics-store.js';
 
 /** Guards the answer size (and the dashboard's chart) against a tiny bucket over a long range. */
