@@ -1,4 +1,4 @@
-import { instantOf, wallTimeOf } from './preferences/zoned-time.js';
+import { instantOf, wallTimeOf } from '../model/zone-clock.js';
 
 export interface DigestWindow {
   start: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quietHoursEnd } from '../../src/notify/preferences/quiet-hours.js';
-import { wallTimeOf } from '../../src/notify/preferences/zoned-time.js';
+import { wallTimeOf } from '../../src/model/zone-clock.js';
 
 // Every instant is written in UTC, so the results do not depend on the machine's TZ.
 // 2026 DST nights: Paris 29 Mar 02:00→03:00 and 25 Oct 03:00→02:00 (both at 01:00Z);

@@ -2,9 +2,9 @@ import { HeadwayError } from '@headway/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
+import { resolveTimeZone } from '../../model/zone-clock.js';
 import { newWebhookSecret } from '../../notify/channels/webhook-signature.js';
 import { defaultPreferences, PreferencesBodySchema, type Preferences, type PreferencesBody } from '../../notify/preferences/schema.js';
-import { isValidTimeZone } from '../../notify/preferences/zoned-time.js';
 import { requireUserAccess } from '../../notify/access.js';
 import { bearer } from './schemas.js';
 
@@ -108,7 +108,7 @@ async function targetOf(headway: Headway, body: WatchTarget, actor: Parameters<H
 
 /** Fields sent replace the stored ones; a webhook keeps its secret unless a new one is sent, and saving it re-enables it. */
 function merge(current: Preferences, body: PreferencesBody): Preferences {
-  if (body.timeZone !== undefined && !isValidTimeZone(body.timeZone)) {
+  if (body.timeZone !== undefined && resolveTimeZone(body.timeZone) === null) {
     throw new HeadwayError('VALIDATION_FAILED', `body field "timeZone": ${JSON.stringify(body.timeZone)} is not an IANA time zone; use a name like "Europe/Paris" or "UTC"`);
   }
   const contacts = { ...current.contacts };

@@ -1,4 +1,4 @@
-import { instantOf, wallTimeOf } from './zoned-time.js';
+import { instantOf, wallTimeOf } from '../../model/zone-clock.js';
 
 export interface QuietHours {
   /** HH:MM in the user's zone; a window may wrap midnight (22:00–07:00). */
