@@ -92,7 +92,10 @@ export const ListJobsQuery = Type.Object(
         Type.Literal('-createdAt'),
         Type.Literal('updatedAt'),
         Type.Literal('-updatedAt'),
-      ]),
+      ], {
+        description:
+          'Order of the list ("-" for newest first; default -createdAt). updatedAt orders by last activity: every state change at once, and progress to within 5 seconds, so jobs that report progress many times a second do not rewrite the index behind this order at every report.',
+      }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),

@@ -1,5 +1,5 @@
 import { HeadwayError, type JobEventData } from '@headway/protocol';
-import type { JobRecord } from './job-record.js';
+import { ACTIVITY_RESOLUTION_MS, type JobRecord } from './job-record.js';
 import { percentOf } from './percent.js';
 import { scopeUnitsToStep, switchStep, unitsAreStepScoped } from './steps.js';
 
@@ -18,7 +18,7 @@ export interface ProgressInput {
 
 /** What a report changes: always the amounts and time, the rest only when it moved. */
 export type ProgressChange = Pick<JobRecord, 'done' | 'total' | 'percent' | 'updatedAt'> &
-  Partial<Pick<JobRecord, 'steps' | 'currentStep' | 'milestones' | 'message' | 'unit' | 'metrics'>>;
+  Partial<Pick<JobRecord, 'steps' | 'currentStep' | 'milestones' | 'message' | 'unit' | 'metrics' | 'activeAt'>>;
 
 export interface ProgressPlan {
   patch: ProgressChange;
@@ -64,6 +64,7 @@ export function applyProgress(job: JobRecord, input: ProgressInput, now: number,
   const milestones = reached.length > 0 ? [...job.milestones, ...reached] : job.milestones;
   for (const milestone of reached) events.push({ kind: 'milestone', percent: milestone });
   const patch: ProgressChange = { done, total, percent, updatedAt: now };
+  if (now - job.activeAt >= ACTIVITY_RESOLUTION_MS) patch.activeAt = now;
   if (steps !== job.steps) patch.steps = steps;
   if (currentStep !== job.currentStep) patch.currentStep = currentStep;
   if (milestones !== job.milestones) patch.milestones = milestones;
@@ -95,6 +96,7 @@ export function assignProgress(record: JobRecord, change: ProgressChange): void 
   record.total = change.total;
   record.percent = change.percent;
   record.updatedAt = change.updatedAt;
+  if (change.activeAt !== undefined) record.activeAt = change.activeAt;
   if (change.steps !== undefined) record.steps = change.steps;
   if (change.currentStep !== undefined) record.currentStep = change.currentStep;
   if (change.milestones !== undefined) record.milestones = change.milestones;

@@ -44,6 +44,7 @@ export const JOB_COLUMNS = {
   leaseOwner: ['lease_owner', 'plain'],
   leaseExpiresAt: ['lease_expires_at', 'plain'],
   milestones: ['milestones', 'json'],
+  activeAt: ['active_at', 'plain'],
 } as const satisfies { [F in keyof JobRecord]-?: readonly [string, ColumnCodec] };
 
 export type JobField = keyof typeof JOB_COLUMNS;

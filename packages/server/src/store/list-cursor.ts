@@ -6,8 +6,9 @@ export type JobSort = NonNullable<JobQuery['sort']>;
 
 export interface SortSpec {
   sort: JobSort;
-  field: 'createdAt' | 'updatedAt';
-  column: 'created_at' | 'updated_at';
+  /** The record field and column the listing is keyed on: updatedAt listings use activeAt (see JobRecord). */
+  field: 'createdAt' | 'activeAt';
+  column: 'created_at' | 'active_at';
   descending: boolean;
 }
 
@@ -16,8 +17,8 @@ export const DEFAULT_SORT: JobSort = '-createdAt';
 
 export function sortSpecOf(sort: JobSort = DEFAULT_SORT): SortSpec {
   const descending = sort.startsWith('-');
-  const field = (descending ? sort.slice(1) : sort) as SortSpec['field'];
-  return { sort, field, column: field === 'createdAt' ? 'created_at' : 'updated_at', descending };
+  const byCreation = (descending ? sort.slice(1) : sort) === 'createdAt';
+  return { sort, field: byCreation ? 'createdAt' : 'activeAt', column: byCreation ? 'created_at' : 'active_at', descending };
 }
 
 /** Where the next page starts: the last item's sort value and id (id breaks ties, so pages are stable under inserts). */

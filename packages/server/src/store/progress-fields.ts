@@ -14,6 +14,7 @@ export const PROGRESS_PATCH_FIELDS = [
   'steps',
   'checkpoint',
   'updatedAt',
+  'activeAt',
 ] as const satisfies readonly JobField[];
 
 /**

@@ -69,7 +69,7 @@ export type ProgressPatch = Pick<JobRecord, 'id'> & {
 } & Partial<
     Pick<
       JobRecord,
-      'percent' | 'done' | 'total' | 'unit' | 'currentStep' | 'message' | 'eta' | 'metrics' | 'counts' | 'steps' | 'checkpoint' | 'updatedAt'
+      'percent' | 'done' | 'total' | 'unit' | 'currentStep' | 'message' | 'eta' | 'metrics' | 'counts' | 'steps' | 'checkpoint' | 'updatedAt' | 'activeAt'
     >
   >;
 

@@ -1,6 +1,6 @@
 import type { JobStep } from '@headway/protocol';
 import { describe, expect, it } from 'vitest';
-import type { JobRecord } from '../../src/model/job-record.js';
+import { ACTIVITY_RESOLUTION_MS, type JobRecord } from '../../src/model/job-record.js';
 import { applyProgress, percentOf, type ProgressInput } from '../../src/model/progress.js';
 import { jobWith } from './job.js';
 
@@ -128,5 +128,15 @@ describe('progress: units, steps and percent', () => {
 
   it('a new total and a larger done may arrive in the same report', () => {
     expect(applyProgress(jobWith({ total: 10, done: 10 }), { done: 15, total: 20 }, 1).patch.percent).toBe(75);
+  });
+});
+
+describe('progress: the activity key of updatedAt listings', () => {
+  it('moves activeAt only once the stored one is ACTIVITY_RESOLUTION_MS old, while updatedAt is exact', () => {
+    const job = jobWith({ status: 'running', total: 100, updatedAt: 10_000, activeAt: 10_000 });
+    const soon = applyProgress(job, { done: 1 }, 10_000 + ACTIVITY_RESOLUTION_MS - 1).patch;
+    expect(soon).toMatchObject({ updatedAt: 10_000 + ACTIVITY_RESOLUTION_MS - 1 });
+    expect(soon.activeAt).toBeUndefined();
+    expect(applyProgress(job, { done: 2 }, 10_000 + ACTIVITY_RESOLUTION_MS).patch).toMatchObject({ activeAt: 10_000 + ACTIVITY_RESOLUTION_MS });
   });
 });

@@ -42,6 +42,8 @@ export function makeJob(overrides: Partial<JobRecord> = {}): JobRecord {
     leaseOwner: null,
     leaseExpiresAt: null,
     milestones: [],
+    // Every durable change sets activeAt to updatedAt; a fixture is one.
+    activeAt: overrides.updatedAt ?? createdAt,
     ...overrides,
   };
 }

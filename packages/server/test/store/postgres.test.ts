@@ -62,6 +62,40 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
       await expect(refused).rejects.not.toMatchObject({ message: expect.stringContaining('s3cret') });
     });
 
+    it('0005 keys the updatedAt listings of jobs written before it on their updatedAt, and progress then updates rows in place (HOT)', async () => {
+      const schema = freshSchema();
+      const store = await openSchema(schema);
+      try {
+        await store.migrate();
+        // Back to the schema as version 4 left it, with two jobs written by that version.
+        await admin(async (client) => {
+          await client.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 5`);
+          await client.query(`DROP INDEX ${schema}.jobs_by_activity`);
+          await client.query(`ALTER TABLE ${schema}.jobs DROP COLUMN active_at`);
+          await client.query(`CREATE INDEX jobs_by_updated ON ${schema}.jobs (updated_at, id)`);
+          const insert = `INSERT INTO ${schema}.jobs (id, type, status, control, metrics, max_attempts, created_at, updated_at, seq) VALUES ($1, 'import', 'running', 'run', '{}', 3, $2, $3, 1)`;
+          await client.query(insert, ['older-but-busier', 1_000, 9_000]);
+          await client.query(insert, ['newer-but-quiet', 2_000, 3_000]);
+        });
+        await store.migrate();
+        expect((await store.jobs.get('older-but-busier'))?.activeAt).toBe(9_000);
+        expect((await store.jobs.list({ sort: '-updatedAt', limit: 10 })).items.map((job) => job.id)).toEqual(['older-but-busier', 'newer-but-quiet']);
+
+        // Progress without a new activeAt changes no indexed column, so PostgreSQL may update in place.
+        for (let i = 1; i <= 20; i++) await store.jobs.saveProgress([{ id: 'older-but-busier', done: i, updatedAt: 9_000 + i }]);
+      } finally {
+        await store.close();
+      }
+      // The store's backends reported their counts as they exited.
+      const updates = () =>
+        admin(async (client) => {
+          const { rows } = await client.query<{ hot: string; all: string }>(`SELECT n_tup_hot_upd AS hot, n_tup_upd AS all FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'jobs'`, [schema]);
+          return { hot: Number(rows[0]?.hot ?? 0), all: Number(rows[0]?.all ?? 0) };
+        });
+      await expect.poll(async () => (await updates()).all, { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(20);
+      expect((await updates()).hot).toBeGreaterThanOrEqual(15);
+    });
+
     it('the text filter folds non-ASCII case too', async () => {
       const store = await openSchema(freshSchema());
       try {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sql.generated.js';
 import { appliedVersions, migrateSqlite } from '../../src/store/sqlite/migrate.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { SqliteDb } from '../../src/store/sqlite/sqlite-db.js';
 
 const root = mkdtempSync(join(tmpdir(), 'headway-migrate-'));
@@ -30,5 +32,26 @@ describe('SQLite migration runner', () => {
     expect(appliedVersions(db)).toEqual([1, 2]);
     expect(tables(db)).toEqual(['m_one', 'm_two']);
     db.close();
+  });
+
+  it('0005 keys the updatedAt listings of jobs written before it on their updatedAt', async () => {
+    const file = join(root, 'before-0005.db');
+    const old = new SqliteDb(new Database(file));
+    migrateSqlite(old, 1_000, SQLITE_MIGRATIONS.filter((m) => m.version < 5));
+    const insert = old.connection.prepare(
+      "INSERT INTO jobs (id, type, status, control, metrics, max_attempts, created_at, updated_at, seq) VALUES (?, 'import', 'running', 'run', '{}', 3, ?, ?, 1)",
+    );
+    insert.run('older-but-busier', 1_000, 9_000);
+    insert.run('newer-but-quiet', 2_000, 3_000);
+    old.close();
+
+    const store = await openSqliteStore(file);
+    try {
+      await store.migrate();
+      expect((await store.jobs.get('older-but-busier'))?.activeAt).toBe(9_000);
+      expect((await store.jobs.list({ sort: '-updatedAt', limit: 10 })).items.map((job) => job.id)).toEqual(['older-but-busier', 'newer-but-quiet']);
+    } finally {
+      await store.close();
+    }
   });
 });

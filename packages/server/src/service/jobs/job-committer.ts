@@ -43,7 +43,7 @@ export class JobCommitter {
           return { record: current, events: [] };
         }
         const now = this.deps.now();
-        const patch = { ...planned.patch, updatedAt: now };
+        const patch = { ...planned.patch, updatedAt: now, activeAt: now };
         const result = await this.deps.store.jobs.commit({ id, expectedSeq: current.seq, patch, events: planned.events }, now);
         if (!result.ok) continue;
         const record: JobRecord = { ...current, ...patch, seq: current.seq + result.events.length };

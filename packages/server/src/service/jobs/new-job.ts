@@ -46,6 +46,7 @@ function buildJob(spec: ChildJobSpec, owner: string | null, parentId: string | n
     startedAt: null,
     finishedAt: null,
     updatedAt: now,
+    activeAt: now,
     pausedMs: 0,
     pausedAt: null,
     seq: 0,

@@ -19,7 +19,7 @@ const CLAIM = `WITH next AS (
   ), claimed AS (
     UPDATE jobs j
        SET status = 'running', control = 'run', lease_owner = $3, lease_expires_at = $4,
-           started_at = COALESCE(j.started_at, $2), updated_at = $2, seq = j.seq + 1
+           started_at = COALESCE(j.started_at, $2), updated_at = $2, active_at = $2, seq = j.seq + 1
       FROM next
      WHERE j.id = next.id AND j.status = 'queued'
     RETURNING ${JOB_COLUMN_LIST.split(', ').map((column) => `j.${column}`).join(', ')}

@@ -32,7 +32,7 @@ export async function listJobs(db: PgDb, query: JobQuery): Promise<JobPage> {
   }
   const direction = spec.descending ? 'DESC' : 'ASC';
   // ORDER BY and the cursor condition compare ids under the same (database) collation, and the
-  // indexes on (created_at, id) / (updated_at, id) serve both.
+  // indexes on (created_at, id) / (active_at, id) serve both.
   const sql =
     `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}` +
     ` ORDER BY ${spec.column} ${direction}, id ${direction} LIMIT ${bind(query.limit + 1)}`;

@@ -15,7 +15,7 @@ const REQUEUE = `SET status = CASE control WHEN 'cancel' THEN 'cancelled' WHEN '
       finished_at = CASE control WHEN 'cancel' THEN $1 ELSE finished_at END,
       eta = CASE control WHEN 'cancel' THEN NULL ELSE eta END,
       paused_at = CASE control WHEN 'pause' THEN $1 ELSE paused_at END,
-      lease_owner = NULL, lease_expires_at = NULL, updated_at = $1, seq = seq + 1`;
+      lease_owner = NULL, lease_expires_at = NULL, updated_at = $1, active_at = $1, seq = seq + 1`;
 
 /**
  * Running jobs leased by `nodeId` ("node restarted") or whose lease expired ("lease expired")

@@ -12,6 +12,7 @@ const SQL_TYPES: Partial<Record<JobField, string>> = {
   currentStep: 'TEXT',
   message: 'TEXT',
   updatedAt: 'BIGINT',
+  activeAt: 'BIGINT',
 };
 
 const updatesByShape = new Map<number, string>();

@@ -22,10 +22,11 @@ export function claimJobs(db: SqliteDb, request: ClaimRequest, limit: number): C
       db.run(
         `UPDATE jobs
             SET status = 'running', control = 'run', lease_owner = ?, lease_expires_at = ?,
-                started_at = COALESCE(started_at, ?), updated_at = ?, seq = seq + 1
+                started_at = COALESCE(started_at, ?), updated_at = ?, active_at = ?, seq = seq + 1
           WHERE id = ?`,
         request.nodeId,
         request.leaseExpiresAt,
+        request.now,
         request.now,
         request.now,
         id,

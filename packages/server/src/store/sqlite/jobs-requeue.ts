@@ -15,7 +15,7 @@ const REQUEUE = `SET status = CASE control WHEN 'cancel' THEN 'cancelled' WHEN '
       finished_at = CASE control WHEN 'cancel' THEN @now ELSE finished_at END,
       eta = CASE control WHEN 'cancel' THEN NULL ELSE eta END,
       paused_at = CASE control WHEN 'pause' THEN @now ELSE paused_at END,
-      lease_owner = NULL, lease_expires_at = NULL, updated_at = @now, seq = seq + 1`;
+      lease_owner = NULL, lease_expires_at = NULL, updated_at = @now, active_at = @now, seq = seq + 1`;
 
 /**
  * Running jobs leased by `nodeId` (its restart: "node restarted") or whose lease expired (a node

@@ -20,6 +20,7 @@ export function claimTests(ctx: StoreContext): void {
       leaseExpiresAt: 60_000,
       startedAt: 10_000,
       updatedAt: 10_000,
+      activeAt: 10_000,
       seq: 2,
     });
     expect(claimed?.events).toEqual([

@@ -85,6 +85,25 @@ export function listTests(ctx: StoreContext): void {
     expect(await sorted(undefined)).toEqual(await sorted('-createdAt'));
   });
 
+  it('lists updatedAt by last activity: progress written without activeAt leaves the order alone, with it the job moves', async () => {
+    const [quiet, busy] = await seed(ctx.store(), [makeJob({ createdAt: 1_000, updatedAt: 8_000 }), makeJob({ createdAt: 2_000, updatedAt: 7_000 })]);
+    const newestFirst = async () => (await ctx.store().jobs.list({ sort: '-updatedAt', limit: 50 })).items.map((job) => [job.id, job.updatedAt]);
+    // A flush within the resolution: updatedAt is exact, the listing key stays where it was.
+    await ctx.store().jobs.saveProgress([{ id: busy!.id, done: 5, updatedAt: 9_000 }]);
+    expect(await newestFirst()).toEqual([
+      [quiet!.id, 8_000],
+      [busy!.id, 9_000],
+    ]);
+    await ctx.store().jobs.saveProgress([{ id: busy!.id, done: 6, updatedAt: 12_500, activeAt: 12_500 }]);
+    expect(await newestFirst()).toEqual([
+      [busy!.id, 12_500],
+      [quiet!.id, 8_000],
+    ]);
+    // The cursor is keyed on the same value, so paging follows this order too.
+    const first = await ctx.store().jobs.list({ sort: '-updatedAt', limit: 1 });
+    expect((await ctx.store().jobs.list({ sort: '-updatedAt', limit: 1, cursor: first.nextCursor! })).items.map((job) => job.id)).toEqual([quiet!.id]);
+  });
+
   it('pages with an opaque cursor through every job once, in order, for every sort', async () => {
     // Several jobs share a timestamp, so pages must break ties by id to neither skip nor repeat.
     const jobs = await seed(

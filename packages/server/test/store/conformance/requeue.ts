@@ -31,7 +31,7 @@ export function requeueTests(ctx: StoreContext): void {
     expect(ids(requeued.map((r) => r.job))).toEqual([a1!.id, a2!.id]);
     for (const { job, events } of requeued) {
       expect(job).toEqual(await ctx.store().jobs.get(job.id));
-      expect(job).toMatchObject({ status: 'queued', control: 'run', leaseOwner: null, leaseExpiresAt: null, updatedAt: 12_000, seq: 3, finishedAt: null, pausedAt: null });
+      expect(job).toMatchObject({ status: 'queued', control: 'run', leaseOwner: null, leaseExpiresAt: null, updatedAt: 12_000, activeAt: 12_000, seq: 3, finishedAt: null, pausedAt: null });
       expect(events).toEqual([{ kind: 'transition', from: 'running', to: 'queued', reason: 'node restarted', jobId: job.id, seq: job.seq, at: 12_000, cursor: expect.any(Number) }]);
     }
     expect(requeued[0]!.job).toMatchObject({ checkpoint: { row: 40_000 }, percent: 40 });
@@ -48,7 +48,7 @@ export function requeueTests(ctx: StoreContext): void {
     const [requeued, ...others] = await ctx.store().jobs.requeue({ nodeId: 'node-a', now: 12_000 });
     expect(others).toEqual([]);
     expect(requeued!.job).toEqual(await ctx.store().jobs.get(job!.id));
-    expect(requeued!.job).toMatchObject({ status: 'cancelled', control: 'cancel', finishedAt: 12_000, eta: null, percent: 30, leaseOwner: null, leaseExpiresAt: null, updatedAt: 12_000, seq: 4 });
+    expect(requeued!.job).toMatchObject({ status: 'cancelled', control: 'cancel', finishedAt: 12_000, eta: null, percent: 30, leaseOwner: null, leaseExpiresAt: null, updatedAt: 12_000, activeAt: 12_000, seq: 4 });
     const transition = { kind: 'transition', from: 'running', to: 'cancelled', reason: 'node restarted before the worker acknowledged the cancel', jobId: job!.id, seq: 4, at: 12_000 };
     expect(requeued!.events).toEqual([{ ...transition, cursor: expect.any(Number) }]);
     // Stored in the same transaction: the log says what the job record says.
@@ -66,7 +66,7 @@ export function requeueTests(ctx: StoreContext): void {
     const [requeued, ...others] = await ctx.store().jobs.requeue({ leaseExpiredBefore: 30_000, now: 30_000 });
     expect(others).toEqual([]);
     expect(requeued!.job).toEqual(await ctx.store().jobs.get(job!.id));
-    expect(requeued!.job).toMatchObject({ status: 'paused', control: 'pause', pausedAt: 30_000, pausedMs: 0, finishedAt: null, checkpoint: { row: 12 }, leaseOwner: null, leaseExpiresAt: null, updatedAt: 30_000, seq: 4 });
+    expect(requeued!.job).toMatchObject({ status: 'paused', control: 'pause', pausedAt: 30_000, pausedMs: 0, finishedAt: null, checkpoint: { row: 12 }, leaseOwner: null, leaseExpiresAt: null, updatedAt: 30_000, activeAt: 30_000, seq: 4 });
     expect(requeued!.events).toEqual([
       { kind: 'transition', from: 'running', to: 'paused', reason: 'lease expired before the worker acknowledged the pause', jobId: job!.id, seq: 4, at: 30_000, cursor: expect.any(Number) },
     ]);
