@@ -20,6 +20,8 @@ export interface LatencySamples {
   sent: number;
   /** CPU of each process over the round, in % of one core. */
   cpu: { server: number; reporter: number; subscribers: number };
+  /** Time each process's main thread was ready to run but waited for a core, in % of the round (the machine is shared). */
+  waitingForCpu: { server: number; reporter: number; subscribers: number };
 }
 
 export interface HeadwayLatencyBench {
@@ -70,6 +72,7 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
     const round = async (rate: number, seconds: number): Promise<LatencySamples> => {
       const processes = [node.child, reporter, subscribers];
       const cpuBefore = processes.map(cpuMsOf);
+      const waitBefore = processes.map(runQueueWaitMsOf);
       const startedAt = performance.now();
       subscribers.send({ type: 'start' });
       const done = nextMessage<{ sent: number; failed: number }>(reporter, 'done');
@@ -77,12 +80,18 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
       const sent = await done;
       if (sent.failed > 0) throw new Error(`${sent.failed} progress batches were refused at ${rate}/s`);
       await new Promise((r) => setTimeout(r, 500)); // the last updates in flight
-      const measured = nextMessage<Omit<LatencySamples, 'sent' | 'cpu'>>(subscribers, 'samples');
+      const measured = nextMessage<Omit<LatencySamples, 'sent' | 'cpu' | 'waitingForCpu'>>(subscribers, 'samples');
       subscribers.send({ type: 'stop' });
       const samples = await measured;
       const wallMs = performance.now() - startedAt;
       const [server, reporting, subscribing] = processes.map((child, i) => (100 * (cpuMsOf(child) - cpuBefore[i]!)) / wallMs) as [number, number, number];
-      return { ...samples, sent: sent.sent, cpu: { server, reporter: reporting, subscribers: subscribing } };
+      const [serverWait, reporterWait, subscribersWait] = processes.map((child, i) => (100 * (runQueueWaitMsOf(child) - waitBefore[i]!)) / wallMs) as [number, number, number];
+      return {
+        ...samples,
+        sent: sent.sent,
+        cpu: { server, reporter: reporting, subscribers: subscribing },
+        waitingForCpu: { server: serverWait, reporter: reporterWait, subscribers: subscribersWait },
+      };
     };
     return { round, stop };
   } catch (error) {
@@ -114,10 +123,12 @@ export function describeHeadway(rate: number, rounds: LatencySamples[]): string 
   const summary = summarize(rounds.map((r) => r.latencies));
   const sent = rounds.reduce((sum, r) => sum + r.sent, 0);
   const cpu = (key: keyof LatencySamples['cpu']) => fmt(rounds.reduce((sum, r) => sum + r.cpu[key], 0) / rounds.length);
+  const waiting = (key: keyof LatencySamples['waitingForCpu']) => fmt(rounds.reduce((sum, r) => sum + r.waitingForCpu[key], 0) / rounds.length, 1);
   return (
     `headway report→WebSocket at ${fmt(rate)} updates/s (${fmt(JOBS)} jobs, ${SUBSCRIBERS} subscribers, batches of ${BATCH}): ${describeSummary(summary)} ` +
     `(${fmt(summary.count)} of ${fmt(sent)} reports delivered; ticks of one job within an announcement are conflated)\n` +
-    `    where the time goes: ${whereTimeGoes(rounds)}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core`
+    `    where the time goes: ${whereTimeGoes(rounds)}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core;\n` +
+    `    waiting for a free core: server ${waiting('server')}%, reporter ${waiting('reporter')}%, subscribers ${waiting('subscribers')}% of the time`
   );
 }
 
@@ -132,6 +143,15 @@ export function whereTimeGoes(rounds: Array<Pick<LatencySamples, 'applied' | 'an
 }
 
 /** CPU time (user + system) a child process has used so far, from /proc (Linux; 0 elsewhere). */
+/** How long the process's main thread has waited on a run queue (/proc/<pid>/schedstat, ns). */
+function runQueueWaitMsOf(child: ChildProcess): number {
+  try {
+    return Number(readFileSync(`/proc/${child.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
+}
+
 function cpuMsOf(child: ChildProcess): number {
   try {
     const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
