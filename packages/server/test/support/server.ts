@@ -84,7 +84,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const url = `http://127.0.0.1:${port}`;
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= app.close().then(() => headway.stop()));
+  const stop = () => (stopping ??= reportIfSlow('HTTP close', app.close()).then(() => reportIfSlow('node stop', headway.stop())));
   return {
     url,
     port,
@@ -107,6 +107,19 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (dir) await removeTestDb(dir, dbPath);
     },
   };
+}
+
+/**
+ * Says on stderr which part of a stop is still running after 15 s: a hook timeout alone does not
+ * tell a hung HTTP close (an open stream) from a hung node stop (a store call that never ends).
+ */
+async function reportIfSlow<T>(step: string, work: Promise<T>): Promise<T> {
+  const timer = setTimeout(() => process.stderr.write(`test server: ${step} still running after 15 s\n`), 15_000);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function removeTestDb(dir: string, db: string): Promise<void> {
