@@ -22,7 +22,9 @@ const RETRY_MS = 2_000;
 export async function sseRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate, options: StreamOptions): Promise<void> {
   // Streams never end by themselves: end them when the server closes, or close waits for clients.
   const open = new Set<ServerResponse>();
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     for (const response of open) response.end();
   });
   app.get('/v1/stream/sse', { schema: { hide: true } }, async (request, reply) => {
@@ -61,6 +63,12 @@ export async function sseRoute(app: FastifyInstance, headway: Headway, hub: Stre
     };
     open.add(raw);
     if (raw.destroyed) return end(); // the client left while its token and channel were checked
+    // The server began closing while they were checked: preClose has ended the streams it knew,
+    // and this one would keep close waiting for ever (its heartbeat keeps the connection busy).
+    if (closing) {
+      raw.end();
+      return end();
+    }
     raw.once('close', end);
     await connection.follow(access, after).catch((error: unknown) => connection.pushError(error, access.channel));
   });

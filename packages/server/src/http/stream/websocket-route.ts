@@ -16,7 +16,14 @@ const MAX_EARLY_MESSAGES = 100;
 
 /** WebSocket at /v1/stream: token in `?token=` or the Authorization header; subscribe/unsubscribe messages. */
 export async function websocketRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate, options: StreamOptions): Promise<void> {
+  // An upgrade still in the request hooks when the server began closing connects after the
+  // websocket plugin closed the sockets it knew: it would keep close waiting for ever.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.get('/v1/stream', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
+    if (closing) return socket.terminate();
     const token = tokenOf(request);
     const closeWith = (error: HeadwayError) => socket.close(wsCloseCodeOf(error.code), error.message.slice(0, 120));
     const early: string[] = [];
