@@ -72,12 +72,17 @@ export function percentile(sorted: number[], p: number): number {
 /** The next IPC message of `type` from a bench child; rejects if the child exits first. */
 export function nextMessage<T = unknown>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => {
+      child.off('message', onMessage);
+      reject(new Error(`a bench client exited with ${code} before sending "${type}"`));
+    };
     const onMessage = (message: { type?: string }) => {
       if (message?.type !== type) return;
       child.off('message', onMessage);
+      child.off('exit', onExit);
       resolve(message as T);
     };
     child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`a bench client exited with ${code} before sending "${type}"`)));
+    child.once('exit', onExit);
   });
 }
