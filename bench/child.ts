@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import pg from 'pg';
 
 /**
  * The node flags `npm start` gives the service (the README recommends them for production):
@@ -16,12 +17,32 @@ export const SERVE_NODE_FLAGS = ((): string[] => {
   return flags.trim().split(/\s+/).filter(Boolean);
 })();
 
+const createdSchemas: string[] = [];
+
 /**
  * A fresh schema in the PostgreSQL database `db` names: every part of the bench starts on empty
  * tables, as it does on SQLite (a temp file each), so no earlier part's or run's jobs count.
+ * `dropFreshSchemas` removes them when the run ends.
  */
 export function freshSchema(db: string): string {
-  return `${db}${db.includes('?') ? '&' : '?'}schema=bench_${randomBytes(5).toString('hex')}`;
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  createdSchemas.push(schema);
+  return `${db}${db.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
+/**
+ * Drops the schemas this run created in `db`, with their jobs: a bench run must not leave
+ * tens of thousands of rows in the user's database, nor tables for its autovacuum to visit
+ * in every later run. Call it once the servers using them have stopped.
+ */
+export async function dropFreshSchemas(db: string): Promise<void> {
+  const client = new pg.Client({ connectionString: db.replace(/[?&]schema=[^&]*/, '') });
+  await client.connect();
+  try {
+    for (const schema of createdSchemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startBullmq } from './bullmq.js';
+import { dropFreshSchemas } from './child.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
 import { benchHttpIngest } from './http.js';
 import { describeHeadway, describeSummary, startHeadwayLatency, summarize, type LatencySamples } from './latency.js';
@@ -60,6 +61,7 @@ if (wanted('latency')) {
 await bull?.stop();
 // Two nodes need PostgreSQL; Redis is --redis, or a throwaway one (several-nodes.ts).
 if (values.db?.startsWith('postgres') && wanted('nodes')) await benchSeveralNodes(values.db, values.redis);
+if (values.db?.startsWith('postgres')) await dropFreshSchemas(values.db);
 
 if (bullUpdatesPerSec) {
   console.log('\nratios in this run (targets in brackets):');
