@@ -5,6 +5,7 @@ import type { Authenticate } from '../auth/authenticate.js';
 import { DEFAULT_STREAM_OPTIONS, type StreamOptions } from './options.js';
 import { sseRoute } from './sse-route.js';
 import { StreamHub, type StreamPressure } from './stream-hub.js';
+import { StreamsClosing } from './streams-closing.js';
 import { websocketRoute } from './websocket-route.js';
 
 export type { StreamOptions } from './options.js';
@@ -17,11 +18,13 @@ export async function registerStreamRoutes(app: FastifyInstance, headway: Headwa
   const options: StreamOptions = { ...DEFAULT_STREAM_OPTIONS, ...overrides };
   const hub = new StreamHub(headway.bus, headway.interest);
   hubs.set(app, hub);
+  const closing = new StreamsClosing();
+  app.addHook('preClose', async () => closing.begin());
   app.addHook('onClose', async () => hub.close());
   await app.register(websocket, { options: { maxPayload: 65_536 } });
   await app.register(async (scope) => {
-    await websocketRoute(scope, headway, hub, authenticate, options);
-    await sseRoute(scope, headway, hub, authenticate, options);
+    await websocketRoute(scope, headway, hub, closing, authenticate, options);
+    await sseRoute(scope, headway, hub, closing, authenticate, options);
   });
 }
 

@@ -1,5 +1,4 @@
 import { HeadwayError, type StreamMessage } from '@headway/protocol';
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
@@ -8,6 +7,7 @@ import { passBatcher } from './corked-writes.js';
 import type { StreamOptions } from './options.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';
+import type { StreamsClosing } from './streams-closing.js';
 import { tokenOf } from './websocket-route.js';
 
 /** How long a browser's EventSource waits before reconnecting (it then sends Last-Event-ID). */
@@ -19,14 +19,7 @@ const RETRY_MS = 2_000;
  * resumes with Last-Event-ID. Token and channel are checked before the stream starts, so a
  * refusal is a plain 401/403/404 answer that EventSource does not retry.
  */
-export async function sseRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate, options: StreamOptions): Promise<void> {
-  // Streams never end by themselves: end them when the server closes, or close waits for clients.
-  const open = new Set<ServerResponse>();
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-    for (const response of open) response.end();
-  });
+export async function sseRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, closing: StreamsClosing, authenticate: Authenticate, options: StreamOptions): Promise<void> {
   app.get('/v1/stream/sse', { schema: { hide: true } }, async (request, reply) => {
     const actor = await authenticate(tokenOf(request));
     const query = request.query as { channel?: string; after?: string };
@@ -56,20 +49,21 @@ export async function sseRoute(app: FastifyInstance, headway: Headway, hub: Stre
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), options.sseHeartbeatMs);
     const end = () => {
-      open.delete(raw);
       clearInterval(heartbeat);
       headway.stats.liveConnections--;
       connection.close();
     };
-    open.add(raw);
     if (raw.destroyed) return end(); // the client left while its token and channel were checked
-    // The server began closing while they were checked: preClose has ended the streams it knew,
-    // and this one would keep close waiting for ever (its heartbeat keeps the connection busy).
-    if (closing) {
+    // Closing began while they were checked: this stream's heartbeat would keep close waiting for ever.
+    if (closing.begun) {
       raw.end();
       return end();
     }
-    raw.once('close', end);
+    const forget = closing.endOnBegin(() => raw.end());
+    raw.once('close', () => {
+      forget();
+      end();
+    });
     await connection.follow(access, after).catch((error: unknown) => connection.pushError(error, access.channel));
   });
 }

@@ -9,21 +9,19 @@ import type { StreamOptions } from './options.js';
 import { passBatcher } from './corked-writes.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';
+import type { StreamsClosing } from './streams-closing.js';
 
 const MAX_MESSAGE_BYTES = 16_384;
 /** Messages a client may send before its token has been checked. */
 const MAX_EARLY_MESSAGES = 100;
 
 /** WebSocket at /v1/stream: token in `?token=` or the Authorization header; subscribe/unsubscribe messages. */
-export async function websocketRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, authenticate: Authenticate, options: StreamOptions): Promise<void> {
-  // An upgrade still in the request hooks when the server began closing connects after the
-  // websocket plugin closed the sockets it knew: it would keep close waiting for ever.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
+export async function websocketRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, closing: StreamsClosing, authenticate: Authenticate, options: StreamOptions): Promise<void> {
   app.get('/v1/stream', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
-    if (closing) return socket.terminate();
+    // A socket connecting after the websocket plugin closed the ones it knew would keep close
+    // waiting for ever. ws itself answers 503 to an upgrade reaching it after that preClose, so
+    // this guards against the plugin or its preClose changing, not a path reachable today.
+    if (closing.begun) return socket.terminate();
     const token = tokenOf(request);
     const closeWith = (error: HeadwayError) => socket.close(wsCloseCodeOf(error.code), error.message.slice(0, 120));
     const early: string[] = [];
