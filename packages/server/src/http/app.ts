@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Headway } from '../headway.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { requireAuthentication } from './auth/request-actor.js';
+import { endKeptAliveConnectionsOnClose } from './close-kept-alive.js';
 import { registerCors } from './cors.js';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.js';
 import { MAX_PATH_SEGMENT_CHARS, errorHandler, frameworkErrorHandler, routeNotFound } from './errors.js';
@@ -50,6 +51,7 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
   app.setValidatorCompiler(typeboxValidatorCompiler);
   app.setErrorHandler(errorHandler(config.bodyLimitBytes));
   installJsonParser(app);
+  endKeptAliveConnectionsOnClose(app);
   app.decorateRequest('actor', null as never);
   // Only at debug level: a hook runs on every report, and one that builds a line nobody writes is pure cost.
   if (app.log.level === 'debug' || app.log.level === 'trace') {
