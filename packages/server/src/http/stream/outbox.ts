@@ -37,7 +37,7 @@ export function outgoing(message: StreamMessage, render?: () => string): Outgoin
  */
 export class Outbox {
   private readonly events: Outgoing[] = [];
-  private readonly progress = new Map<string, Outgoing>();
+  private progress = new Map<string, Outgoing>();
   private drainWaiters: Array<() => void> = [];
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -141,6 +141,12 @@ export class Outbox {
       this.progress.delete(key);
       this.transport.send(out.message, textOf(out));
     }
+    // A fresh map, not the emptied one. Deleting entries makes V8 rehash a map into a new table
+    // and link the old table to it; once a connection's long-lived map has been promoted, each
+    // dropped table (dead, but in old space) keeps its successor and the messages it held alive
+    // through every scavenge until the next full GC. At 10,000 reports/s that kept 8–10 MB per
+    // scavenge alive instead of 1 MB: 15–25 ms scavenges and a full GC every 1–3 s.
+    this.progress = new Map();
   }
 
   private overflow(): void {
