@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
 import { freshSchema, nextMessage, percentile, startChild } from './child.js';
@@ -22,6 +23,8 @@ export interface LatencySamples {
   cpu: { server: number; reporter: number; subscribers: number };
   /** Time each process's main thread was ready to run but waited for a core, in % of the round (the machine is shared). */
   waitingForCpu: { server: number; reporter: number; subscribers: number };
+  /** Time the hypervisor ran other guests on this machine's cores, in % of the round's core time. */
+  stolen: number;
 }
 
 export interface HeadwayLatencyBench {
@@ -73,6 +76,7 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
       const processes = [node.child, reporter, subscribers];
       const cpuBefore = processes.map(cpuMsOf);
       const waitBefore = processes.map(runQueueWaitMsOf);
+      const stolenBefore = stolenCoreMs();
       const startedAt = performance.now();
       subscribers.send({ type: 'start' });
       const done = nextMessage<{ sent: number; failed: number }>(reporter, 'done');
@@ -80,7 +84,7 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
       const sent = await done;
       if (sent.failed > 0) throw new Error(`${sent.failed} progress batches were refused at ${rate}/s`);
       await new Promise((r) => setTimeout(r, 500)); // the last updates in flight
-      const measured = nextMessage<Omit<LatencySamples, 'sent' | 'cpu' | 'waitingForCpu'>>(subscribers, 'samples');
+      const measured = nextMessage<Omit<LatencySamples, 'sent' | 'cpu' | 'waitingForCpu' | 'stolen'>>(subscribers, 'samples');
       subscribers.send({ type: 'stop' });
       const samples = await measured;
       const wallMs = performance.now() - startedAt;
@@ -91,6 +95,7 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
         sent: sent.sent,
         cpu: { server, reporter: reporting, subscribers: subscribing },
         waitingForCpu: { server: serverWait, reporter: reporterWait, subscribers: subscribersWait },
+        stolen: (100 * (stolenCoreMs() - stolenBefore)) / (wallMs * cpus().length),
       };
     };
     return { round, stop };
@@ -128,7 +133,8 @@ export function describeHeadway(rate: number, rounds: LatencySamples[]): string 
     `headway report→WebSocket at ${fmt(rate)} updates/s (${fmt(JOBS)} jobs, ${SUBSCRIBERS} subscribers, batches of ${BATCH}): ${describeSummary(summary)} ` +
     `(${fmt(summary.count)} of ${fmt(sent)} reports delivered; ticks of one job within an announcement are conflated)\n` +
     `    where the time goes: ${whereTimeGoes(rounds)}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core;\n` +
-    `    waiting for a free core: server ${waiting('server')}%, reporter ${waiting('reporter')}%, subscribers ${waiting('subscribers')}% of the time`
+    `    waiting for a free core: server ${waiting('server')}%, reporter ${waiting('reporter')}%, subscribers ${waiting('subscribers')}% of the time; ` +
+    `stolen by the hypervisor: ${fmt(rounds.reduce((sum, r) => sum + r.stolen, 0) / rounds.length, 1)}% of core time`
   );
 }
 
@@ -142,7 +148,6 @@ export function whereTimeGoes(rounds: Array<Pick<LatencySamples, 'applied' | 'an
     .join(', ');
 }
 
-/** CPU time (user + system) a child process has used so far, from /proc (Linux; 0 elsewhere). */
 /** How long the process's main thread has waited on a run queue (/proc/<pid>/schedstat, ns). */
 function runQueueWaitMsOf(child: ChildProcess): number {
   try {
@@ -152,6 +157,16 @@ function runQueueWaitMsOf(child: ChildProcess): number {
   }
 }
 
+/** Core time the hypervisor gave to other guests so far, all cores (the steal column of /proc/stat; 0 elsewhere). */
+function stolenCoreMs(): number {
+  try {
+    return (Number(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/)[8]) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system) a child process has used so far, from /proc (Linux; 0 elsewhere). */
 function cpuMsOf(child: ChildProcess): number {
   try {
     const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
