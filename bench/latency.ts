@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
+import type { GcPauses } from './servers/gc-pauses.js';
 import { freshSchema, nextMessage, percentile, startChild } from './child.js';
 
 const BATCH = 100;
@@ -23,6 +24,8 @@ export interface LatencySamples {
   cpu: { server: number; reporter: number; subscribers: number };
   /** Time each process's main thread was ready to run but waited for a core, in % of the round (the machine is shared). */
   waitingForCpu: { server: number; reporter: number; subscribers: number };
+  /** The server's GC pauses in the round (ms). */
+  gcPauses: GcPauses;
   /** Time the hypervisor ran other guests on this machine's cores, in % of the round's core time. */
   stolen: number;
 }
@@ -77,6 +80,7 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
       const cpuBefore = processes.map(cpuMsOf);
       const waitBefore = processes.map(runQueueWaitMsOf);
       const stolenBefore = stolenCoreMs();
+      await askGcPauses(node.child); // starts the count for this round
       const startedAt = performance.now();
       subscribers.send({ type: 'start' });
       const done = nextMessage<{ sent: number; failed: number }>(reporter, 'done');
@@ -84,9 +88,10 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
       const sent = await done;
       if (sent.failed > 0) throw new Error(`${sent.failed} progress batches were refused at ${rate}/s`);
       await new Promise((r) => setTimeout(r, 500)); // the last updates in flight
-      const measured = nextMessage<Omit<LatencySamples, 'sent' | 'cpu' | 'waitingForCpu' | 'stolen'>>(subscribers, 'samples');
+      const measured = nextMessage<Omit<LatencySamples, 'sent' | 'cpu' | 'waitingForCpu' | 'stolen' | 'gcPauses'>>(subscribers, 'samples');
       subscribers.send({ type: 'stop' });
       const samples = await measured;
+      const gcPauses = await askGcPauses(node.child);
       const wallMs = performance.now() - startedAt;
       const [server, reporting, subscribing] = processes.map((child, i) => (100 * (cpuMsOf(child) - cpuBefore[i]!)) / wallMs) as [number, number, number];
       const [serverWait, reporterWait, subscribersWait] = processes.map((child, i) => (100 * (runQueueWaitMsOf(child) - waitBefore[i]!)) / wallMs) as [number, number, number];
@@ -96,6 +101,7 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Headw
         cpu: { server, reporter: reporting, subscribers: subscribing },
         waitingForCpu: { server: serverWait, reporter: reporterWait, subscribers: subscribersWait },
         stolen: (100 * (stolenCoreMs() - stolenBefore)) / (wallMs * cpus().length),
+        gcPauses,
       };
     };
     return { round, stop };
@@ -134,8 +140,22 @@ export function describeHeadway(rate: number, rounds: LatencySamples[]): string 
     `(${fmt(summary.count)} of ${fmt(sent)} reports delivered; ticks of one job within an announcement are conflated)\n` +
     `    where the time goes: ${whereTimeGoes(rounds)}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core;\n` +
     `    waiting for a free core: server ${waiting('server')}%, reporter ${waiting('reporter')}%, subscribers ${waiting('subscribers')}% of the time; ` +
-    `stolen by the hypervisor: ${fmt(rounds.reduce((sum, r) => sum + r.stolen, 0) / rounds.length, 1)}% of core time`
+    `stolen by the hypervisor: ${fmt(rounds.reduce((sum, r) => sum + r.stolen, 0) / rounds.length, 1)}% of core time\n` +
+    `    server GC pauses: ${describePauses('young', rounds.flatMap((r) => r.gcPauses.young))}; ${describePauses('full', rounds.flatMap((r) => r.gcPauses.full))}`
   );
+}
+
+function describePauses(kind: string, pauses: number[]): string {
+  if (pauses.length === 0) return `no ${kind} GC`;
+  const sorted = [...pauses].sort((a, b) => a - b);
+  return `${fmt(sorted.length)} ${kind} (p50 ${fmt(percentile(sorted, 50), 1)} ms, max ${fmt(sorted.at(-1)!, 1)} ms)`;
+}
+
+/** The server's GC pauses since the previous ask. */
+function askGcPauses(server: ChildProcess): Promise<GcPauses> {
+  const answer = nextMessage<GcPauses>(server, 'gc-pauses');
+  server.send({ type: 'gc-pauses' });
+  return answer;
 }
 
 /** Sent → applied → announced → received, per segment, pooled over rounds (server wall-clock stamps, whole ms). */

@@ -10,8 +10,10 @@ import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type Config } from '../../packages/server/dist/config/config.js';
 import { createHeadway } from '../../packages/server/dist/create-headway.js';
 import { buildHttpApp } from '../../packages/server/dist/http/app.js';
+import { reportGcPauses } from './gc-pauses.js';
 
 const [adminKey, db] = process.argv.slice(2);
+reportGcPauses();
 const dir = mkdtempSync(join(tmpdir(), 'headway-bench-node-'));
 const config = Value.Default(ConfigSchema, { db: db || join(dir, 'bench.db'), adminKey, logLevel: 'silent', port: 0 }) as Config;
 const headway = await createHeadway(config, { logger: pino({ level: 'silent' }) });
