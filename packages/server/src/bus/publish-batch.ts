@@ -38,7 +38,10 @@ export class PublishBatch {
   take(maxPerChunk: number, withProgress: boolean): BusMessage[][] {
     const messages = withProgress ? this.messages : this.messages.filter((m) => m.type !== 'progress');
     this.messages = [];
-    this.progressAt.clear();
+    // A fresh map rather than clear(): V8 links a cleared table to its successor, and a batch
+    // object lives for good, so once promoted each cleared table would keep the next one (and
+    // the job ids in it) alive through every scavenge until a full GC (see Outbox.drainProgress).
+    this.progressAt = new Map();
     const chunks: BusMessage[][] = [];
     for (let start = 0; start < messages.length; start += maxPerChunk) chunks.push(messages.slice(start, start + maxPerChunk));
     return chunks;
