@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fmt } from './machine.js';
+import { fmt, stolenCoreMs } from './machine.js';
 import type { GcPauses } from './servers/gc-pauses.js';
 import { freshSchema, nextMessage, percentile, startChild } from './child.js';
 
@@ -172,15 +172,6 @@ export function whereTimeGoes(rounds: Array<Pick<LatencySamples, 'applied' | 'an
 function runQueueWaitMsOf(child: ChildProcess): number {
   try {
     return Number(readFileSync(`/proc/${child.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
-  } catch {
-    return 0;
-  }
-}
-
-/** Core time the hypervisor gave to other guests so far, all cores (the steal column of /proc/stat; 0 elsewhere). */
-function stolenCoreMs(): number {
-  try {
-    return (Number(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/)[8]) * 1000) / 100;
   } catch {
     return 0;
   }

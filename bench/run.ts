@@ -3,13 +3,14 @@
  * machine; no thresholds. Compare ratios within one run. The script builds first: Headway runs from its
  * compiled output, as `headway serve` does (run from TypeScript sources, its server took a tenth more CPU).
  */
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBullmq } from './bullmq.js';
 import { dropFreshSchemas } from './child.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
 import { benchHttpIngest } from './http.js';
 import { describeHeadway, describeSummary, startHeadwayLatency, summarize, type LatencySamples } from './latency.js';
-import { fmt, machineLine } from './machine.js';
+import { fmt, machineLine, stolenCoreMs } from './machine.js';
 import { benchSeveralNodes } from './several-nodes.js';
 
 /** The 10,000 updates/s comparison runs in turns, Headway then BullMQ, so a busy moment of the machine slows both. */
@@ -22,6 +23,8 @@ const only = values.only?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 
 console.log(machineLine());
+const runStartedAt = performance.now();
+const stolenAtStart = stolenCoreMs();
 console.log(`store: ${values.db?.startsWith('postgres') ? 'postgres' : 'sqlite (temp file)'}`);
 const engine = wanted('engine') ? await benchEngineIngest(values.db) : null;
 if (wanted('recovery')) await benchRecovery(values.db);
@@ -70,4 +73,7 @@ if (bullUpdatesPerSec) {
   if (engine) console.log(`  in-process / bullmq          ${fmt(engine.ticksPerSec! / bullUpdatesPerSec, 2)}  [≥ 2.0]`);
   if (p99s?.bullmq) console.log(`  p99 at 10k/s (${LATENCY_ROUNDS} rounds each, in turns): headway ${fmt(p99s.headway, 1)} ms vs bullmq ${fmt(p99s.bullmq, 1)} ms  [headway ≤ bullmq]`);
 }
+// On a VM a busy host takes core time from every process here, Headway and references alike.
+const stolen = (100 * (stolenCoreMs() - stolenAtStart)) / ((performance.now() - runStartedAt) * cpus().length);
+console.log(`\nstolen by the hypervisor over this run: ${fmt(stolen, 1)}% of core time (idle here: under 1%)`);
 process.exit(0);
