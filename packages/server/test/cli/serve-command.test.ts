@@ -3,37 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitForServeBanner, type Served } from './fixtures/serve-banner.js';
 
 const RUN_CLI = join(import.meta.dirname, 'fixtures', 'run-cli.ts');
 
-interface Served {
-  child: ChildProcess;
-  output: () => string;
-  url: string;
-  exited: Promise<number | null>;
-}
-
 /** Starts `headway serve` in its own process and waits for the line saying where it listens. */
-async function serve(args: string[]): Promise<Served> {
+async function serve(args: string[]): Promise<Served & { child: ChildProcess }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('HEADWAY_')));
   const child = spawn(process.execPath, ['--conditions=headway-src', '--import', 'tsx', RUN_CLI, 'serve', ...args], { env: { ...env, HEADWAY_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
-    const look = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match && /Admin key/.test(out)) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', look);
-    void exited.then(() => reject(new Error(`serve exited early:\n${out}`)));
-  });
-  return { child, output: () => out, url, exited };
+  return { child, ...(await waitForServeBanner(child)) };
 }
 
 describe('headway serve', () => {
@@ -59,7 +37,7 @@ describe('headway serve', () => {
     await fetch(`${first.url}/v1/jobs/${job.id}/progress`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ done: 7 }) });
 
     first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    expect((await first.exited).code).toBe(0);
     expect(first.output()).toContain('Stopped.');
 
     // Same database: the key is not printed again, still works, and the flushed progress survived.
@@ -71,7 +49,7 @@ describe('headway serve', () => {
     expect(read.status).toBe(200);
     expect(((await read.json()) as { done: number }).done).toBe(7);
     second.child.kill('SIGINT');
-    expect(await second.exited).toBe(0);
+    expect((await second.exited).code).toBe(0);
   });
 
   it('a bad setting fails at boot with a message naming it', async () => {

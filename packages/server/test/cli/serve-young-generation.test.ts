@@ -4,18 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitForServeBanner, type Served } from './fixtures/serve-banner.js';
 
 // The published command, as `npx headway serve` runs it: the bin over the build (CI builds first).
 const BIN = fileURLToPath(new URL('../../bin/headway.js', import.meta.url));
 const BUILT_CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const FLAG = '--max-semi-space-size=64';
-
-interface Served {
-  parent: ChildProcess;
-  output: () => string;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
 
 const started: ChildProcess[] = [];
 
@@ -23,28 +17,12 @@ const started: ChildProcess[] = [];
  * Starts the built `headway serve` in a process group of its own (as a shell starts a job, so a
  * test can signal the whole group like a terminal's Ctrl-C) and waits for its banner.
  */
-async function serve(db: string, extraEnv: Record<string, string> = {}): Promise<Served> {
+async function serve(db: string, extraEnv: Record<string, string> = {}): Promise<Served & { parent: ChildProcess }> {
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build -w packages/server first`);
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('HEADWAY_') && name !== 'NODE_OPTIONS'));
   const parent = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { env: { ...env, HEADWAY_LOG_LEVEL: 'warn', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   started.push(parent);
-  let out = '';
-  parent.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  parent.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => parent.on('exit', (code, signal) => resolve({ code, signal })));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
-    const look = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match && /Admin key/.test(out)) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    parent.stdout!.on('data', look);
-    void exited.then(() => reject(new Error(`serve exited early:\n${out}`)));
-  });
-  return { parent, output: () => out, url, exited };
+  return { parent, ...(await waitForServeBanner(parent)) };
 }
 
 /** Live processes whose parent is `pid`, from /proc/<pid>/stat (field 4 is the parent's pid). */
@@ -90,7 +68,7 @@ async function until(what: string, check: () => boolean, timeoutMs = 20_000): Pr
 }
 
 /** The one child `headway serve` started to run the service. */
-function serviceChildOf(served: Served): number {
+function serviceChildOf(served: Served & { parent: ChildProcess }): number {
   const children = childrenOf(served.parent.pid!);
   expect(children, served.output()).toHaveLength(1);
   return children[0]!;
