@@ -1,5 +1,5 @@
 import { openPostgresStore } from './postgres/index.js';
-import { openSqliteStore } from './sqlite/index.js';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite/index.js';
 import type { Store } from './store.js';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -9,8 +9,8 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//i;
  * A `schema` query parameter (`postgres://…/headway?schema=team_a`) puts Headway's tables in that
  * schema, so several deployments (or test runs) can share one database.
  */
-export async function openStore(urlOrPath: string): Promise<Store> {
-  if (!POSTGRES_URL.test(urlOrPath)) return openSqliteStore(urlOrPath);
+export async function openStore(urlOrPath: string, sqliteOptions: SqliteStoreOptions = {}): Promise<Store> {
+  if (!POSTGRES_URL.test(urlOrPath)) return openSqliteStore(urlOrPath, sqliteOptions);
   const { url, schema } = splitSchema(urlOrPath);
   return openPostgresStore(url, schema === undefined ? {} : { schema });
 }

@@ -1,1 +1,1 @@
-export { openSqliteStore } from './open.js';
+export { openSqliteStore, type SqliteStoreOptions } from './open.js';

@@ -1,19 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 import type { Store } from '../store.js';
 import { assertSqliteSchemaNotNewer } from './migrate.js';
 import { SqliteDb } from './sqlite-db.js';
 import { SqliteStore } from './sqlite-store.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
+
+export interface SqliteStoreOptions {
+  /** A long-running node checkpoints a file's WAL off the event loop; failures go to this logger. */
+  backgroundCheckpoints?: { logger: Logger };
+}
 
 /**
  * Opens (creating it and its folder if needed) a SQLite database file, or ':memory:'. Refuses
  * a file migrated by a newer Headway. Call `migrate()` before use.
  */
-export async function openSqliteStore(path: string): Promise<Store> {
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true });
   const connection = new Database(path);
@@ -32,5 +39,9 @@ export async function openSqliteStore(path: string): Promise<Store> {
     db.close();
     throw error;
   }
-  return new SqliteStore(db);
+  const background = options.backgroundCheckpoints;
+  if (!background || inMemory) return new SqliteStore(db);
+  const checkpointer = startWalCheckpointer(connection, background.logger);
+  db.onWrite = checkpointer.wrote;
+  return new SqliteStore(db, checkpointer);
 }

@@ -11,6 +11,9 @@ const MAX_CACHED_STATEMENTS = 500;
 export class SqliteDb {
   private readonly statements = new Map<string, Statement>();
 
+  /** Told after each committed write transaction (the background checkpointer listens). */
+  onWrite: (() => void) | null = null;
+
   constructor(readonly connection: Database.Database) {}
 
   statement(sql: string): Statement {
@@ -41,7 +44,9 @@ export class SqliteDb {
    * process writing the same file makes us wait (busy_timeout) rather than fail mid-transaction.
    */
   write<T>(work: () => T): T {
-    return this.connection.transaction(work).immediate();
+    const result = this.connection.transaction(work).immediate();
+    this.onWrite?.();
+    return result;
   }
 
   close(): void {

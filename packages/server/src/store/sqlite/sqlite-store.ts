@@ -16,6 +16,7 @@ import { sqliteNotificationStore } from './notifications/index.js';
 import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
 import { saveProgress } from './progress.js';
 import type { SqliteDb } from './sqlite-db.js';
+import type { WalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * The embedded store. better-sqlite3 is synchronous, so each operation runs to completion
@@ -29,7 +30,10 @@ export class SqliteStore implements Store {
   readonly analytics: AnalyticsStore;
   readonly notifications: NotificationStore;
 
-  constructor(private readonly db: SqliteDb) {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {
     this.keys = sqliteKeyStore(db);
     this.analytics = sqliteAnalyticsStore(db);
     this.notifications = sqliteNotificationStore(db);
@@ -63,6 +67,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }

@@ -1,0 +1,78 @@
+import { copyFileSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { startWalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js';
+import { makeJob } from './fixtures.js';
+
+const root = mkdtempSync(join(tmpdir(), 'headway-checkpoints-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A logger whose lines the test can read. */
+function capturedLogger(): { logger: pino.Logger; lines: Array<{ msg: string; level: number }> } {
+  const lines: Array<{ msg: string; level: number }> = [];
+  return { logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) }), lines };
+}
+
+async function until<T>(read: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** What the database file alone holds, without its WAL: only what a checkpoint copied back. */
+function doneInFileAlone(path: string, jobId: string, copyName: string): number | undefined {
+  const copy = join(root, copyName);
+  copyFileSync(path, copy);
+  const raw = new Database(copy, { readonly: true });
+  try {
+    const hasJobs = raw.prepare("SELECT 1 FROM sqlite_master WHERE name = 'jobs'").get() !== undefined;
+    return hasJobs ? (raw.prepare('SELECT done FROM jobs WHERE id = ?').get(jobId) as { done: number } | undefined)?.done : undefined;
+  } finally {
+    raw.close();
+  }
+}
+
+describe('SQLite checkpoints off the event loop', () => {
+  it('copies committed progress back into the database file from its own thread', async () => {
+    const path = join(root, 'background.db');
+    const { logger, lines } = capturedLogger();
+    const store = await openSqliteStore(path, { backgroundCheckpoints: { logger } });
+    try {
+      await store.migrate();
+      const job = makeJob({ status: 'running' });
+      await store.jobs.insert([job], 1);
+      await store.jobs.saveProgress([{ id: job.id, done: 42, percent: 42, updatedAt: 2 }]);
+      // Far below the 10,000 pages at which the main connection would checkpoint by itself.
+      const done = await until(() => (doneInFileAlone(path, job.id, 'background-copy.db') === 42 ? 42 : undefined), 'the checkpoint');
+      expect(done).toBe(42);
+      expect(lines).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('logs a checkpoint thread that cannot start, and SQLite checkpoints on commit again', async () => {
+    const path = join(root, 'vanished.db');
+    const connection = new Database(path);
+    connection.pragma('journal_mode = WAL');
+    unlinkSync(path); // the open connection still works; the thread cannot open the file
+    const { logger, lines } = capturedLogger();
+    const checkpointer = startWalCheckpointer(connection, logger);
+    try {
+      const failure = await until(() => lines.find((line) => line.msg.startsWith('sqlite:checkpointer stopped')), 'the failure to be logged');
+      expect(failure.level).toBe(50);
+      expect(connection.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    } finally {
+      await checkpointer.stop();
+      connection.close();
+    }
+  });
+});
