@@ -40,7 +40,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     throw error;
   }
   const background = options.backgroundCheckpoints;
-  if (!background || inMemory) return new SqliteStore(db);
+  if (!background || connection.memory) return new SqliteStore(db); // no file, no WAL
   const checkpointer = startWalCheckpointer(connection, background.logger);
   db.onWrite = checkpointer.wrote;
   return new SqliteStore(db, checkpointer);
