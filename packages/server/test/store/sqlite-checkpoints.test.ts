@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { startWalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js';
@@ -12,7 +12,7 @@ const root = mkdtempSync(join(tmpdir(), 'headway-checkpoints-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A logger whose lines the test can read. */
-function capturedLogger(): { logger: pino.Logger; lines: Array<{ msg: string; level: number }> } {
+function capturedLogger(): { logger: Logger; lines: Array<{ msg: string; level: number }> } {
   const lines: Array<{ msg: string; level: number }> = [];
   return { logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) }), lines };
 }
