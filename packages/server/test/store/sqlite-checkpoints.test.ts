@@ -27,7 +27,10 @@ async function until<T>(read: () => T | undefined, what: string): Promise<T> {
   }
 }
 
-/** What the database file alone holds, without its WAL: only what a checkpoint copied back. */
+/**
+ * What the database file alone holds, without its WAL: only what a checkpoint copied back.
+ * A copy taken while a checkpoint writes pages can be torn; it counts as "not yet".
+ */
 function doneInFileAlone(path: string, jobId: string, copyName: string): number | undefined {
   const copy = join(root, copyName);
   copyFileSync(path, copy);
@@ -35,6 +38,9 @@ function doneInFileAlone(path: string, jobId: string, copyName: string): number 
   try {
     const hasJobs = raw.prepare("SELECT 1 FROM sqlite_master WHERE name = 'jobs'").get() !== undefined;
     return hasJobs ? (raw.prepare('SELECT done FROM jobs WHERE id = ?').get(jobId) as { done: number } | undefined)?.done : undefined;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CORRUPT' || (error as { code?: string }).code === 'SQLITE_NOTADB') return undefined;
+    throw error;
   } finally {
     raw.close();
   }
