@@ -65,6 +65,25 @@ describe('SQLite checkpoints off the event loop', () => {
     }
   });
 
+  it('checkpoints a burst of writes once it pauses, without waiting for the periodic backstop', async () => {
+    const path = join(root, 'burst.db');
+    const connection = new Database(path);
+    connection.pragma('journal_mode = WAL');
+    const { logger, lines } = capturedLogger();
+    // A backstop of an hour: only the signal after the writes can bring the checkpoint.
+    const checkpointer = startWalCheckpointer(connection, logger, { backstopMs: 3_600_000 });
+    try {
+      connection.exec('CREATE TABLE jobs (id TEXT PRIMARY KEY, done REAL)');
+      connection.prepare('INSERT INTO jobs VALUES (?, ?)').run('job-1', 7);
+      checkpointer.wrote();
+      expect(await until(() => doneInFileAlone(path, 'job-1', 'burst-copy.db'), 'the checkpoint after the burst')).toBe(7);
+      expect(lines).toEqual([]);
+    } finally {
+      await checkpointer.stop();
+      connection.close();
+    }
+  });
+
   it('logs a checkpoint thread that cannot start, and SQLite checkpoints on commit again', async () => {
     const path = join(root, 'vanished.db');
     const connection = new Database(path);

@@ -55,10 +55,10 @@ export interface WalCheckpointer {
  * each checkpoint finish, so the WAL restarts from its beginning instead of growing. If the
  * thread fails, the main connection checkpoints on commit again, so the WAL stays bounded.
  */
-export function startWalCheckpointer(connection: Database.Database, logger: Logger): WalCheckpointer {
+export function startWalCheckpointer(connection: Database.Database, logger: Logger, { quietMs = QUIET_MS, backstopMs = BACKSTOP_MS } = {}): WalCheckpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path: connection.name, backstopMs: BACKSTOP_MS },
+    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path: connection.name, backstopMs },
   });
   let stopping = false;
   let fellBack = false;
@@ -79,13 +79,17 @@ export function startWalCheckpointer(connection: Database.Database, logger: Logg
   );
   // Neither the thread nor its timer may keep a process alive that is otherwise done.
   worker.unref();
-  const quiet = setTimeout(() => !fellBack && worker.postMessage('checkpoint'), QUIET_MS);
-  quiet.unref();
+  // One timer, armed by the first write and pushed back by each one after it.
+  let quiet: NodeJS.Timeout | null = null;
   return {
-    wrote: () => void quiet.refresh(),
+    wrote() {
+      if (quiet) return void quiet.refresh();
+      quiet = setTimeout(() => !fellBack && worker.postMessage('checkpoint'), quietMs);
+      quiet.unref();
+    },
     async stop() {
       stopping = true;
-      clearTimeout(quiet);
+      if (quiet) clearTimeout(quiet);
       worker.ref(); // or nothing would keep the process alive until the thread has closed its connection
       worker.postMessage('stop');
       await exited;
