@@ -1,5 +1,5 @@
 import type { Eta } from '@headway/protocol';
-import { variability, type Sample } from './samples.js';
+import { variability, type SampleSeries } from './samples.js';
 import { etaFromRate } from './uncertainty.js';
 
 /** The window covers at least the last quarter of the work time… */
@@ -21,21 +21,23 @@ const MIN_NOISE = 0.1;
  * - while the speed has not clearly changed, the long-run rate (more data, less noise) is
  *   blended in, so steady-but-noisy work is estimated as well as by the overall average.
  */
-export function adaptiveEstimate(series: readonly Sample[], at: number): Eta | null {
+export function adaptiveEstimate(series: SampleSeries, at: number): Eta | null {
   const n = series.length;
   if (n < 2) return null;
-  const first = series[0]!;
-  const last = series[n - 1]!;
-  const timeFrom = last.workMs - TIME_SHARE * (last.workMs - first.workMs);
-  const progressFrom = last.fraction - PROGRESS_SHARE * (last.fraction - first.fraction);
-  let start = Math.min(n - 1 - MIN_INTERVALS, latestIndex(series, (s) => s.workMs <= timeFrom), latestIndex(series, (s) => s.fraction <= progressFrom));
+  const firstMs = series.workMs(0);
+  const firstFraction = series.fraction(0);
+  const lastMs = series.workMs(n - 1);
+  const lastFraction = series.fraction(n - 1);
+  const timeFrom = lastMs - TIME_SHARE * (lastMs - firstMs);
+  const progressFrom = lastFraction - PROGRESS_SHARE * (lastFraction - firstFraction);
+  let start = Math.min(n - 1 - MIN_INTERVALS, latestAtMost(n, (i) => series.workMs(i), timeFrom), latestAtMost(n, (i) => series.fraction(i), progressFrom));
   start = Math.max(0, start);
-  const from = series[start]!;
-  const span = last.workMs - from.workMs;
+  const fromMs = series.workMs(start);
+  const span = lastMs - fromMs;
   if (span <= 0) return null;
-  const recentRate = (last.fraction - from.fraction) / span;
-  const recentCv = variability(series, from.workMs, last.workMs);
-  const longRate = (last.fraction - first.fraction) / (last.workMs - first.workMs);
+  const recentRate = (lastFraction - series.fraction(start)) / span;
+  const recentCv = variability(series, fromMs, lastMs);
+  const longRate = (lastFraction - firstFraction) / (lastMs - firstMs);
   // While the recent rate agrees with the long-run one (within its own noise) the longer
   // history is the more precise measure; a clear change of speed (a new stage) hands over
   // to the recent window.
@@ -43,18 +45,18 @@ export function adaptiveEstimate(series: readonly Sample[], at: number): Eta | n
   const change = recentRate > 0 && longRate > 0 ? Math.log(recentRate / longRate) : Infinity;
   const trustLong = start === 0 ? 0 : Math.exp(-(change * change) / (2 * noise * noise));
   const rate = trustLong * longRate + (1 - trustLong) * recentRate;
-  const cv = trustLong * variability(series, first.workMs, last.workMs) + (1 - trustLong) * recentCv;
-  return etaFromRate('adaptive', rate, last.fraction, cv, n - start, at);
+  const cv = trustLong * variability(series, firstMs, lastMs) + (1 - trustLong) * recentCv;
+  return etaFromRate('adaptive', rate, lastFraction, cv, n - start, at);
 }
 
-/** Index of the newest sample matching `test` (samples are ordered in time and fraction), or 0. */
-function latestIndex(series: readonly Sample[], test: (s: Sample) => boolean): number {
+/** Index of the newest of `n` samples whose value is at most `limit` (values rise with the index), or 0. */
+function latestAtMost(n: number, valueAt: (index: number) => number, limit: number): number {
   let lo = 0;
-  let hi = series.length - 1;
-  if (!test(series[0]!)) return 0;
+  let hi = n - 1;
+  if (!(valueAt(0) <= limit)) return 0;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (test(series[mid]!)) lo = mid;
+    if (valueAt(mid) <= limit) lo = mid;
     else hi = mid - 1;
   }
   return lo;

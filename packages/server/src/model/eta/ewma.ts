@@ -1,22 +1,8 @@
 import type { Eta } from '@headway/protocol';
-import type { Sample } from './samples.js';
 import { etaFromRate } from './uncertainty.js';
 
 const MIN_TAU_MS = 2_000;
 const MAX_TAU_MS = 15 * 60_000;
-
-interface State {
-  last: Sample;
-  /** Smoothed rate, fraction per work millisecond; null until some work time has passed. */
-  rate: number | null;
-  /** Smoothed squared deviation of chunk rates from `rate`. */
-  variance: number;
-  /** Progress and time gathered since the last variance update. */
-  chunk: { gained: number; ms: number };
-  /** How many chunks the variance has seen. */
-  chunks: number;
-  count: number;
-}
 
 /**
  * Exponentially smoothed rate, weighted by time rather than by report: each interval weighs
@@ -27,48 +13,72 @@ interface State {
  * by a stall or a burst: the tracker prefers the adaptive estimate.
  */
 export class EwmaRate {
-  private state: State | null = null;
+  // Plain number fields updated in place: this runs for every sample of every job, and a fresh
+  // state object per sample was still alive at each scavenge. NaN, not null, for "no rate yet"
+  // keeps the field a double that V8 rewrites where it stands.
+  /** Samples in this series; 0 before the first. */
+  private count = 0;
+  private lastWorkMs = 0;
+  private lastFraction = 0;
+  /** Smoothed rate, fraction per work millisecond; NaN until some work time has passed. */
+  private rate = Number.NaN;
+  /** Smoothed squared deviation of chunk rates from `rate`. */
+  private variance = 0;
+  /** Progress and time gathered since the last variance update. */
+  private chunkGained = 0;
+  private chunkMs = 0;
+  /** How many chunks the variance has seen. */
+  private chunks = 0;
 
-  observe(sample: Sample): void {
-    this.state = this.state === null ? fresh(sample) : advance(this.state, sample);
+  observe(workMs: number, fraction: number): void {
+    if (this.count === 0) return this.begin(workMs, fraction);
+    const dt = workMs - this.lastWorkMs;
+    if (dt <= 0) {
+      this.lastFraction = Math.max(this.lastFraction, fraction);
+      return;
+    }
+    const gained = fraction - this.lastFraction;
+    const r = gained / dt;
+    const tau = Math.min(MAX_TAU_MS, Math.max(MIN_TAU_MS, workMs / 10));
+    const alpha = 1 - Math.exp(-dt / tau);
+    const hadRate = !Number.isNaN(this.rate);
+    const rate = hadRate ? this.rate + alpha * (r - this.rate) : r;
+    // Variance over chunks of a quarter τ: per-report rates mostly measure how ticks are quantised.
+    this.chunkGained += gained;
+    this.chunkMs += dt;
+    if (this.chunkMs >= tau / 4 && hadRate) {
+      this.chunks++;
+      const chunkAlpha = 1 - Math.exp(-this.chunkMs / tau);
+      const deviation = this.chunkGained / this.chunkMs - rate;
+      this.variance = (1 - chunkAlpha) * this.variance + chunkAlpha * deviation * deviation;
+      this.chunkGained = 0;
+      this.chunkMs = 0;
+    }
+    this.rate = rate;
+    this.lastWorkMs = workMs;
+    this.lastFraction = fraction;
+    this.count++;
   }
 
   reset(): void {
-    this.state = null;
+    this.count = 0;
   }
 
   /** The estimate as of the newest report. */
   estimate(at: number): Eta | null {
-    const state = this.state;
-    if (!state || state.rate === null) return null;
-    const cv = state.chunks < 2 ? 1 : Math.min(2, Math.sqrt(state.variance) / state.rate);
-    return etaFromRate('ewma', state.rate, state.last.fraction, cv, state.count, at);
+    if (this.count === 0 || Number.isNaN(this.rate)) return null;
+    const cv = this.chunks < 2 ? 1 : Math.min(2, Math.sqrt(this.variance) / this.rate);
+    return etaFromRate('ewma', this.rate, this.lastFraction, cv, this.count, at);
   }
-}
 
-function fresh(sample: Sample): State {
-  return { last: sample, rate: null, variance: 0, chunk: { gained: 0, ms: 0 }, chunks: 0, count: 1 };
-}
-
-function advance(state: State, sample: Sample): State {
-  const dt = sample.workMs - state.last.workMs;
-  if (dt <= 0) return { ...state, last: { workMs: state.last.workMs, fraction: Math.max(state.last.fraction, sample.fraction) } };
-  const gained = sample.fraction - state.last.fraction;
-  const r = gained / dt;
-  const tau = Math.min(MAX_TAU_MS, Math.max(MIN_TAU_MS, sample.workMs / 10));
-  const alpha = 1 - Math.exp(-dt / tau);
-  const rate = state.rate === null ? r : state.rate + alpha * (r - state.rate);
-  // Variance over chunks of a quarter τ: per-report rates mostly measure how ticks are quantised.
-  const chunk = { gained: state.chunk.gained + gained, ms: state.chunk.ms + dt };
-  let variance = state.variance;
-  let chunks = state.chunks;
-  if (chunk.ms >= tau / 4 && state.rate !== null) {
-    chunks++;
-    const chunkAlpha = 1 - Math.exp(-chunk.ms / tau);
-    const deviation = chunk.gained / chunk.ms - rate;
-    variance = (1 - chunkAlpha) * variance + chunkAlpha * deviation * deviation;
-    chunk.gained = 0;
-    chunk.ms = 0;
+  private begin(workMs: number, fraction: number): void {
+    this.count = 1;
+    this.lastWorkMs = workMs;
+    this.lastFraction = fraction;
+    this.rate = Number.NaN;
+    this.variance = 0;
+    this.chunkGained = 0;
+    this.chunkMs = 0;
+    this.chunks = 0;
   }
-  return { last: sample, rate, variance, chunk, chunks, count: state.count + 1 };
 }

@@ -52,8 +52,8 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
   let lastProgressWallMs = 0;
 
   const add = (workMs: number, fraction: number, now: number) => {
-    window.add({ workMs, fraction });
-    ewma.observe({ workMs, fraction });
+    window.add(workMs, fraction);
+    ewma.observe(workMs, fraction);
     lastProgressWorkMs = workMs;
     lastProgressWallMs = clock.wallAt(now);
   };
@@ -68,23 +68,22 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
   };
 
   const atLastReport = (now: number): Record<EtaMethodName, Eta | null> => {
-    const last = window.last;
-    if (!last || last.fraction <= 0) return { linear: null, ewma: null, adaptive: null };
-    const first = window.samples[0]!;
-    const cv = variability(window.samples, first.workMs, last.workMs);
+    const n = window.length;
+    if (n === 0 || window.fraction(n - 1) <= 0) return { linear: null, ewma: null, adaptive: null };
+    const cv = variability(window, window.workMs(0), window.workMs(n - 1));
     return {
-      linear: linearEstimate(last.fraction, lastProgressWallMs, cv, window.samples.length, now),
+      linear: linearEstimate(window.fraction(n - 1), lastProgressWallMs, cv, n, now),
       ewma: ewma.estimate(now),
-      adaptive: adaptiveEstimate(window.samples, now),
+      adaptive: adaptiveEstimate(window, now),
     };
   };
 
   const carried = (eta: Eta | null, now: number): Eta | null => {
-    const last = window.last;
-    if (!eta || !last) return eta;
-    if (last.fraction >= 1) return { ...eta, remainingMs: 0, low: 0, high: 0, at: now };
+    const n = window.length;
+    if (!eta || n === 0) return eta;
+    if (window.fraction(n - 1) >= 1) return { ...eta, remainingMs: 0, low: 0, high: 0, at: now };
     const stallAfterMs = Math.max(MIN_STALL_MS, STALL_GAPS * (gaps.typicalMs() ?? 0));
-    return carryThroughSilence(eta, Math.max(0, clock.workAt(now) - last.workMs), stallAfterMs, now);
+    return carryThroughSilence(eta, Math.max(0, clock.workAt(now) - window.workMs(n - 1)), stallAfterMs, now);
   };
 
   return {
@@ -94,11 +93,11 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
       clock.start(now);
       const f = Math.min(1, Math.max(0, fraction));
       const workMs = clock.workAt(now);
-      const last = window.last;
-      if (!last || f < last.fraction) return restart(workMs, f, now, clockWasRunning);
-      if (f === last.fraction) return; // a report without progress is a heartbeat, not a sample: silence is judged from the last progress
+      const n = window.length;
+      if (n === 0 || f < window.fraction(n - 1)) return restart(workMs, f, now, clockWasRunning);
+      if (f === window.fraction(n - 1)) return; // a report without progress is a heartbeat, not a sample: silence is judged from the last progress
       gaps.add(workMs - (lastProgressWorkMs ?? workMs));
-      add(Math.max(workMs, last.workMs), f, now);
+      add(Math.max(workMs, window.workMs(n - 1)), f, now);
     },
     pause: (now) => clock.pause(now),
     resume(now) {
@@ -107,9 +106,9 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
       else clock.resume(now);
     },
     estimate(now) {
-      const last = window.last;
-      if (!last || last.fraction <= 0) return priorEstimate(prior, clock.workAt(now), now);
-      if (last.fraction >= 1) return { remainingMs: 0, low: 0, high: 0, confidence: 1, method: 'adaptive', at: now };
+      const n = window.length;
+      if (n === 0 || window.fraction(n - 1) <= 0) return priorEstimate(prior, clock.workAt(now), now);
+      if (window.fraction(n - 1) >= 1) return { remainingMs: 0, low: 0, high: 0, confidence: 1, method: 'adaptive', at: now };
       const all = atLastReport(now);
       const best = all.adaptive ?? all.ewma ?? all.linear;
       if (!best) return priorEstimate(prior, clock.workAt(now), now);
@@ -120,7 +119,7 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
       return { linear: carried(all.linear, now), ewma: carried(all.ewma, now), adaptive: carried(all.adaptive, now) };
     },
     get sampleCount() {
-      return window.samples.length;
+      return window.length;
     },
   };
 }
