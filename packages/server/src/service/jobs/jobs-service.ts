@@ -222,7 +222,7 @@ export class JobsService implements JobService {
     const entry = this.deps.live.get(id);
     if (!entry) return;
     entry.record.checkpoint = state;
-    entry.flushed = null; // a handler may save the same object again after changing it: write it whatever its identity
+    entry.flushedFrom = null; // a handler may save the same object again after changing it: write it whatever its identity
     this.deps.live.markDirty(entry); // persisted, not announced: a checkpoint is the handler's own state
   }
 

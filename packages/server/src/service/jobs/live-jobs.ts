@@ -4,12 +4,6 @@ import { createEtaTracker, type EtaTracker } from '../../model/eta/tracker.js';
 import { RateMeter } from './rate-meter.js';
 import { sampledEta } from './sampled-eta.js';
 
-/** What the last successful flush wrote for a job: the record object it read, and each progress field's value. */
-export interface FlushedProgress {
-  from: JobRecord;
-  values: unknown[];
-}
-
 export interface LiveJob {
   record: JobRecord;
   eta: EtaTracker;
@@ -19,8 +13,14 @@ export interface LiveJob {
   /** Queued for the next flush / the next announcement (membership flags of LiveJobs' queues). */
   dirty: boolean;
   unannounced: boolean;
-  /** Lets the flusher write only the fields that changed since its last write; null writes them all. */
-  flushed: FlushedProgress | null;
+  /**
+   * What the last successful flush wrote, so the next writes only the fields that changed: the
+   * record object it read (null writes them all), and each progress field's value. The values
+   * array is made once per job and rewritten in place: a fresh one per flush lived until the
+   * next flush, and was copied by every scavenge in between.
+   */
+  flushedFrom: JobRecord | null;
+  flushedValues: unknown[] | null;
   /** The announcer's: monotonic time of the last announcement, and whether a newer one waits for the interval. */
   announcedAt: number;
   held: boolean;
@@ -74,7 +74,7 @@ export class LiveJobs {
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
     const eta = sampledEta(createEtaTracker({ priorDurationsMs: this.priorOf(record.type), startedAt: record.startedAt, pausedMs: record.pausedMs }));
-    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushed: null, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
+    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushedFrom: null, flushedValues: null, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;

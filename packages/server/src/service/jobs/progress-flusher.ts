@@ -7,7 +7,7 @@ import type { JobCommitter } from './job-committer.js';
 import type { LiveJob, LiveJobs } from './live-jobs.js';
 import { ProgressAnnouncer } from './progress-announcer.js';
 import type { ProgressInterest } from './progress-interest.js';
-import { changedProgressOf } from './progress-fields.js';
+import { changedProgressOf, rememberFlushed } from './progress-fields.js';
 
 /**
  * Jobs written per store transaction. SQLite blocks the event loop while it writes, and every
@@ -108,8 +108,9 @@ export class ProgressFlusher {
     for (let start = 0; start < entries.length; start += FLUSH_SLICE) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve)); // let reports and announcements in
       const slice = entries.slice(start, start + FLUSH_SLICE);
+      const records = slice.map((entry) => entry.record);
       const changes = slice.map(changedProgressOf);
-      const patches = changes.flatMap((change) => change?.patch ?? []);
+      const patches = changes.filter((patch) => patch !== null);
       if (patches.length === 0) continue;
       let stale: Set<string>;
       try {
@@ -126,13 +127,13 @@ export class ProgressFlusher {
         return;
       }
       slice.forEach((entry, i) => {
-        const change = changes[i];
-        if (change && stale.has(entry.record.id)) {
+        const patch = changes[i];
+        if (patch && stale.has(entry.record.id)) {
           // A durable change was committed meanwhile (its seq won): write everything again from
           // the newer state, unless this node has not seen that change (it will when it arrives).
-          entry.flushed = null;
-          if (entry.record.seq !== change.patch.seq) live.markDirty(entry);
-        } else if (change) entry.flushed = change.flushed;
+          entry.flushedFrom = null;
+          if (entry.record.seq !== patch.seq) live.markDirty(entry);
+        } else if (patch) rememberFlushed(entry, records[i]!, patch);
         live.evictIfFinished(entry.record.id);
       });
     }
