@@ -1,4 +1,5 @@
 import type { Eta } from '@headway/protocol';
+import { etaOf } from './eta-of.js';
 import { round2 } from './uncertainty.js';
 
 /**
@@ -14,14 +15,14 @@ export function priorEstimate(durationsMs: readonly number[], workElapsedMs: num
   const left = valid.filter((d) => d > workElapsedMs).map((d) => d - workElapsedMs).sort((a, b) => a - b);
   if (left.length === 0) {
     // Already longer than every earlier job: little is known, so say so.
-    return { remainingMs: Math.round(workElapsedMs * 0.1), low: 0, high: Math.round(workElapsedMs), confidence: 0.05, method: 'prior', at };
+    return etaOf(Math.round(workElapsedMs * 0.1), 0, Math.round(workElapsedMs), 0.05, 'prior', at);
   }
   const median = quantile(left, 0.5);
   const low = quantile(left, 0.25);
   const high = quantile(left, 0.75);
   const spread = median > 0 ? (high - low) / median : 1;
   const confidence = round2(Math.min(0.5, left.length / 20) / (1 + spread));
-  return { remainingMs: Math.round(median), low: Math.round(low), high: Math.round(high), confidence: Math.max(0.01, confidence), method: 'prior', at };
+  return etaOf(Math.round(median), Math.round(low), Math.round(high), Math.max(0.01, confidence), 'prior', at);
 }
 
 /** Linearly interpolated quantile of sorted values. */

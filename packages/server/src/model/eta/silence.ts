@@ -1,4 +1,5 @@
 import type { Eta } from '@headway/protocol';
+import { etaOf } from './eta-of.js';
 
 /**
  * An estimate made at the last report, carried to `now` across `silenceMs` of work time
@@ -15,12 +16,12 @@ export function carryThroughSilence(eta: Eta, silenceMs: number, stallAfterMs: n
   const counted = Math.min(silenceMs, stallAfterMs);
   const stalledMs = Math.max(0, silenceMs - stallAfterMs);
   const down = (x: number) => Math.max(0, x - counted);
-  return {
-    ...eta,
-    remainingMs: Math.round(down(eta.remainingMs) + stalledMs),
-    low: Math.round(down(eta.low)),
-    high: Math.round(down(eta.high) + 3 * stalledMs),
-    confidence: stalledMs > 0 ? Math.round(eta.confidence * (stallAfterMs / (stallAfterMs + stalledMs)) * 100) / 100 : eta.confidence,
-    at: now,
-  };
+  return etaOf(
+    Math.round(down(eta.remainingMs) + stalledMs),
+    Math.round(down(eta.low)),
+    Math.round(down(eta.high) + 3 * stalledMs),
+    stalledMs > 0 ? Math.round(eta.confidence * (stallAfterMs / (stallAfterMs + stalledMs)) * 100) / 100 : eta.confidence,
+    eta.method,
+    now,
+  );
 }

@@ -1,4 +1,5 @@
 import type { Eta } from '@headway/protocol';
+import { etaOf } from './eta-of.js';
 import { adaptiveEstimate } from './adaptive.js';
 import { EwmaRate } from './ewma.js';
 import { linearEstimate } from './linear.js';
@@ -48,18 +49,19 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
   const window = new SampleWindow();
   const ewma = new EwmaRate();
   const gaps = new ReportGaps();
-  let lastProgressWorkMs: number | null = null;
-  let lastProgressWallMs = 0;
+  // Numbers in an object's fields, rewritten in place; in closure variables every report boxed new ones.
+  /** The newest progress: on the work clock (NaN before any) and on the wall clock. */
+  const lastProgress = { workMs: Number.NaN, wallMs: 0 };
 
   const add = (workMs: number, fraction: number, now: number) => {
     window.add(workMs, fraction);
     ewma.observe(workMs, fraction);
-    lastProgressWorkMs = workMs;
-    lastProgressWallMs = clock.wallAt(now);
+    lastProgress.workMs = workMs;
+    lastProgress.wallMs = clock.wallAt(now);
   };
   const restart = (workMs: number, fraction: number, now: number, clockWasRunning: boolean) => {
     // With a known start and no report before, the start itself is the first sample (0 done).
-    const fromStart = lastProgressWorkMs === null && clockWasRunning && workMs > 0;
+    const fromStart = Number.isNaN(lastProgress.workMs) && clockWasRunning && workMs > 0;
     window.clear();
     ewma.reset();
     gaps.reset();
@@ -72,7 +74,7 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
     if (n === 0 || window.fraction(n - 1) <= 0) return { linear: null, ewma: null, adaptive: null };
     const cv = variability(window, window.workMs(0), window.workMs(n - 1));
     return {
-      linear: linearEstimate(window.fraction(n - 1), lastProgressWallMs, cv, n, now),
+      linear: linearEstimate(window.fraction(n - 1), lastProgress.wallMs, cv, n, now),
       ewma: ewma.estimate(now),
       adaptive: adaptiveEstimate(window, now),
     };
@@ -81,7 +83,7 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
   const carried = (eta: Eta | null, now: number): Eta | null => {
     const n = window.length;
     if (!eta || n === 0) return eta;
-    if (window.fraction(n - 1) >= 1) return { ...eta, remainingMs: 0, low: 0, high: 0, at: now };
+    if (window.fraction(n - 1) >= 1) return etaOf(0, 0, 0, eta.confidence, eta.method, now);
     const stallAfterMs = Math.max(MIN_STALL_MS, STALL_GAPS * (gaps.typicalMs() ?? 0));
     return carryThroughSilence(eta, Math.max(0, clock.workAt(now) - window.workMs(n - 1)), stallAfterMs, now);
   };
@@ -96,7 +98,7 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
       const n = window.length;
       if (n === 0 || f < window.fraction(n - 1)) return restart(workMs, f, now, clockWasRunning);
       if (f === window.fraction(n - 1)) return; // a report without progress is a heartbeat, not a sample: silence is judged from the last progress
-      gaps.add(workMs - (lastProgressWorkMs ?? workMs));
+      gaps.add(Number.isNaN(lastProgress.workMs) ? 0 : workMs - lastProgress.workMs);
       add(Math.max(workMs, window.workMs(n - 1)), f, now);
     },
     pause: (now) => clock.pause(now),
@@ -108,7 +110,7 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
     estimate(now) {
       const n = window.length;
       if (n === 0 || window.fraction(n - 1) <= 0) return priorEstimate(prior, clock.workAt(now), now);
-      if (window.fraction(n - 1) >= 1) return { remainingMs: 0, low: 0, high: 0, confidence: 1, method: 'adaptive', at: now };
+      if (window.fraction(n - 1) >= 1) return etaOf(0, 0, 0, 1, 'adaptive', now);
       const all = atLastReport(now);
       const best = all.adaptive ?? all.ewma ?? all.linear;
       if (!best) return priorEstimate(prior, clock.workAt(now), now);
@@ -128,5 +130,5 @@ export function createEtaTracker(options: EtaTrackerOptions = {}): EtaTracker {
 function withAgreement(best: Eta, other: Eta | null): Eta {
   if (!other || other === best || best.remainingMs <= 0 || other.remainingMs <= 0) return best;
   const ratio = Math.min(best.remainingMs, other.remainingMs) / Math.max(best.remainingMs, other.remainingMs);
-  return { ...best, confidence: Math.round(best.confidence * (0.5 + 0.5 * ratio) * 100) / 100 };
+  return etaOf(best.remainingMs, best.low, best.high, Math.round(best.confidence * (0.5 + 0.5 * ratio) * 100) / 100, best.method, best.at);
 }

@@ -1,4 +1,5 @@
 import type { Eta, EtaMethod } from '@headway/protocol';
+import { etaOf } from './eta-of.js';
 
 /**
  * Confidence in 0..1 from how much is done, how much evidence there is (samples) and how
@@ -24,7 +25,8 @@ export function intervalAround(remainingMs: number, fraction: number, cv: number
 export function etaFromRate(method: EtaMethod, rate: number, fraction: number, cv: number, sampleCount: number, at: number): Eta | null {
   if (!(rate > 0) || !Number.isFinite(rate)) return null;
   const remainingMs = Math.round((1 - fraction) / rate);
-  return { remainingMs, ...intervalAround(remainingMs, fraction, cv), confidence: confidenceOf(fraction, sampleCount, cv), method, at };
+  const { low, high } = intervalAround(remainingMs, fraction, cv);
+  return etaOf(remainingMs, low, high, confidenceOf(fraction, sampleCount, cv), method, at);
 }
 
 export function round2(x: number): number {

@@ -12,52 +12,66 @@ export const ETA_SAMPLE_MS = 100;
  * estimates are always as of the latest report. A lower fraction (a reset) goes in at once.
  */
 export function sampledEta(tracker: EtaTracker): EtaTracker {
-  let fedAt = -Infinity;
-  let fedFraction = -Infinity;
-  let pendingAt = 0;
-  let pendingFraction: number | null = null;
+  return new SampledEta(tracker);
+}
 
-  const feed = (now: number, fraction: number) => {
-    tracker.observe(now, fraction);
-    fedAt = now;
-    fedFraction = fraction;
-  };
-  const flush = () => {
-    if (pendingFraction === null) return;
-    const fraction = pendingFraction;
-    pendingFraction = null;
-    feed(pendingAt, fraction);
-  };
+// A class, not a closure: its numbers sit in fields V8 rewrites in place, where closure variables
+// boxed a new number at every report of every job.
+class SampledEta implements EtaTracker {
+  private fedAt = -Infinity;
+  private fedFraction = -Infinity;
+  private pendingAt = 0;
+  /** NaN when no report waits. */
+  private pendingFraction = Number.NaN;
 
-  return {
-    observe(now, fraction) {
-      if (now - fedAt >= ETA_SAMPLE_MS || now < fedAt || fraction < (pendingFraction ?? fedFraction)) {
-        flush();
-        feed(now, fraction);
-        return;
-      }
-      pendingAt = now;
-      pendingFraction = fraction;
-    },
-    pause(now) {
-      flush();
-      tracker.pause(now);
-    },
-    resume(now) {
-      flush();
-      tracker.resume(now);
-    },
-    estimate(now): Eta | null {
-      flush();
-      return tracker.estimate(now);
-    },
-    estimateAll(now): Record<EtaMethodName, Eta | null> {
-      flush();
-      return tracker.estimateAll(now);
-    },
-    get sampleCount() {
-      flush();
-      return tracker.sampleCount;
-    },
-  };
+  constructor(private readonly tracker: EtaTracker) {}
+
+  observe(now: number, fraction: number): void {
+    const pending = Number.isNaN(this.pendingFraction) ? this.fedFraction : this.pendingFraction;
+    if (now - this.fedAt >= ETA_SAMPLE_MS || now < this.fedAt || fraction < pending) {
+      this.flush();
+      this.feed(now, fraction);
+      return;
+    }
+    this.pendingAt = now;
+    this.pendingFraction = fraction;
+  }
+
+  pause(now: number): void {
+    this.flush();
+    this.tracker.pause(now);
+  }
+
+  resume(now: number): void {
+    this.flush();
+    this.tracker.resume(now);
+  }
+
+  estimate(now: number): Eta | null {
+    this.flush();
+    return this.tracker.estimate(now);
+  }
+
+  estimateAll(now: number): Record<EtaMethodName, Eta | null> {
+    this.flush();
+    return this.tracker.estimateAll(now);
+  }
+
+  get sampleCount(): number {
+    this.flush();
+    return this.tracker.sampleCount;
+  }
+
+  private feed(now: number, fraction: number): void {
+    this.tracker.observe(now, fraction);
+    this.fedAt = now;
+    this.fedFraction = fraction;
+  }
+
+  private flush(): void {
+    if (Number.isNaN(this.pendingFraction)) return;
+    const fraction = this.pendingFraction;
+    this.pendingFraction = Number.NaN;
+    this.feed(this.pendingAt, fraction);
+  }
 }
