@@ -78,6 +78,16 @@ describe('socket writes of one pass', () => {
     expect(outbox.pending).toBe(0);
   });
 
+  it('progress that fills the cork midway goes out in several writes, oldest first, each job once', async () => {
+    const log: string[] = [];
+    const outbox = connection('busy', log, 3);
+    for (const jobId of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) outbox.push(outgoing(progress(jobId), () => jobId));
+    outbox.push(outgoing(progress('b'), () => 'B')); // newer progress of b replaces its pending one, in b's place
+    await settle();
+    expect(log).toEqual(['busy: a+B+c', 'busy: d+e+f', 'busy: g']);
+    expect(outbox.pending).toBe(0);
+  });
+
   it('flushing twice, or after the stream closed, writes nothing more', async () => {
     const log: string[] = [];
     const socket = loggingSocket('s', log);

@@ -136,10 +136,14 @@ export class Outbox {
    * as holes until it shrinks), quadratic in a queue of a thousand jobs.
    */
   private drainProgress(): void {
-    for (const [key, out] of this.progress) {
-      if (this.closed || this.blocked()) return;
-      this.progress.delete(key);
+    // Values, not entries: an entry is a fresh [key, value] array per message, and this runs
+    // for every progress message sent. The rare socket that fills up midway drops what it sent.
+    let sent = 0;
+    for (const out of this.progress.values()) {
+      if (this.closed) return;
+      if (this.blocked()) return this.forgetFirst(sent);
       this.transport.send(out.message, textOf(out));
+      sent++;
     }
     // A fresh map, not the emptied one. Deleting entries makes V8 rehash a map into a new table
     // and link the old table to it; once a connection's long-lived map has been promoted, each
@@ -147,6 +151,15 @@ export class Outbox {
     // through every scavenge until the next full GC. At 10,000 reports/s that kept 8–10 MB per
     // scavenge alive instead of 1 MB: 15–25 ms scavenges and a full GC every 1–3 s.
     this.progress = new Map();
+  }
+
+  /** Drops the `count` oldest pending progress messages (they were written). */
+  private forgetFirst(count: number): void {
+    let left = count;
+    for (const key of this.progress.keys()) {
+      if (left-- === 0) return;
+      this.progress.delete(key);
+    }
   }
 
   private overflow(): void {
