@@ -30,7 +30,7 @@ export interface LatencySamples {
   stolen: number;
 }
 
-export interface HeadwayLatencyBench {
+export interface LatencyBench {
   round(rate: number, seconds: number): Promise<LatencySamples>;
   stop(): Promise<void>;
 }
@@ -44,18 +44,28 @@ export interface HeadwayLatencyBench {
  * before the request is sent and stops when a subscriber's socket hands over the message.
  * Set HEADWAY_BENCH_CPU_PROF=<dir> to write a CPU profile of the server there.
  */
-export async function startHeadwayLatency(db: string | undefined): Promise<HeadwayLatencyBench> {
+export async function startHeadwayLatency(db: string | undefined): Promise<LatencyBench> {
   const adminKey = `hw_admin_${randomBytes(16).toString('hex')}`;
   const profileDir = process.env.HEADWAY_BENCH_CPU_PROF;
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const node = await startChild<{ port: number }>(join(here, 'servers', 'headway-node.ts'), [adminKey, db ? freshSchema(db) : ''], nodeFlags);
+  return startLatency(join(here, 'servers', 'headway-node.ts'), adminKey, [adminKey, db ? freshSchema(db) : ''], nodeFlags, Boolean(profileDir));
+}
+
+/** The same measurement through relay-node.ts, which does only what any such server must: the floor on this machine. */
+export async function startRelayLatency(): Promise<LatencyBench> {
+  const adminKey = `relay_${randomBytes(16).toString('hex')}`;
+  return startLatency(join(here, 'servers', 'relay-node.ts'), adminKey, [adminKey], [], false);
+}
+
+async function startLatency(script: string, adminKey: string, args: string[], nodeFlags: string[], awaitExit: boolean): Promise<LatencyBench> {
+  const node = await startChild<{ port: number }>(script, args, nodeFlags);
   const url = `http://127.0.0.1:${node.ready.port}`;
   const children: ChildProcess[] = [];
   const stop = async () => {
     for (const child of children) child.send({ type: 'exit' });
     const exited = new Promise((resolve) => node.child.once('exit', resolve));
     node.child.kill('SIGTERM');
-    if (profileDir) await exited; // the profile is written as the server exits
+    if (awaitExit) await exited; // a CPU profile is written as the server exits
   };
   try {
     const ids = await createRunningJobs(url, { authorization: `Bearer ${adminKey}` }, JOBS);

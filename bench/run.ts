@@ -9,11 +9,11 @@ import { startBullmq } from './bullmq.js';
 import { dropFreshSchemas } from './child.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
 import { benchHttpIngest } from './http.js';
-import { describeHeadway, describeSummary, startHeadwayLatency, summarize, type LatencySamples } from './latency.js';
+import { describeHeadway, describeSummary, startHeadwayLatency, startRelayLatency, summarize, type LatencySamples } from './latency.js';
 import { fmt, machineLine, stolenCoreMs } from './machine.js';
 import { benchSeveralNodes } from './several-nodes.js';
 
-/** The 10,000 updates/s comparison runs in turns, Headway then BullMQ, so a busy moment of the machine slows both. */
+/** The 10,000 updates/s comparison runs in turns, Headway, BullMQ, then the relay floor, so a busy moment of the machine slows all three. */
 const LATENCY_ROUNDS = 3;
 const LATENCY_ROUND_SECONDS = 5;
 const COMPARED_RATE = 10_000;
@@ -31,34 +31,44 @@ if (wanted('recovery')) await benchRecovery(values.db);
 const http = wanted('http') ? await benchHttpIngest(values.db) : null;
 const bull = wanted('bullmq') ? await startBullmq() : null;
 const bullUpdatesPerSec = bull ? await bull.throughput() : null;
-let p99s: { headway: number; bullmq: number | null } | null = null;
+let p99s: { headway: number; bullmq: number | null; relay: number } | null = null;
 if (wanted('latency')) {
   const headway = await startHeadwayLatency(values.db);
+  const relay = await startRelayLatency();
   try {
     console.log(describeHeadway(1_000, [await headway.round(1_000, 4)]));
     const ours: LatencySamples[] = [];
     const theirs: number[][] = [];
+    const floor: LatencySamples[] = [];
     // Each round starts on a settled machine: the other side's flushes and backlogs are done.
     const settle = () => new Promise((r) => setTimeout(r, 1_500));
-    // One round each first, not counted: both sides' first round at this rate ran slower.
+    // One round each first, not counted: the first round at this rate ran slower.
     await headway.round(COMPARED_RATE, 2);
     if (bull) await bull.latencies(COMPARED_RATE, 2);
+    await relay.round(COMPARED_RATE, 2);
     for (let i = 0; i < LATENCY_ROUNDS; i++) {
       await settle();
       ours.push(await headway.round(COMPARED_RATE, LATENCY_ROUND_SECONDS));
-      if (!bull) continue;
+      if (bull) {
+        await settle();
+        theirs.push(await bull.latencies(COMPARED_RATE, LATENCY_ROUND_SECONDS));
+      }
       await settle();
-      theirs.push(await bull.latencies(COMPARED_RATE, LATENCY_ROUND_SECONDS));
+      floor.push(await relay.round(COMPARED_RATE, LATENCY_ROUND_SECONDS));
     }
-    console.log(describeHeadway(COMPARED_RATE, ours) + `\n    p99 of each round: ${ours.map((r) => fmt(summarize([r.latencies]).p99, 1)).join(', ')} ms`);
+    const perRound = (rounds: number[][]) => `p99 of each round: ${rounds.map((r) => fmt(summarize([r]).p99, 1)).join(', ')} ms`;
+    console.log(describeHeadway(COMPARED_RATE, ours) + `\n    ${perRound(ours.map((r) => r.latencies))}`);
     const bullmq = bull ? summarize(theirs) : null;
-    if (bullmq) {
-      console.log(`bullmq QueueEvents at ${fmt(COMPARED_RATE)} updates/s (1,000 jobs, 1 subscriber): ${describeSummary(bullmq)} (${fmt(bullmq.count)} samples)`);
-      console.log(`    p99 of each round: ${theirs.map((r) => fmt(summarize([r]).p99, 1)).join(', ')} ms`);
-    }
-    p99s = { headway: summarize(ours.map((r) => r.latencies)).p99, bullmq: bullmq?.p99 ?? null };
+    if (bullmq) console.log(`bullmq QueueEvents at ${fmt(COMPARED_RATE)} updates/s (1,000 jobs, 1 subscriber): ${describeSummary(bullmq)} (${fmt(bullmq.count)} samples)\n    ${perRound(theirs)}`);
+    const relayed = summarize(floor.map((r) => r.latencies));
+    const relayCpu = fmt(floor.reduce((sum, r) => sum + r.cpu.server, 0) / floor.length);
+    console.log(
+      `relay floor at ${fmt(COMPARED_RATE)} updates/s (same reporter, subscribers and messages; no validation, store or ETA): ${describeSummary(relayed)}; server CPU ${relayCpu}% of one core\n    ${perRound(floor.map((r) => r.latencies))}`,
+    );
+    p99s = { headway: summarize(ours.map((r) => r.latencies)).p99, bullmq: bullmq?.p99 ?? null, relay: relayed.p99 };
   } finally {
     await headway.stop();
+    await relay.stop();
   }
 }
 await bull?.stop();
@@ -71,7 +81,7 @@ if (bullUpdatesPerSec) {
   if (http) console.log(`  batched HTTP / bare fastify  ${fmt(http.headwayBatched! / http.bareReportsPerSec!, 2)}  [≥ 0.5]`);
   if (http) console.log(`  batched HTTP / bullmq        ${fmt(http.headwayBatched! / bullUpdatesPerSec, 2)}  [≥ 1.0]`);
   if (engine) console.log(`  in-process / bullmq          ${fmt(engine.ticksPerSec! / bullUpdatesPerSec, 2)}  [≥ 2.0]`);
-  if (p99s?.bullmq) console.log(`  p99 at 10k/s (${LATENCY_ROUNDS} rounds each, in turns): headway ${fmt(p99s.headway, 1)} ms vs bullmq ${fmt(p99s.bullmq, 1)} ms  [headway ≤ bullmq]`);
+  if (p99s?.bullmq) console.log(`  p99 at 10k/s (${LATENCY_ROUNDS} rounds each, in turns): headway ${fmt(p99s.headway, 1)} ms vs bullmq ${fmt(p99s.bullmq, 1)} ms  [headway ≤ bullmq]; relay floor ${fmt(p99s.relay, 1)} ms`);
 }
 // On a VM a busy host takes core time from every process here, Headway and references alike.
 const stolen = (100 * (stolenCoreMs() - stolenAtStart)) / ((performance.now() - runStartedAt) * cpus().length);
