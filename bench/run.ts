@@ -9,7 +9,7 @@ import { startBullmq } from './bullmq.js';
 import { dropFreshSchemas } from './child.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
 import { benchHttpIngest } from './http.js';
-import { describeHeadway, describeSummary, startHeadwayLatency, startRelayLatency, summarize, type LatencySamples } from './latency.js';
+import { describeHeadway, describeSummary, startHeadwayLatency, startRelayLatency, summarize, type LatencyBench, type LatencySamples } from './latency.js';
 import { fmt, machineLine, stolenCoreMs } from './machine.js';
 import { benchSeveralNodes } from './several-nodes.js';
 
@@ -34,8 +34,9 @@ const bullUpdatesPerSec = bull ? await bull.throughput() : null;
 let p99s: { headway: number; bullmq: number | null; relay: number } | null = null;
 if (wanted('latency')) {
   const headway = await startHeadwayLatency(values.db);
-  const relay = await startRelayLatency();
+  let relay: LatencyBench | null = null;
   try {
+    relay = await startRelayLatency();
     console.log(describeHeadway(1_000, [await headway.round(1_000, 4)]));
     const ours: LatencySamples[] = [];
     const theirs: number[][] = [];
@@ -68,7 +69,7 @@ if (wanted('latency')) {
     p99s = { headway: summarize(ours.map((r) => r.latencies)).p99, bullmq: bullmq?.p99 ?? null, relay: relayed.p99 };
   } finally {
     await headway.stop();
-    await relay.stop();
+    await relay?.stop();
   }
 }
 await bull?.stop();
