@@ -30,3 +30,8 @@ export function progressShapeOf(patch: Readonly<Record<string, unknown>>): numbe
 export function progressFieldsOfShape(mask: number): JobField[] {
   return PROGRESS_PATCH_FIELDS.filter((_, i) => (mask & (1 << i)) !== 0);
 }
+
+/** A progress field's bit in a shape mask (see progressShapeOf). */
+export function progressFieldBit(field: (typeof PROGRESS_PATCH_FIELDS)[number]): number {
+  return 1 << PROGRESS_PATCH_FIELDS.indexOf(field);
+}

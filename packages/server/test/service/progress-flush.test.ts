@@ -67,4 +67,65 @@ describe('progress flush writes what changed', () => {
     saveCheckpoint(job.id, state);
     await eventually(async () => ((await store.jobs.get(job.id))?.checkpoint as typeof state | null)?.row === 200, 5_000, 'the changed checkpoint');
   });
+
+  it('an ETA refreshed between reports (a read recomputes it) reaches the store with the next write', async () => {
+    let clock = 1_000_000;
+    node = await startTestNode({ config: { flushIntervalMs: 20 }, headway: { now: () => clock } });
+    const { jobs, store } = node.headway;
+    const job = await jobs.create({ type: 'flush.eta', total: 10_000 }, SYSTEM); // no milestone: every report stays in the cache
+    await jobs.act(job.id, 'start', {}, SYSTEM);
+    for (const done of [100, 200]) {
+      clock += 1_000;
+      await jobs.report(job.id, { done }, SYSTEM);
+    }
+    await eventually(async () => (await store.jobs.get(job.id))?.done === 200, 5_000, 'done 200 stored'); // later writes hold only what changed
+    clock += 1_000;
+    const read = await jobs.get(job.id, SYSTEM); // recomputes the ETA: no report has moved it since
+    expect(read.eta?.remainingMs).toBeGreaterThan(0);
+    await jobs.report(job.id, { done: 300 }, SYSTEM);
+    const stored = await eventually(async () => {
+      const row = await store.jobs.get(job.id);
+      return row?.done === 300 ? row : null;
+    }, 5_000, 'done 300 stored');
+    expect(stored.eta).toEqual(read.eta);
+    expect(stored.metrics.ratePerSec).toBe(read.metrics.ratePerSec);
+  });
+
+  it('a write that fails is retried with every field it held, even ones no later report changes', async () => {
+    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const { jobs, store } = node.headway;
+    const job = await jobs.create({ type: 'flush.retry', total: 100 }, SYSTEM);
+    await jobs.act(job.id, 'start', {}, SYSTEM);
+    await jobs.report(job.id, { done: 5 }, SYSTEM);
+    await eventually(async () => (await store.jobs.get(job.id))?.done === 5, 5_000, 'done 5 stored'); // later writes hold only what changed
+    const saveProgress = store.jobs.saveProgress.bind(store.jobs);
+    let failures = 0;
+    store.jobs.saveProgress = async (patches) => {
+      if (failures < 2) {
+        failures++;
+        throw new Error('disk full (simulated)');
+      }
+      return saveProgress(patches);
+    };
+    await jobs.report(job.id, { done: 6, message: 'copying', unit: 'files' }, SYSTEM);
+    await eventually(async () => failures >= 2, 5_000, 'two failed writes');
+    await jobs.report(job.id, { done: 7 }, SYSTEM); // changes neither message nor unit
+    const stored = await eventually(async () => {
+      const row = await store.jobs.get(job.id);
+      return row?.done === 7 ? row : null;
+    }, 5_000, 'done 7 stored');
+    expect(stored).toMatchObject({ message: 'copying', unit: 'files' });
+  });
+
+  it("a parent's roll-up of its children's progress reaches the store at each step", async () => {
+    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const { jobs, store } = node.headway;
+    const batch = await jobs.create({ type: 'flush.batch', children: [{ type: 'file', weight: 3 }, { type: 'file', weight: 1 }] }, SYSTEM);
+    const [heavy] = (await jobs.list({ parentId: batch.id, sort: 'createdAt', limit: 10 }, SYSTEM)).items;
+    await jobs.act(heavy!.id, 'start', {}, SYSTEM);
+    for (const percent of [20, 40, 60]) {
+      await jobs.report(heavy!.id, { percent }, SYSTEM);
+      await eventually(async () => (await store.jobs.get(batch.id))?.percent === (percent * 3) / 4, 5_000, `parent at ${(percent * 3) / 4}% stored`);
+    }
+  });
 });

@@ -14,6 +14,7 @@ import {
 import type { Bus } from '../../bus/bus.js';
 import { toJobView, type JobRecord } from '../../model/job-record.js';
 import { applyProgress, assignProgress } from '../../model/progress.js';
+import { changedFieldsOf, CHECKPOINT_FIELD } from './progress-fields.js';
 import { planAction, type TransitionInput } from '../../model/transitions.js';
 import type { Store } from '../../store/store.js';
 import type { HeadwayStats } from '../../headway.js';
@@ -118,6 +119,7 @@ export class JobsService implements JobService {
     const plan = applyProgress(record, body, now, this.deps.milestonePercents(record.type));
     if (plan.events.length > 0) return null;
     assignProgress(record, plan.patch);
+    entry.unflushed |= changedFieldsOf(plan.patch);
     this.deps.stats.reportsAccepted++;
     this.observeEntry(entry, now);
     return entry;
@@ -141,6 +143,7 @@ export class JobsService implements JobService {
     const entry = this.deps.live.get(id);
     if (entry) {
       assignProgress(entry.record, plan.patch);
+      entry.unflushed |= changedFieldsOf(plan.patch);
       this.observe(entry.record, now);
     }
     return { seq: record.seq, control: record.control };
@@ -222,7 +225,7 @@ export class JobsService implements JobService {
     const entry = this.deps.live.get(id);
     if (!entry) return;
     entry.record.checkpoint = state;
-    entry.flushedFrom = null; // a handler may save the same object again after changing it: write it whatever its identity
+    entry.unflushed |= CHECKPOINT_FIELD; // written even when the handler saves the same object again after changing it
     this.deps.live.markDirty(entry); // persisted, not announced: a checkpoint is the handler's own state
   }
 

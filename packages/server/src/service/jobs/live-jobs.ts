@@ -1,6 +1,7 @@
 import { FINAL_STATUSES } from '@headway/protocol';
 import type { JobRecord } from '../../model/job-record.js';
 import { createEtaTracker, type EtaTracker } from '../../model/eta/tracker.js';
+import { progressFieldBit } from '../../store/progress-fields.js';
 import { RateMeter } from './rate-meter.js';
 import { sampledEta } from './sampled-eta.js';
 
@@ -14,13 +15,13 @@ export interface LiveJob {
   dirty: boolean;
   unannounced: boolean;
   /**
-   * What the last successful flush wrote, so the next writes only the fields that changed: the
-   * record object it read (null writes them all), and each progress field's value. The values
-   * array is made once per job and rewritten in place: a fresh one per flush lived until the
-   * next flush, and was copied by every scavenge in between.
+   * The record object the last write of its progress read (null: none since it was cached, or
+   * rewrite everything), and the progress fields changed since the flusher last took them, as
+   * bits of the store's patch shape (see progressShapeOf). Whatever writes a progress field of
+   * the record marks it here; replacing the record object makes the next write hold every field.
    */
   flushedFrom: JobRecord | null;
-  flushedValues: unknown[] | null;
+  unflushed: number;
   /** The announcer's: monotonic time of the last announcement, and whether a newer one waits for the interval. */
   announcedAt: number;
   held: boolean;
@@ -30,6 +31,7 @@ export interface LiveJob {
 }
 
 export const ETA_REFRESH_MS = 250;
+const ESTIMATE_FIELDS = progressFieldBit('eta') | progressFieldBit('metrics');
 
 /** Recomputes a running job's ETA and rate when they are older than ETA_REFRESH_MS (when announced or read). */
 export function refreshEstimates(entry: LiveJob, at: number): void {
@@ -39,6 +41,7 @@ export function refreshEstimates(entry: LiveJob, at: number): void {
   entry.etaComputedAt = at;
   record.eta = entry.eta.estimate(at);
   record.metrics = { ...record.metrics, ratePerSec: entry.rate.ratePerSec() };
+  entry.unflushed |= ESTIMATE_FIELDS;
 }
 
 /**
@@ -74,7 +77,7 @@ export class LiveJobs {
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
     const eta = sampledEta(createEtaTracker({ priorDurationsMs: this.priorOf(record.type), startedAt: record.startedAt, pausedMs: record.pausedMs }));
-    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushedFrom: null, flushedValues: null, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
+    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushedFrom: null, unflushed: 0, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;

@@ -1,40 +1,46 @@
 import type { JobRecord } from '../../model/job-record.js';
-import { PROGRESS_PATCH_FIELDS as PROGRESS_FIELDS } from '../../store/progress-fields.js';
+import type { ProgressChange } from '../../model/progress.js';
+import { PROGRESS_PATCH_FIELDS as PROGRESS_FIELDS, progressFieldBit as bit } from '../../store/progress-fields.js';
 import type { ProgressPatch } from '../../store/store.js';
 import type { LiveJob } from './live-jobs.js';
 
+const ALL_FIELDS = (1 << PROGRESS_FIELDS.length) - 1;
+const AMOUNTS = bit('done') | bit('total') | bit('percent') | bit('updatedAt');
+export const CHECKPOINT_FIELD = bit('checkpoint');
+
 /**
- * The progress fields of a cached job that changed since its last flush (all of them when it has
- * none, or when its record object was replaced since: a durable change rewrote the row); null
- * when nothing changed. Most ticks move only done, percent and updatedAt, so the JSON columns are
- * serialised only when they were replaced.
+ * The fields a report's change sets (see applyProgress): the amounts and time always, the others
+ * only when they moved. Spelled out rather than found by a loop over the fields: this runs per report.
  */
-export function changedProgressOf(entry: LiveJob): ProgressPatch | null {
-  const record = entry.record;
-  const previous = entry.flushedFrom === record ? entry.flushedValues : null;
-  const patch: Record<string, unknown> = { id: record.id, seq: record.seq };
-  let changed = false;
-  for (let i = 0; i < PROGRESS_FIELDS.length; i++) {
-    const field = PROGRESS_FIELDS[i]!;
-    const value = record[field];
-    if (previous === null || previous[i] !== value) {
-      patch[field] = value;
-      changed = true;
-    }
-  }
-  return changed ? (patch as ProgressPatch) : null;
+export function changedFieldsOf(change: ProgressChange): number {
+  let mask = AMOUNTS;
+  if (change.activeAt !== undefined) mask |= bit('activeAt');
+  if (change.steps !== undefined) mask |= bit('steps');
+  if (change.currentStep !== undefined) mask |= bit('currentStep');
+  if (change.message !== undefined) mask |= bit('message');
+  if (change.unit !== undefined) mask |= bit('unit');
+  if (change.metrics !== undefined) mask |= bit('metrics');
+  return mask;
 }
 
-/** After `patch`, read from the record object `from`, was written: the next flush compares against it. */
-export function rememberFlushed(entry: LiveJob, from: JobRecord, patch: ProgressPatch): void {
-  // A patch read from another record object than the remembered one holds every field.
-  const values = (entry.flushedValues ??= new Array<unknown>(PROGRESS_FIELDS.length));
-  const written = patch as unknown as Record<string, unknown>;
+/**
+ * Takes what the next write of a cached job must hold: the fields marked changed since the last
+ * take (all of them when its record object was replaced since the last write: a durable change
+ * rewrote the row), read from the record now; null when nothing changed. Only marks are kept
+ * between flushes, not the values written: keeping those held every job's previous ETA and
+ * metrics objects alive, and each scavenge copied them. Most ticks move only the amounts and
+ * time, so the JSON columns are serialised only when they were replaced.
+ */
+export function takeChangedProgress(entry: LiveJob): ProgressPatch | null {
+  const record = entry.record;
+  const changed = entry.flushedFrom === record ? entry.unflushed : ALL_FIELDS;
+  entry.unflushed = 0;
+  if (changed === 0) return null;
+  const patch: Record<string, unknown> = { id: record.id, seq: record.seq };
   for (let i = 0; i < PROGRESS_FIELDS.length; i++) {
-    const field = PROGRESS_FIELDS[i]!;
-    if (field in written) values[i] = written[field];
+    if ((changed & (1 << i)) !== 0) patch[PROGRESS_FIELDS[i]!] = record[PROGRESS_FIELDS[i]!];
   }
-  entry.flushedFrom = from;
+  return patch as ProgressPatch;
 }
 
 /** Durable fields from the store, newer progress from the cache (unless the store's seq moved on with a reset). */

@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.js';
 import { planRollup } from '../../model/rollup.js';
+import { progressShapeOf } from '../../store/progress-fields.js';
 import type { Store } from '../../store/store.js';
 import type { HeadwayStats } from '../../headway.js';
 import type { JobCommitter } from './job-committer.js';
 import type { LiveJob, LiveJobs } from './live-jobs.js';
 import { ProgressAnnouncer } from './progress-announcer.js';
 import type { ProgressInterest } from './progress-interest.js';
-import { changedProgressOf, rememberFlushed } from './progress-fields.js';
+import { takeChangedProgress } from './progress-fields.js';
 
 /**
  * Jobs written per store transaction. SQLite blocks the event loop while it writes, and every
@@ -109,7 +110,7 @@ export class ProgressFlusher {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve)); // let reports and announcements in
       const slice = entries.slice(start, start + FLUSH_SLICE);
       const records = slice.map((entry) => entry.record);
-      const changes = slice.map(changedProgressOf);
+      const changes = slice.map(takeChangedProgress);
       const patches = changes.filter((patch) => patch !== null);
       if (patches.length === 0) continue;
       let stale: Set<string>;
@@ -122,6 +123,7 @@ export class ProgressFlusher {
         busyMs += performance.now() - startedAt;
         stale = new Set(await saving);
       } catch (error) {
+        for (const entry of slice) entry.flushedFrom = null; // their changes were taken: write every field
         for (const entry of entries.slice(start)) live.markDirty(entry); // keep them for the next pass
         logger.error({ err: error, jobs: entries.length - start }, 'progress:flush failed; will retry at the next interval');
         return;
@@ -133,7 +135,7 @@ export class ProgressFlusher {
           // the newer state, unless this node has not seen that change (it will when it arrives).
           entry.flushedFrom = null;
           if (entry.record.seq !== patch.seq) live.markDirty(entry);
-        } else if (patch) rememberFlushed(entry, records[i]!, patch);
+        } else if (patch) entry.flushedFrom = records[i]!;
         live.evictIfFinished(entry.record.id);
       });
     }
@@ -156,6 +158,7 @@ export class ProgressFlusher {
           const entry = live.get(parentId);
           if (entry && Object.keys(plan.patch).length > 0) {
             Object.assign(entry.record, plan.patch);
+            entry.unflushed |= progressShapeOf(plan.patch);
             live.touchEntry(entry);
           }
           return null;
