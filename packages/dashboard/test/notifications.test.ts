@@ -3,15 +3,9 @@ import type { Page } from 'playwright-core';
 import { openPage } from './support/browser';
 import { startHarness, waitFor, type Harness } from './support/harness';
 import { contrastOf } from './support/contrast';
-import { completeJobOf, FAST_NOTIFY_SERVER } from './support/notify';
+import { bellCount, completeJobOf, FAST_NOTIFY_SERVER } from './support/notify';
 import { signInByUrl } from './support/pages';
 import { screenshot } from './support/screenshots';
-
-/** The number on the bell, or 0 when it is hidden. */
-async function bellCount(page: Page): Promise<number> {
-  const badge = page.getByTestId('unread-count');
-  return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
-}
 
 const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
 

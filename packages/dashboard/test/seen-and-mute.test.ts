@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { openPage } from './support/browser';
 import { contrastOf } from './support/contrast';
 import { startHarness, waitFor, type Harness } from './support/harness';
-import { completeJobOf, FAST_NOTIFY_SERVER } from './support/notify';
+import { bellCount, completeJobOf, FAST_NOTIFY_SERVER } from './support/notify';
 import { signInByUrl } from './support/pages';
 import { screenshot } from './support/screenshots';
-
-async function bellCount(page: Page): Promise<number> {
-  const badge = page.getByTestId('unread-count');
-  return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
-}
 
 describe('dashboard: seen marks and muting a job', () => {
   let harness: Harness;

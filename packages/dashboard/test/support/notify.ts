@@ -1,4 +1,5 @@
 import type { HeadwayClient } from '@headway/client';
+import type { Page } from 'playwright-core';
 import type { TestServerOptions } from '../../../server/test/support/server.js';
 
 /** A server whose notifier delivers in-app notifications within tens of milliseconds. */
@@ -12,4 +13,10 @@ export async function completeJobOf(admin: HeadwayClient, owner: string, title: 
   await admin.start(job.id);
   await admin.complete(job.id, { rows: 120 });
   return job.id;
+}
+
+/** The bell's unread count, 0 when its badge is hidden. One read that never waits: count() then textContent() raced a badge hidden in between, and waited 30 s for it. */
+export async function bellCount(page: Page): Promise<number> {
+  const [text] = await page.getByTestId('unread-count').allTextContents();
+  return text === undefined ? 0 : Number(text);
 }
