@@ -14,7 +14,6 @@ import {
 import type { Bus } from '../../bus/bus.js';
 import { toJobView, type JobRecord } from '../../model/job-record.js';
 import { applyProgress, assignProgress } from '../../model/progress.js';
-import { changedFieldsOf, CHECKPOINT_FIELD } from './progress-fields.js';
 import { planAction, type TransitionInput } from '../../model/transitions.js';
 import type { Store } from '../../store/store.js';
 import type { HeadwayStats } from '../../headway.js';
@@ -23,6 +22,7 @@ import type { ActionInput, BatchProgressAnswer, JobService } from '../job-servic
 import { applyToChildren } from './batch-control.js';
 import type { JobCommitter } from './job-committer.js';
 import { refreshEstimates, type LiveJob, type LiveJobs } from './live-jobs.js';
+import { changedFieldsOf, CHECKPOINT_FIELD } from './progress-fields.js';
 import type { ProgressInterest } from './progress-interest.js';
 import { buildJobTree } from './new-job.js';
 import { waitForJobChange } from './wait-for-change.js';
