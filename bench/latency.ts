@@ -148,7 +148,7 @@ export function describeHeadway(rate: number, rounds: LatencySamples[]): string 
   return (
     `headway report→WebSocket at ${fmt(rate)} updates/s (${fmt(JOBS)} jobs, ${SUBSCRIBERS} subscribers, batches of ${BATCH}): ${describeSummary(summary)} ` +
     `(${fmt(summary.count)} of ${fmt(sent)} reports delivered; ticks of one job within an announcement are conflated)\n` +
-    `    where the time goes: ${whereTimeGoes(rounds)}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core;\n` +
+    `    where the time goes: ${whereTimeGoes(rounds)}; ${whereTheTailGoes(rounds)}; CPU: server ${cpu('server')}%, reporter ${cpu('reporter')}%, subscribers ${cpu('subscribers')}% of one core;\n` +
     `    waiting for a free core: server ${waiting('server')}%, reporter ${waiting('reporter')}%, subscribers ${waiting('subscribers')}% of the time; ` +
     `stolen by the hypervisor: ${fmt(rounds.reduce((sum, r) => sum + r.stolen, 0) / rounds.length, 1)}% of core time\n` +
     `    server GC pauses: ${describePauses('young', rounds.flatMap((r) => r.gcPauses.young))}; ${describePauses('full', rounds.flatMap((r) => r.gcPauses.full))}`
@@ -176,6 +176,21 @@ export function whereTimeGoes(rounds: Array<Pick<LatencySamples, 'applied' | 'an
       return `${segment} p50 ${s.p50.toFixed(0)} / p99 ${s.p99.toFixed(0)} ms`;
     })
     .join(', ');
+}
+
+/**
+ * The same segments averaged over the slowest 1% of messages: which one the tail is made of.
+ * Each segment's own p99 comes from different messages; this keeps each message whole.
+ */
+export function whereTheTailGoes(rounds: Array<Pick<LatencySamples, 'latencies' | 'applied' | 'announced' | 'received'>>): string {
+  const pooled = (key: 'latencies' | 'applied' | 'announced' | 'received') => rounds.flatMap((r) => r[key]);
+  const [latencies, applied, announced, received] = [pooled('latencies'), pooled('applied'), pooled('announced'), pooled('received')];
+  const slowest = latencies
+    .map((_, i) => i)
+    .sort((a, b) => latencies[b]! - latencies[a]!)
+    .slice(0, Math.max(1, Math.floor(latencies.length / 100)));
+  const mean = (values: number[]) => fmt(slowest.reduce((sum, i) => sum + values[i]!, 0) / slowest.length, 1);
+  return `slowest 1% (mean): total ${mean(latencies)} ms = applied ${mean(applied)} + announced ${mean(announced)} + received ${mean(received)} ms`;
 }
 
 /** How long the process's main thread has waited on a run queue (/proc/<pid>/schedstat, ns). */

@@ -9,7 +9,7 @@ import { startBullmq } from './bullmq.js';
 import { dropFreshSchemas } from './child.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
 import { benchHttpIngest } from './http.js';
-import { describeHeadway, describeSummary, startHeadwayLatency, startRelayLatency, summarize, type LatencyBench, type LatencySamples } from './latency.js';
+import { describeHeadway, describeSummary, startHeadwayLatency, startRelayLatency, summarize, whereTheTailGoes, type LatencyBench, type LatencySamples } from './latency.js';
 import { fmt, machineLine, stolenCoreMs } from './machine.js';
 import { benchSeveralNodes } from './several-nodes.js';
 
@@ -64,7 +64,7 @@ if (wanted('latency')) {
     const relayed = summarize(floor.map((r) => r.latencies));
     const relayCpu = fmt(floor.reduce((sum, r) => sum + r.cpu.server, 0) / floor.length);
     console.log(
-      `relay floor at ${fmt(COMPARED_RATE)} updates/s (same reporter, subscribers and messages; no validation, store or ETA): ${describeSummary(relayed)}; server CPU ${relayCpu}% of one core\n    ${perRound(floor.map((r) => r.latencies))}`,
+      `relay floor at ${fmt(COMPARED_RATE)} updates/s (same reporter, subscribers and messages; no validation, store or ETA): ${describeSummary(relayed)}; server CPU ${relayCpu}% of one core\n    ${whereTheTailGoes(floor)}\n    ${perRound(floor.map((r) => r.latencies))}`,
     );
     p99s = { headway: summarize(ours.map((r) => r.latencies)).p99, bullmq: bullmq?.p99 ?? null, relay: relayed.p99 };
   } finally {
