@@ -72,7 +72,7 @@ function describe(name: string, load: Load, reportsPerRequest: number): string {
 }
 
 /**
- * Bare Fastify (parse and validate only) vs Headway (authenticate, validate, apply, persist) on the
+ * Bare Fastify (parse and validate only) vs Headway (authenticate a worker's API key, validate, apply, persist) on the
  * same batches, from the same load generator, each server in its own process. They take turns
  * (ROUNDS times) so a machine shared with other work slows both alike. HEADWAY_BENCH_PROFILE=<dir>
  * writes a CPU profile of each server there.
@@ -88,6 +88,7 @@ export async function benchHttpIngest(db: string | undefined, seconds = 6): Prom
   const auth = { authorization: `Bearer ${adminKey}` };
   try {
     const ids = await createRunningJobs(url, auth, JOBS);
+    const worker = { authorization: `Bearer ${await createWorkerKey(url, auth)}` };
     const bodies = batches(ids);
     const bareLoad = noLoad();
     const batchedLoad = noLoad();
@@ -95,14 +96,14 @@ export async function benchHttpIngest(db: string | undefined, seconds = 6): Prom
     // Warm-up, not counted: both servers' code paths are optimized before they are compared.
     // Both reach their steady rate after 3-4 s under load (1 s left bare Fastify at half of it).
     await cannon(bare.child, bareUrl, () => '/v1/progress', bodies, {}, WARM_UP_SECONDS, noLoad());
-    await cannon(node.child, url, () => '/v1/progress', bodies, auth, WARM_UP_SECONDS, noLoad());
+    await cannon(node.child, url, () => '/v1/progress', bodies, worker, WARM_UP_SECONDS, noLoad());
     for (let round = 0; round < ROUNDS; round++) {
       await cannon(bare.child, bareUrl, () => '/v1/progress', bodies, {}, slice, bareLoad);
-      await cannon(node.child, url, () => '/v1/progress', bodies, auth, slice, batchedLoad);
+      await cannon(node.child, url, () => '/v1/progress', bodies, worker, slice, batchedLoad);
     }
     const singleLoad = noLoad();
     const singleBodies = Array.from({ length: DONE_STEPS }, (_, i) => JSON.stringify({ done: DONE_STEPS + i + 1 }));
-    await cannon(node.child, url, (n) => `/v1/jobs/${ids[n % ids.length]}/progress`, singleBodies, auth, Math.max(2, slice), singleLoad);
+    await cannon(node.child, url, (n) => `/v1/jobs/${ids[n % ids.length]}/progress`, singleBodies, worker, Math.max(2, slice), singleLoad);
 
     const bareReportsPerSec = (bareLoad.requests * BATCH) / bareLoad.seconds;
     const headwayBatched = (batchedLoad.requests * BATCH) / batchedLoad.seconds;
@@ -124,6 +125,13 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** Workers report with an API key of their own (jobs:write), as `headway keys create` makes one, not the admin key. */
+async function createWorkerKey(url: string, headers: Record<string, string>): Promise<string> {
+  const res = await fetch(`${url}/v1/keys`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench-worker', scopes: ['jobs:write'] }) });
+  if (res.status !== 201) throw new Error(`creating the worker key answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { key: string }).key;
 }
 
 async function createRunningJobs(url: string, headers: Record<string, string>, count: number): Promise<string[]> {

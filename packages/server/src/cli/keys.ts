@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/load.js';
+import { KEY_RECHECK_MS } from '../http/auth/api-key-lookup.js';
 import { createApiKey, parseScopes, revokeApiKey, type ApiKeyView } from '../http/auth/api-keys.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
@@ -35,7 +36,7 @@ export async function listKeysCommand(options: { db?: string }, env: Env, out: W
 
 export async function revokeKeyCommand(id: string, options: { db?: string }, env: Env, out: Writable): Promise<void> {
   await withStore(options.db, env, (store) => revokeApiKey(store.keys, id, Date.now()));
-  out.write(`Revoked API key ${id}; requests with it now fail with 401.\n`);
+  out.write(`Revoked API key ${id}; running servers refuse it with 401 within ${KEY_RECHECK_MS / 1000} s.\n`);
 }
 
 const HEADER = ['ID', 'NAME', 'SCOPES', 'CREATED', 'STATUS'];

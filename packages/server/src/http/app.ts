@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Headway } from '../headway.js';
+import { ApiKeyLookup } from './auth/api-key-lookup.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { requireAuthentication } from './auth/request-actor.js';
 import { endKeptAliveConnectionsOnClose } from './close-kept-alive.js';
@@ -63,13 +64,15 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
   await registerOpenApi(app);
   await registerRateLimit(app, config.rateLimitPerMinute);
   registerCors(app, config.corsOrigins);
-  const authenticate = await createAuthenticator(headway);
+  const apiKeys = new ApiKeyLookup(headway.store.keys, headway.now);
+  const authenticate = await createAuthenticator(headway, apiKeys);
 
   await app.register(async (api) => {
     requireAuthentication(api, authenticate);
-    for (const routes of [jobRoutes, progressRoutes, actionRoutes, eventRoutes, tokenRoutes, keyRoutes, systemRoutes, analyticsRoutes]) {
+    for (const routes of [jobRoutes, progressRoutes, actionRoutes, eventRoutes, tokenRoutes, systemRoutes, analyticsRoutes]) {
       await api.register(routes, headway);
     }
+    await api.register(keyRoutes, { headway, apiKeys });
   });
   await app.register(async (open) => {
     await healthRoutes(open, headway);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { dropTestDb, freshTestDb } from '../support/test-db.js';
 
@@ -47,7 +48,9 @@ describe('headway keys', () => {
 
     const revoked = await headway(['keys', 'revoke', id, '--db', db]);
     expect(revoked.code).toBe(0);
-    expect((await server.request('GET', '/v1/jobs', { token: key! })).status).toBe(401);
+    expect(revoked.out).toContain('within 1 s');
+    // The server trusts a key it found for KEY_RECHECK_MS, then asks the database again.
+    await eventually(async () => (await server.request('GET', '/v1/jobs', { token: key! })).status === 401);
     expect((await headway(['keys', 'list', '--db', db])).out).toMatch(new RegExp(`${id}.*revoked`));
   });
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
+import type { ApiKeyLookup } from '../auth/api-key-lookup.js';
 import { API_KEY_SCOPES, createApiKey, revokeApiKey, toApiKeyView, type ApiKeyScope } from '../auth/api-keys.js';
 import { requireKeysAdmin } from '../auth/request-actor.js';
 import { bearer } from './schemas.js';
@@ -16,8 +17,11 @@ type CreateKeyBody = Static<typeof CreateKeyBody>;
 
 const KeyIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-/** API keys for servers and workers: created (secret shown once), listed, revoked. Admin only. */
-export async function keyRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
+/**
+ * API keys for servers and workers: created (secret shown once), listed, revoked. Admin only.
+ * A revoked key is forgotten by `apiKeys` here at once; other nodes stop taking it within KEY_RECHECK_MS.
+ */
+export async function keyRoutes(app: FastifyInstance, { headway, apiKeys }: { headway: Headway; apiKeys: ApiKeyLookup }): Promise<void> {
   const { keys } = headway.store;
 
   app.post<{ Body: CreateKeyBody }>(
@@ -41,6 +45,7 @@ export async function keyRoutes(app: FastifyInstance, headway: Headway): Promise
     async (request) => {
       requireKeysAdmin(request);
       await revokeApiKey(keys, request.params.id, headway.now());
+      apiKeys.forget(request.params.id);
       const revoked = (await keys.list()).find((k) => k.id === request.params.id)!;
       return toApiKeyView(revoked);
     },
