@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt } from './machine.js';
 import { freshSchema, startChild } from './child.js';
+import { pinApart } from './pinning.js';
 
 const BATCH = 100;
 const CONNECTIONS = 8;
@@ -86,9 +87,11 @@ export async function benchHttpIngest(db: string | undefined, seconds = 6): Prom
   const bareUrl = `http://127.0.0.1:${bare.ready.port}`;
   const url = `http://127.0.0.1:${node.ready.port}`;
   const auth = { authorization: `Bearer ${adminKey}` };
+  let pinned: ReturnType<typeof pinApart> | undefined;
   try {
     const ids = await createRunningJobs(url, auth, JOBS);
     const worker = { authorization: `Bearer ${await createWorkerKey(url, auth)}` };
+    pinned = pinApart([bare.child.pid!, node.child.pid!]);
     const bodies = batches(ids);
     const bareLoad = noLoad();
     const batchedLoad = noLoad();
@@ -109,13 +112,14 @@ export async function benchHttpIngest(db: string | undefined, seconds = 6): Prom
     const headwayBatched = (batchedLoad.requests * BATCH) / batchedLoad.seconds;
     const headwaySingle = singleLoad.requests / singleLoad.seconds;
     const perCpuRatio = ((batchedLoad.requests / batchedLoad.serverCpu) * BATCH) / ((bareLoad.requests / bareLoad.serverCpu) * BATCH);
-    console.log(`HTTP ingest: ${CONNECTIONS} clients, batches of ${BATCH} over ${JOBS} running jobs, ${ROUNDS} alternating rounds of ${fmt(slice, 1)} s`);
+    console.log(`HTTP ingest: ${CONNECTIONS} clients, batches of ${BATCH} over ${JOBS} running jobs, ${ROUNDS} alternating rounds of ${fmt(slice, 1)} s; ${pinned.placement}`);
     console.log(describe('bare fastify (parse only)', bareLoad, BATCH));
     console.log(describe('headway HTTP batched', batchedLoad, BATCH) + ', persisted');
     console.log(describe('headway HTTP single', singleLoad, 1));
     console.log(`batched / bare fastify: ${fmt(headwayBatched / bareReportsPerSec, 2)} in reports/s, ${fmt(perCpuRatio, 2)} in reports per server CPU-second`);
     return { bareReportsPerSec, headwayBatched, headwaySingle };
   } finally {
+    pinned?.unpin();
     await Promise.all([stop(bare.child), stop(node.child)]);
   }
 }
