@@ -37,7 +37,7 @@ const DEFAULT_MILESTONES = [25, 50, 75];
 export async function createHeadway(config: Config, options: HeadwayOptions = {}): Promise<Headway> {
   const logger = options.logger ?? pino({ level: config.logLevel, redact: ['adminKey', 'tokenSecret', 'smtp.pass', 'sms.authToken'] });
   const now = options.now ?? Date.now;
-  const store = options.store ?? (await openStore(config.db, { backgroundCheckpoints: { logger } }));
+  const store = options.store ?? (await openStore(config.db, { background: { logger } }));
   await store.migrate();
   // Several nodes share events through Redis; one node needs no broker.
   const bus =

@@ -50,7 +50,7 @@ describe('SQLite checkpoints off the event loop', () => {
   it('copies committed progress back into the database file from its own thread', async () => {
     const path = join(root, 'background.db');
     const { logger, lines } = capturedLogger();
-    const store = await openSqliteStore(path, { backgroundCheckpoints: { logger } });
+    const store = await openSqliteStore(path, { background: { logger } });
     try {
       await store.migrate();
       const job = makeJob({ status: 'running' });

@@ -3,12 +3,23 @@ import { assertListLimit, decodeListCursor, encodeListCursor, sortSpecOf } from 
 import { rowToJob, type Row } from './job-rows.js';
 import type { SqliteDb } from './sqlite-db.js';
 
+/** A list query as SQL, to run on the main connection or the reader thread. */
+export interface ListStatement {
+  sql: string;
+  params: unknown[];
+}
+
 /**
  * One page of jobs with keyset pagination: the cursor is the last item's (sort value, id), so
- * jobs inserted meanwhile never shift or repeat items. Conditions are fixed fragments; values
- * are always bound parameters.
+ * jobs inserted meanwhile never shift or repeat items.
  */
 export function listJobs(db: SqliteDb, query: JobQuery): JobPage {
+  const { sql, params } = listStatement(query);
+  return pageOf(query, db.all<Row>(sql, ...params));
+}
+
+/** Conditions are fixed fragments; values are always bound parameters. One row more than the page, to know whether another follows. */
+export function listStatement(query: JobQuery): ListStatement {
   assertListLimit(query.limit);
   const spec = sortSpecOf(query.sort);
   const where: string[] = [];
@@ -43,8 +54,11 @@ export function listJobs(db: SqliteDb, query: JobQuery): JobPage {
   const sql =
     `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}` +
     ` ORDER BY ${spec.column} ${direction}, id ${direction} LIMIT ?`;
-  const rows = db.all<Row>(sql, ...params, query.limit + 1);
+  return { sql, params: [...params, query.limit + 1] };
+}
+
+export function pageOf(query: JobQuery, rows: Row[]): JobPage {
   const items = rows.slice(0, query.limit).map(rowToJob);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeListCursor(spec, last) : null };
+  return { items, nextCursor: rows.length > query.limit && last ? encodeListCursor(sortSpecOf(query.sort), last) : null };
 }

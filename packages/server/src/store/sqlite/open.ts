@@ -6,14 +6,18 @@ import type { Store } from '../store.js';
 import { assertSqliteSchemaNotNewer } from './migrate.js';
 import { SqliteDb } from './sqlite-db.js';
 import { SqliteStore } from './sqlite-store.js';
+import { headwayLower, startReaderThread } from './reader-thread.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
 
 export interface SqliteStoreOptions {
-  /** A long-running node checkpoints a file's WAL off the event loop; failures go to this logger. */
-  backgroundCheckpoints?: { logger: Logger };
+  /**
+   * A long-running node checkpoints a file's WAL and runs text searches on threads of their own,
+   * off the event loop; failures go to this logger.
+   */
+  background?: { logger: Logger };
 }
 
 /**
@@ -32,16 +36,16 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     connection.pragma('synchronous = NORMAL');
     connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     connection.pragma('foreign_keys = ON');
-    // SQLite's lower() folds ASCII only; the text filter needs Unicode case folding.
-    connection.function('headway_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : null));
+    connection.function('headway_lower', { deterministic: true }, headwayLower);
     assertSqliteSchemaNotNewer(db);
   } catch (error) {
     db.close();
     throw error;
   }
-  const background = options.backgroundCheckpoints;
-  if (!background || connection.memory) return new SqliteStore(db); // no file, no WAL
+  const background = options.background;
+  if (!background || connection.memory) return new SqliteStore(db); // no file, no WAL, no second connection
   const checkpointer = startWalCheckpointer(connection, background.logger);
   db.onWrite = checkpointer.wrote;
-  return new SqliteStore(db, checkpointer);
+  const reader = startReaderThread(connection, background.logger, (sql, params) => db.all(sql, ...params));
+  return new SqliteStore(db, { checkpointer, reader });
 }

@@ -7,7 +7,8 @@ import { claimJobs, renewLeases } from './jobs-claim.js';
 import { commitChange } from './jobs-commit.js';
 import { getJob, getJobs } from './jobs-get.js';
 import { insertJobs } from './jobs-insert.js';
-import { listJobs } from './jobs-list.js';
+import { listJobs, listStatement, pageOf } from './jobs-list.js';
+import type { Row } from './job-rows.js';
 import { purgeFinished } from './jobs-purge.js';
 import { requeueJobs } from './jobs-requeue.js';
 import { childSummary, recentDurations } from './jobs-summary.js';
@@ -16,12 +17,20 @@ import { sqliteNotificationStore } from './notifications/index.js';
 import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
 import { saveProgress } from './progress.js';
 import type { SqliteDb } from './sqlite-db.js';
+import type { ReaderThread } from './reader-thread.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
+
+/** The threads a long-running node's store works with (see open.ts). */
+export interface SqliteThreads {
+  checkpointer: WalCheckpointer;
+  reader: ReaderThread;
+}
 
 /**
  * The embedded store. better-sqlite3 is synchronous, so each operation runs to completion
  * (one transaction) before any other code in this process runs; the async surface is the
- * contract shared with PostgreSQL.
+ * contract shared with PostgreSQL. The one query that must read the whole table, a text
+ * search, runs on the reader thread when there is one.
  */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -32,7 +41,7 @@ export class SqliteStore implements Store {
 
   constructor(
     private readonly db: SqliteDb,
-    private readonly checkpointer?: WalCheckpointer,
+    private readonly threads?: SqliteThreads,
   ) {
     this.keys = sqliteKeyStore(db);
     this.analytics = sqliteAnalyticsStore(db);
@@ -41,7 +50,11 @@ export class SqliteStore implements Store {
       insert: async (jobs, now) => insertJobs(db, jobs, now),
       get: async (id) => getJob(db, id),
       getMany: async (ids) => getJobs(db, ids),
-      list: async (query) => listJobs(db, query),
+      list: async (query) => {
+        if (!query.text || !threads) return listJobs(db, query);
+        const { sql, params } = listStatement(query);
+        return pageOf(query, await threads.reader.all<Row>(sql, params));
+      },
       commit: async (change, now) => commitChange(db, change, now),
       saveProgress: async (patches) => saveProgress(db, patches),
       events: async (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
@@ -67,7 +80,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.checkpointer?.stop();
+    await Promise.all([this.threads?.checkpointer.stop(), this.threads?.reader.stop()]);
     this.db.close();
   }
 }
