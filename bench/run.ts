@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --db postgres://…] [-- --redis redis://…] [-- --only engine,recovery,nodes]`: prints figures and the
+ * `npm run bench [-- --db postgres://…] [-- --redis redis://…] [-- --only engine,recovery,http,bullmq,latency,nodes,history]`: prints figures and the
  * machine; no thresholds. Compare ratios within one run. The script builds first: Headway runs from its
  * compiled output, as `headway serve` does (run from TypeScript sources, its server took a tenth more CPU).
  */
@@ -9,6 +9,7 @@ import { startBullmq } from './bullmq.js';
 import { dropFreshSchemas } from './child.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
 import { benchHttpIngest } from './http.js';
+import { benchHistory } from './history.js';
 import { describeHeadway, describeSummary, startHeadwayLatency, startRelayLatency, summarize, whereTheTailGoes, type LatencyBench, type LatencySamples } from './latency.js';
 import { fmt, machineLine, stolenCoreMs } from './machine.js';
 import { benchSeveralNodes } from './several-nodes.js';
@@ -75,6 +76,7 @@ if (wanted('latency')) {
 await bull?.stop();
 // Two nodes need PostgreSQL; Redis is --redis, or a throwaway one (several-nodes.ts).
 if (values.db?.startsWith('postgres') && wanted('nodes')) await benchSeveralNodes(values.db, values.redis);
+if (wanted('history')) await benchHistory(values.db);
 if (values.db?.startsWith('postgres')) await dropFreshSchemas(values.db);
 
 if (bullUpdatesPerSec) {

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { startReaderThread } from '../../src/store/sqlite/reader-thread.js';
 import type { JobRecord } from '../../src/model/job-record.js';
 import { makeJob } from './fixtures.js';
 
+const SEARCH_AND_EXIT = fileURLToPath(new URL('./fixtures/search-and-exit.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'headway-reader-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -97,5 +100,14 @@ describe('SQLite text searches on the reader thread', () => {
     expect(asked).toEqual(['SELECT 1', 'SELECT 2']);
     expect(lines.some((line) => line.level === 50 && line.msg.includes('reader thread stopped'))).toBe(true);
     await reader.stop();
+  });
+
+  it('a process with nothing else to do waits for its search instead of ending before the answer', async () => {
+    const child = spawn(process.execPath, ['--conditions=headway-src', '--import', 'tsx', SEARCH_AND_EXIT, join(root, 'alone.db')], { cwd: process.cwd() });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, out }).toEqual({ code: 0, out: '["the one to find"]\n' });
   });
 });

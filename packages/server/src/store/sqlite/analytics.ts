@@ -6,6 +6,7 @@ import type {
   ThroughputRow,
   TypeOutcomeRow,
 } from '../analytics-store.js';
+import type { Scan } from './reader-thread.js';
 import type { SqliteDb } from './sqlite-db.js';
 
 /** Work time of a finished job; clamped because clocks of reporting workers may disagree. */
@@ -116,11 +117,15 @@ interface StepSql {
   p95: number;
 }
 
-export function sqliteAnalyticsStore(db: SqliteDb): AnalyticsStore {
+/**
+ * `scan` runs the queries that read every job of the range (on the reader thread of a running
+ * node: 300,000 jobs took the type outcomes 1.1 s); the index-backed ones use `db`.
+ */
+export function sqliteAnalyticsStore(db: SqliteDb, scan: Scan): AnalyticsStore {
   const owner = (range: { owner?: string }) => [range.owner ?? null, range.owner ?? null];
   return {
     async typeOutcomes(range: AnalyticsRange): Promise<TypeOutcomeRow[]> {
-      return db.all<TypeOutcomeSql>(TYPE_OUTCOMES, range.from, range.to, ...owner(range)).map((row) => ({
+      return (await scan<TypeOutcomeSql>(TYPE_OUTCOMES, [range.from, range.to, ...owner(range)])).map((row) => ({
         type: row.type,
         completed: row.completed,
         failed: row.failed,
@@ -137,13 +142,13 @@ export function sqliteAnalyticsStore(db: SqliteDb): AnalyticsStore {
     },
     async throughput(range): Promise<ThroughputRow[]> {
       const type = range.type ?? null;
-      return db.all<ThroughputRow>(THROUGHPUT, range.from, range.to, JSON.stringify(range.bucketStarts), type, type, ...owner(range));
+      return scan<ThroughputRow>(THROUGHPUT, [range.from, range.to, JSON.stringify(range.bucketStarts), type, type, ...owner(range)]);
     },
     async unitOf(type: string): Promise<string | null> {
       return db.get<{ unit: string }>(UNIT_OF, type)?.unit ?? null;
     },
     async stepDurations(range): Promise<StepDurationRow[]> {
-      return db.all<StepSql>(STEP_DURATIONS, range.type, range.from, range.to, ...owner(range)).map((row) => ({
+      return (await scan<StepSql>(STEP_DURATIONS, [range.type, range.from, range.to, ...owner(range)])).map((row) => ({
         name: row.name,
         position: row.position,
         runs: row.runs,

@@ -39,6 +39,9 @@ export function headwayLower(value: unknown): string | null {
   return typeof value === 'string' ? value.toLowerCase() : null;
 }
 
+/** Runs a read-only query that reads many rows, wherever it holds up nothing (see SqliteStore). */
+export type Scan = <R>(sql: string, params: unknown[]) => Promise<R[]>;
+
 export interface ReaderThread {
   /** Runs a read-only query on the thread (on the main connection once the thread is gone); rejects with SQLite's error. */
   all<R>(sql: string, params: unknown[]): Promise<R[]>;
@@ -81,6 +84,7 @@ export function startReaderThread(connection: Database.Database, logger: Logger,
   worker.on('message', ({ id, rows, error }: Answer) => {
     const caller = waiting.get(id);
     waiting.delete(id);
+    if (waiting.size === 0) worker.unref();
     if (error !== undefined) caller?.reject(new Error(error));
     else caller?.resolve(rows ?? []);
   });
@@ -96,7 +100,8 @@ export function startReaderThread(connection: Database.Database, logger: Logger,
       resolve();
     }),
   );
-  // A thread waiting for queries must not keep a process alive that is otherwise done.
+  // Idle, the thread must not keep a process alive that is otherwise done; a query it has not
+  // answered yet must (an awaited search would otherwise end the process with nothing to do).
   worker.unref();
   return {
     all<R>(sql: string, params: unknown[]): Promise<R[]> {
@@ -104,6 +109,7 @@ export function startReaderThread(connection: Database.Database, logger: Logger,
       const id = nextId++;
       return new Promise<unknown[]>((resolve, reject) => {
         waiting.set(id, { sql, params, resolve, reject });
+        worker.ref();
         worker.postMessage({ id, sql, params });
       }) as Promise<R[]>;
     },

@@ -17,7 +17,7 @@ import { sqliteNotificationStore } from './notifications/index.js';
 import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
 import { saveProgress } from './progress.js';
 import type { SqliteDb } from './sqlite-db.js';
-import type { ReaderThread } from './reader-thread.js';
+import type { ReaderThread, Scan } from './reader-thread.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
 
 /** The threads a long-running node's store works with (see open.ts). */
@@ -29,8 +29,8 @@ export interface SqliteThreads {
 /**
  * The embedded store. better-sqlite3 is synchronous, so each operation runs to completion
  * (one transaction) before any other code in this process runs; the async surface is the
- * contract shared with PostgreSQL. The one query that must read the whole table, a text
- * search, runs on the reader thread when there is one.
+ * contract shared with PostgreSQL. The queries that must read every job of a range (a text
+ * search, the analytics) run on the reader thread when there is one.
  */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -43,17 +43,19 @@ export class SqliteStore implements Store {
     private readonly db: SqliteDb,
     private readonly threads?: SqliteThreads,
   ) {
+    const reader = threads?.reader;
+    const scan: Scan = reader ? (sql, params) => reader.all(sql, params) : async (sql, params) => db.all(sql, ...params);
     this.keys = sqliteKeyStore(db);
-    this.analytics = sqliteAnalyticsStore(db);
+    this.analytics = sqliteAnalyticsStore(db, scan);
     this.notifications = sqliteNotificationStore(db);
     this.jobs = {
       insert: async (jobs, now) => insertJobs(db, jobs, now),
       get: async (id) => getJob(db, id),
       getMany: async (ids) => getJobs(db, ids),
       list: async (query) => {
-        if (!query.text || !threads) return listJobs(db, query);
+        if (!query.text) return listJobs(db, query);
         const { sql, params } = listStatement(query);
-        return pageOf(query, await threads.reader.all<Row>(sql, params));
+        return pageOf(query, await scan<Row>(sql, params));
       },
       commit: async (change, now) => commitChange(db, change, now),
       saveProgress: async (patches) => saveProgress(db, patches),
