@@ -7,38 +7,28 @@ import type {
   TypeOutcomeRow,
 } from '../analytics-store.js';
 import type { Scan } from './reader-thread.js';
+import { p50AndP95Of } from './sql-functions.js';
 import type { SqliteDb } from './sqlite-db.js';
 
 /** Work time of a finished job; clamped because clocks of reporting workers may disagree. */
 const WORK_MS = 'MAX(finished_at - started_at - paused_ms, 0)';
 
-/*
- * Percentiles are nearest-rank: the smallest value whose rank (ROW_NUMBER over the ordered
- * values) reaches p × n. SQLite has no percentile function; window functions make it one pass.
- * The owner condition is `(? IS NULL OR owner = ?)` so each query keeps one fixed text.
- */
+// The owner condition is `(? IS NULL OR owner = ?)` so each query keeps one fixed text.
+// Percentiles come from headway_p50_p95 (sql-functions.ts).
 
 const TYPE_OUTCOMES = `
-  WITH finished AS (
-    SELECT type, status, unit, done,
-           CASE WHEN status = 'completed' AND started_at IS NOT NULL THEN ${WORK_MS} END AS work_ms
-      FROM jobs
-     WHERE finished_at >= ? AND finished_at < ? AND (? IS NULL OR owner = ?)
-  ), ranked AS (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY type, work_ms IS NULL ORDER BY work_ms) AS rank,
-              COUNT(work_ms) OVER (PARTITION BY type) AS n
-      FROM finished
-  )
   SELECT type,
          SUM(status = 'completed') AS completed,
          SUM(status = 'failed') AS failed,
          SUM(status = 'cancelled') AS cancelled,
-         MIN(CASE WHEN work_ms IS NOT NULL AND rank >= 0.5 * n THEN work_ms END) AS p50,
-         MIN(CASE WHEN work_ms IS NOT NULL AND rank >= 0.95 * n THEN work_ms END) AS p95,
+         headway_p50_p95(work_ms) AS percentiles,
          COALESCE(SUM(CASE WHEN work_ms IS NOT NULL THEN done END), 0) AS units_done,
          COALESCE(SUM(work_ms), 0) AS work_ms,
          MAX(unit) AS unit
-    FROM ranked
+    FROM (SELECT type, status, unit, done,
+                 CASE WHEN status = 'completed' AND started_at IS NOT NULL THEN ${WORK_MS} END AS work_ms
+            FROM jobs
+           WHERE finished_at >= ? AND finished_at < ? AND (? IS NULL OR owner = ?))
    GROUP BY type
    ORDER BY type`;
 
@@ -85,14 +75,9 @@ const STEP_DURATIONS = `
      WHERE jobs.type = ? AND jobs.finished_at >= ? AND jobs.finished_at < ? AND (? IS NULL OR jobs.owner = ?)
        AND json_extract(step.value, '$.startedAt') IS NOT NULL
        AND json_extract(step.value, '$.endedAt') IS NOT NULL
-  ), ranked AS (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY duration) AS rank, COUNT(*) OVER (PARTITION BY name) AS n
-      FROM runs
   )
-  SELECT name, MIN(position) AS position, COUNT(*) AS runs, SUM(duration) AS total,
-         MIN(CASE WHEN rank >= 0.5 * n THEN duration END) AS p50,
-         MIN(CASE WHEN rank >= 0.95 * n THEN duration END) AS p95
-    FROM ranked
+  SELECT name, MIN(position) AS position, COUNT(*) AS runs, SUM(duration) AS total, headway_p50_p95(duration) AS percentiles
+    FROM runs
    GROUP BY name
    ORDER BY position, name`;
 
@@ -101,8 +86,7 @@ interface TypeOutcomeSql {
   completed: number;
   failed: number;
   cancelled: number;
-  p50: number | null;
-  p95: number | null;
+  percentiles: string | null;
   units_done: number;
   work_ms: number;
   unit: string | null;
@@ -113,8 +97,7 @@ interface StepSql {
   position: number;
   runs: number;
   total: number;
-  p50: number;
-  p95: number;
+  percentiles: string;
 }
 
 /**
@@ -125,17 +108,11 @@ export function sqliteAnalyticsStore(db: SqliteDb, scan: Scan): AnalyticsStore {
   const owner = (range: { owner?: string }) => [range.owner ?? null, range.owner ?? null];
   return {
     async typeOutcomes(range: AnalyticsRange): Promise<TypeOutcomeRow[]> {
-      return (await scan<TypeOutcomeSql>(TYPE_OUTCOMES, [range.from, range.to, ...owner(range)])).map((row) => ({
-        type: row.type,
-        completed: row.completed,
-        failed: row.failed,
-        cancelled: row.cancelled,
-        p50DurationMs: row.p50,
-        p95DurationMs: row.p95,
-        unitsDone: row.units_done,
-        workMs: row.work_ms,
-        unit: row.unit,
-      }));
+      return (await scan<TypeOutcomeSql>(TYPE_OUTCOMES, [range.from, range.to, ...owner(range)])).map((row) => {
+        const [p50DurationMs, p95DurationMs] = p50AndP95Of(row.percentiles);
+        const { type, completed, failed, cancelled, units_done: unitsDone, work_ms: workMs, unit } = row;
+        return { type, completed, failed, cancelled, p50DurationMs, p95DurationMs, unitsDone, workMs, unit };
+      });
     },
     async activeCounts(ownerId?: string): Promise<ActiveCountRow[]> {
       return db.all<ActiveCountRow>(ACTIVE_COUNTS, ownerId ?? null, ownerId ?? null);
@@ -148,14 +125,10 @@ export function sqliteAnalyticsStore(db: SqliteDb, scan: Scan): AnalyticsStore {
       return db.get<{ unit: string }>(UNIT_OF, type)?.unit ?? null;
     },
     async stepDurations(range): Promise<StepDurationRow[]> {
-      return (await scan<StepSql>(STEP_DURATIONS, [range.type, range.from, range.to, ...owner(range)])).map((row) => ({
-        name: row.name,
-        position: row.position,
-        runs: row.runs,
-        totalMs: row.total,
-        p50Ms: row.p50,
-        p95Ms: row.p95,
-      }));
+      return (await scan<StepSql>(STEP_DURATIONS, [range.type, range.from, range.to, ...owner(range)])).map((row) => {
+        const [p50Ms, p95Ms] = p50AndP95Of(row.percentiles) as [number, number]; // every run has a duration
+        return { name: row.name, position: row.position, runs: row.runs, totalMs: row.total, p50Ms, p95Ms };
+      });
     },
   };
 }

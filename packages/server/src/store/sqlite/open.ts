@@ -6,7 +6,8 @@ import type { Store } from '../store.js';
 import { assertSqliteSchemaNotNewer } from './migrate.js';
 import { SqliteDb } from './sqlite-db.js';
 import { SqliteStore } from './sqlite-store.js';
-import { headwayLower, startReaderThread } from './reader-thread.js';
+import { startReaderThread } from './reader-thread.js';
+import { registerSqlFunctions } from './sql-functions.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
@@ -36,7 +37,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     connection.pragma('synchronous = NORMAL');
     connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     connection.pragma('foreign_keys = ON');
-    connection.function('headway_lower', { deterministic: true }, headwayLower);
+    registerSqlFunctions(connection);
     assertSqliteSchemaNotNewer(db);
   } catch (error) {
     db.close();

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { registerSqlFunctions } from './sql-functions.js';
 
 /**
  * The thread's code, as CommonJS text (a worker cannot load this package's TypeScript sources
@@ -14,7 +15,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
-db.function('headway_lower', { deterministic: true }, ${headwayLower.toString()});
+(${registerSqlFunctions.toString()})(db);
 const statements = new Map();
 parentPort.on('message', (message) => {
   if (message === 'stop') {
@@ -33,11 +34,6 @@ parentPort.on('message', (message) => {
   }
 });
 `;
-
-/** SQLite's lower() folds ASCII only; the text filter needs Unicode case folding, on both connections. */
-export function headwayLower(value: unknown): string | null {
-  return typeof value === 'string' ? value.toLowerCase() : null;
-}
 
 /** Runs a read-only query that reads many rows, wherever it holds up nothing (see SqliteStore). */
 export type Scan = <R>(sql: string, params: unknown[]) => Promise<R[]>;
