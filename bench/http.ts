@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fmt } from './machine.js';
 import { freshSchema, startChild } from './child.js';
 import { pinApart } from './pinning.js';
+import { createRunningJobs, createWorkerKey } from './clients/setup.js';
 
 const BATCH = 100;
 const CONNECTIONS = 8;
@@ -89,7 +90,7 @@ export async function benchHttpIngest(db: string | undefined, seconds = 6): Prom
   const auth = { authorization: `Bearer ${adminKey}` };
   let pinned: ReturnType<typeof pinApart> | undefined;
   try {
-    const ids = await createRunningJobs(url, auth, JOBS);
+    const ids = await createRunningJobs(url, auth, JOBS, 'bench.http');
     const worker = { authorization: `Bearer ${await createWorkerKey(url, auth)}` };
     pinned = pinApart([bare.child.pid!, node.child.pid!]);
     const bodies = batches(ids);
@@ -131,20 +132,4 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Workers report with an API key of their own (jobs:write), as `headway keys create` makes one, not the admin key. */
-async function createWorkerKey(url: string, headers: Record<string, string>): Promise<string> {
-  const res = await fetch(`${url}/v1/keys`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench-worker', scopes: ['jobs:write'] }) });
-  if (res.status !== 201) throw new Error(`creating the worker key answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { key: string }).key;
-}
 
-async function createRunningJobs(url: string, headers: Record<string, string>, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(`${url}/v1/jobs`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'bench.http', total: 1e9 }) });
-    const job = (await res.json()) as { id: string };
-    await fetch(`${url}/v1/jobs/${job.id}/start`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
-    ids.push(job.id);
-  }
-  return ids;
-}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fmt, stolenCoreMs } from './machine.js';
 import type { GcPauses } from './servers/gc-pauses.js';
 import { freshSchema, nextMessage, percentile, startChild } from './child.js';
+import { createRunningJobs, createWorkerKey } from './clients/setup.js';
 
 const BATCH = 100;
 const JOBS = 1_000;
@@ -48,16 +49,18 @@ export async function startHeadwayLatency(db: string | undefined): Promise<Laten
   const adminKey = `hw_admin_${randomBytes(16).toString('hex')}`;
   const profileDir = process.env.HEADWAY_BENCH_CPU_PROF;
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  return startLatency(join(here, 'servers', 'headway-node.ts'), adminKey, [adminKey, db ? freshSchema(db) : ''], nodeFlags, Boolean(profileDir));
+  // The reporter posts with a worker's API key, as real workers do.
+  const workerKey = (url: string) => createWorkerKey(url, { authorization: `Bearer ${adminKey}` });
+  return startLatency(join(here, 'servers', 'headway-node.ts'), adminKey, workerKey, [adminKey, db ? freshSchema(db) : ''], nodeFlags, Boolean(profileDir));
 }
 
 /** The same measurement through relay-node.ts, which does only what any such server must: the floor on this machine. */
 export async function startRelayLatency(): Promise<LatencyBench> {
   const adminKey = `relay_${randomBytes(16).toString('hex')}`;
-  return startLatency(join(here, 'servers', 'relay-node.ts'), adminKey, [adminKey], [], false);
+  return startLatency(join(here, 'servers', 'relay-node.ts'), adminKey, async () => adminKey, [adminKey], [], false);
 }
 
-async function startLatency(script: string, adminKey: string, args: string[], nodeFlags: string[], awaitExit: boolean): Promise<LatencyBench> {
+async function startLatency(script: string, adminKey: string, reporterToken: (url: string) => Promise<string>, args: string[], nodeFlags: string[], awaitExit: boolean): Promise<LatencyBench> {
   const node = await startChild<{ port: number }>(script, args, nodeFlags);
   const url = `http://127.0.0.1:${node.ready.port}`;
   const children: ChildProcess[] = [];
@@ -68,13 +71,13 @@ async function startLatency(script: string, adminKey: string, args: string[], no
     if (awaitExit) await exited; // a CPU profile is written as the server exits
   };
   try {
-    const ids = await createRunningJobs(url, { authorization: `Bearer ${adminKey}` }, JOBS);
+    const ids = await createRunningJobs(url, { authorization: `Bearer ${adminKey}` }, JOBS, 'bench.latency');
     const subscribers = (await startChild(join(here, 'clients', 'subscribers.ts'), [url, adminKey, String(SUBSCRIBERS)])).child;
     children.push(subscribers);
     const subscribed = nextMessage(subscribers, 'ready');
     subscribers.send({ type: 'subscribe', ids });
     await subscribed;
-    const reporter = (await startChild(join(here, 'clients', 'reporter.ts'), [url, adminKey])).child;
+    const reporter = (await startChild(join(here, 'clients', 'reporter.ts'), [url, await reporterToken(url)])).child;
     children.push(reporter);
     // Warm-up (not measured): the JIT compiles the report and fan-out paths in all three processes.
     // One second at 1,000/s left the first measured round cold: 1,000/s rounds gave p99 41, 30 and
@@ -212,13 +215,3 @@ function cpuMsOf(child: ChildProcess): number {
   }
 }
 
-async function createRunningJobs(url: string, headers: Record<string, string>, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(`${url}/v1/jobs`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'bench.latency', total: 1e9 }) });
-    const job = (await res.json()) as { id: string };
-    await fetch(`${url}/v1/jobs/${job.id}/start`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
-    ids.push(job.id);
-  }
-  return ids;
-}

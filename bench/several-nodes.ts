@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freshSchema, nextMessage, startChild, startRedis } from './child.js';
 import { describeSummary, summarize, whereTimeGoes, type LatencySamples } from './latency.js';
 import { fmt } from './machine.js';
+import { createRunningJobs } from './clients/setup.js';
 
 const here = import.meta.dirname;
 const BATCH = 100;
@@ -43,7 +44,7 @@ export async function benchSeveralNodes(db: string, redisUrl: string | undefined
   const clients: ChildProcess[] = [];
   const figures: Record<string, number> = {};
   try {
-    const ids = await createRunningJobs(a.url, headers, JOBS);
+    const ids = await createRunningJobs(a.url, headers, JOBS, 'bench.nodes');
     const subscribers = (await startChild(join(here, 'clients', 'subscribers.ts'), [b.url, adminKey, String(SUBSCRIBERS)])).child;
     clients.push(subscribers);
     const subscribed = nextMessage(subscribers, 'ready');
@@ -103,13 +104,3 @@ async function cpuMs(node: Node): Promise<number> {
   return (await answer).ms;
 }
 
-async function createRunningJobs(url: string, headers: Record<string, string>, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(`${url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ type: 'bench.nodes', total: 1e9 }) });
-    const job = (await res.json()) as { id: string };
-    await fetch(`${url}/v1/jobs/${job.id}/start`, { method: 'POST', headers, body: '{}' });
-    ids.push(job.id);
-  }
-  return ids;
-}
