@@ -14,7 +14,7 @@ import type { SqliteDb } from './sqlite-db.js';
 const WORK_MS = 'MAX(finished_at - started_at - paused_ms, 0)';
 
 // The owner condition is `(? IS NULL OR owner = ?)` so each query keeps one fixed text.
-// Percentiles come from headway_p50_p95 (sql-functions.ts).
+// Percentiles come from the aggregates headway_p50_p95 and headway_step_stats (sql-functions.ts).
 
 const TYPE_OUTCOMES = `
   SELECT type,
@@ -67,19 +67,9 @@ const UNIT_OF = `
    LIMIT 1`;
 
 const STEP_DURATIONS = `
-  WITH runs AS (
-    SELECT json_extract(step.value, '$.name') AS name,
-           CAST(step.key AS INTEGER) AS position,
-           MAX(json_extract(step.value, '$.endedAt') - json_extract(step.value, '$.startedAt'), 0) AS duration
-      FROM jobs, json_each(jobs.steps) AS step
-     WHERE jobs.type = ? AND jobs.finished_at >= ? AND jobs.finished_at < ? AND (? IS NULL OR jobs.owner = ?)
-       AND json_extract(step.value, '$.startedAt') IS NOT NULL
-       AND json_extract(step.value, '$.endedAt') IS NOT NULL
-  )
-  SELECT name, MIN(position) AS position, COUNT(*) AS runs, SUM(duration) AS total, headway_p50_p95(duration) AS percentiles
-    FROM runs
-   GROUP BY name
-   ORDER BY position, name`;
+  SELECT headway_step_stats(steps) AS stats
+    FROM jobs
+   WHERE type = ? AND finished_at >= ? AND finished_at < ? AND (? IS NULL OR owner = ?)`;
 
 interface TypeOutcomeSql {
   type: string;
@@ -92,14 +82,14 @@ interface TypeOutcomeSql {
   unit: string | null;
 }
 
-interface StepSql {
+interface StepStats {
   name: string;
   position: number;
   runs: number;
   total: number;
-  percentiles: string;
+  p50: number;
+  p95: number;
 }
-
 /**
  * `scan` runs the queries that read every job of the range (on the reader thread of a running
  * node: 300,000 jobs took the type outcomes 1.1 s); the index-backed ones use `db`.
@@ -125,10 +115,9 @@ export function sqliteAnalyticsStore(db: SqliteDb, scan: Scan): AnalyticsStore {
       return db.get<{ unit: string }>(UNIT_OF, type)?.unit ?? null;
     },
     async stepDurations(range): Promise<StepDurationRow[]> {
-      return (await scan<StepSql>(STEP_DURATIONS, [range.type, range.from, range.to, ...owner(range)])).map((row) => {
-        const [p50Ms, p95Ms] = p50AndP95Of(row.percentiles) as [number, number]; // every run has a duration
-        return { name: row.name, position: row.position, runs: row.runs, totalMs: row.total, p50Ms, p95Ms };
-      });
+      const [row] = await scan<{ stats: string | null }>(STEP_DURATIONS, [range.type, range.from, range.to, ...owner(range)]);
+      const stats = row?.stats ? (JSON.parse(row.stats) as StepStats[]) : [];
+      return stats.map(({ name, position, runs, total, p50, p95 }) => ({ name, position, runs, totalMs: total, p50Ms: p50, p95Ms: p95 }));
     },
   };
 }
