@@ -20,6 +20,7 @@ import type { HeadwayStats } from '../../headway.js';
 import { canSeeOwner, hasScope, type Actor } from '../actor.js';
 import type { ActionInput, BatchProgressAnswer, JobService } from '../job-service.js';
 import { applyToChildren } from './batch-control.js';
+import { GroupedInserts } from './grouped-inserts.js';
 import type { JobCommitter } from './job-committer.js';
 import { refreshEstimates, type LiveJob, type LiveJobs } from './live-jobs.js';
 import { changedFieldsOf, CHECKPOINT_FIELD } from './progress-fields.js';
@@ -44,7 +45,11 @@ export interface JobsServiceDeps {
 const STATUS_SET = new Set<string>(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
 
 export class JobsService implements JobService {
-  constructor(private readonly deps: JobsServiceDeps) {}
+  private readonly inserts: GroupedInserts;
+
+  constructor(private readonly deps: JobsServiceDeps) {
+    this.inserts = new GroupedInserts(deps.store.jobs);
+  }
 
   async create(body: CreateJobBody, actor: Actor): Promise<Job> {
     requireScope(actor, 'jobs:write');
@@ -56,7 +61,7 @@ export class JobsService implements JobService {
     const now = this.deps.now();
     const records = buildJobTree(body, owner, now);
     await Promise.all([...new Set(records.map((r) => r.type))].map((type) => this.deps.loadPrior(type)));
-    const createdEvents = await this.deps.store.jobs.insert(records, now);
+    const createdEvents = await this.inserts.insert(records, now);
     const created = await this.deps.store.jobs.getMany(records.map((r) => r.id));
     const byId = new Map(created.map((r) => [r.id, r]));
     for (const event of createdEvents) {

@@ -1,0 +1,100 @@
+import { HeadwayError, type JobEvent } from '@headway/protocol';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BusMessage } from '../../src/bus/bus.js';
+import { SYSTEM } from '../../src/service/actor.js';
+import { GroupedInserts } from '../../src/service/jobs/grouped-inserts.js';
+import { buildJobTree } from '../../src/service/jobs/new-job.js';
+import { startTestNode, type TestNode } from '../support/node.js';
+
+let node: TestNode | undefined;
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await node?.stop();
+  await node?.cleanup();
+  node = undefined;
+});
+
+/** Holds the store's next insert until released, so the requests behind it queue up. */
+function holdFirstInsert(jobs: TestNode['headway']['store']['jobs']): { release: () => void; calls: () => number } {
+  const insert = jobs.insert.bind(jobs);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  vi.spyOn(jobs, 'insert').mockImplementation(async (records, now) => {
+    if (calls++ === 0) await gate;
+    return insert(records, now);
+  });
+  return { release, calls: () => calls };
+}
+
+describe('new jobs are written in groups', () => {
+  it('creations arriving during a write share the next one, and each answer is its own job with its own created event', async () => {
+    node = await startTestNode();
+    const { jobs, store, bus } = node.headway;
+    const published: BusMessage[] = [];
+    bus.subscribe((message) => void published.push(message));
+    const held = holdFirstInsert(store.jobs);
+
+    const creations = Array.from({ length: 20 }, (_, i) => jobs.create({ type: 'grouped', title: `job ${i}`, steps: [{ name: 'only' }] }, SYSTEM));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the other 19 reach the queue
+    held.release();
+    const created = await Promise.all(creations);
+
+    expect(held.calls()).toBe(2); // the first alone, the 19 that waited together
+    expect(created.map((job) => job.title)).toEqual(Array.from({ length: 20 }, (_, i) => `job ${i}`));
+    expect(new Set(created.map((job) => job.id)).size).toBe(20);
+    for (const job of created) {
+      expect(job).toMatchObject({ status: 'queued', seq: 1, steps: [{ name: 'only', status: 'pending' }] });
+      expect((await jobs.events(job.id, 0, 10, SYSTEM)).map((event) => [event.kind, event.seq])).toEqual([['created', 1]]);
+      expect(published.filter((m) => m.type === 'event' && m.job.id === job.id)).toHaveLength(1);
+    }
+  });
+
+  it('a tree the store refuses fails alone: the others in its group are written', async () => {
+    node = await startTestNode();
+    const { store } = node.headway;
+    const held = holdFirstInsert(store.jobs);
+    const inserts = new GroupedInserts(store.jobs);
+    const now = Date.now();
+    const tree = (title: string, parentId?: string) => buildJobTree({ type: 'grouped', title, ...(parentId ? { parentId } : {}) }, null, now);
+
+    const first = inserts.insert(tree('first'), now);
+    const good = inserts.insert(tree('good'), now);
+    const orphan = inserts.insert(tree('orphan', 'no-such-parent'), now);
+    const alsoGood = inserts.insert(tree('also good'), now);
+    held.release();
+
+    const created = (events: JobEvent[]) => events.map((event) => event.kind);
+    expect(created(await first)).toEqual(['created']);
+    expect(created(await good)).toEqual(['created']);
+    expect(created(await alsoGood)).toEqual(['created']);
+    await expect(orphan).rejects.toSatisfy((error: unknown) => error instanceof HeadwayError && error.code === 'JOB_NOT_FOUND' && /no-such-parent/.test(error.message));
+    const titles = (await store.jobs.list({ limit: 10 })).items.map((job) => job.title).sort();
+    expect(titles).toEqual(['also good', 'first', 'good']);
+  });
+
+  it('a store that is down fails every request of the group with its error', async () => {
+    node = await startTestNode();
+    const { store } = node.headway;
+    const insert = store.jobs.insert.bind(store.jobs);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    vi.spyOn(store.jobs, 'insert').mockImplementation(async (records, now) => {
+      if (calls++ === 0) {
+        await gate;
+        return insert(records, now);
+      }
+      throw new Error('connection terminated');
+    });
+    const inserts = new GroupedInserts(store.jobs);
+    const now = Date.now();
+    const first = inserts.insert(buildJobTree({ type: 'grouped' }, null, now), now);
+    const rest = [1, 2, 3].map(() => inserts.insert(buildJobTree({ type: 'grouped' }, null, now), now));
+    release();
+    await expect(first).resolves.toHaveLength(1);
+    for (const request of rest) await expect(request).rejects.toThrow('connection terminated');
+    expect(calls).toBe(2);
+  });
+});
