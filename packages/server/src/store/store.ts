@@ -124,8 +124,11 @@ export interface JobStore {
   childSummary(parentId: string): Promise<ChildSummary>;
   /** Work durations (ms) of recently completed jobs of a type, newest first: the ETA prior. */
   recentDurations(type: string, limit: number): Promise<number[]>;
-  /** Deletes finished jobs (and their events) that finished before `before`; returns how many. */
-  purgeFinished(before: number): Promise<number>;
+  /**
+   * Deletes up to `limit` top-level jobs that finished before `before`, the oldest first, each with
+   * its whole tree and events; returns how many jobs it deleted (0: none is left).
+   */
+  purgeFinished(before: number, limit: number): Promise<number>;
 }
 
 export interface ChildSummary {

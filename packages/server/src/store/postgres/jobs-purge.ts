@@ -1,13 +1,14 @@
 import type { PgDb } from './pg-db.js';
 
 /**
- * Deletes top-level jobs that finished before `before`, each with its whole tree (a finished
+ * Deletes up to `limit` top-level jobs that finished before `before` (the oldest first), each with its whole tree (a finished
  * child of a live batch stays). Events and tags go with their jobs (ON DELETE CASCADE). The
  * tree is counted in the same statement: the cascade removes children before the DELETE would.
  */
 const PURGE = `WITH RECURSIVE doomed (id) AS (
-    SELECT id FROM jobs
-     WHERE parent_id IS NULL AND status IN ('completed', 'failed', 'cancelled') AND finished_at < $1
+    (SELECT id FROM jobs
+      WHERE parent_id IS NULL AND status IN ('completed', 'failed', 'cancelled') AND finished_at < $1
+      ORDER BY finished_at LIMIT $2)
     UNION ALL
     SELECT child.id FROM jobs child JOIN doomed ON child.parent_id = doomed.id
   ), deleted AS (
@@ -15,6 +16,6 @@ const PURGE = `WITH RECURSIVE doomed (id) AS (
   )
   SELECT COUNT(*) AS n FROM doomed`;
 
-export async function purgeFinished(db: PgDb, before: number): Promise<number> {
-  return (await db.one<{ n: number }>(PURGE, [before]))!.n;
+export async function purgeFinished(db: PgDb, before: number, limit: number): Promise<number> {
+  return (await db.one<{ n: number }>(PURGE, [before, limit]))!.n;
 }

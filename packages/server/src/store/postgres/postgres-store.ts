@@ -49,7 +49,7 @@ export class PostgresStore implements Store {
       requeue: (request) => requeueJobs(db, request),
       childSummary: (parentId) => childSummary(db, parentId),
       recentDurations: (type, limit) => recentDurations(db, type, limit),
-      purgeFinished: (before) => purgeFinished(db, before),
+      purgeFinished: (before, limit) => purgeFinished(db, before, limit),
     };
   }
 

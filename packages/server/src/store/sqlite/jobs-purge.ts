@@ -1,23 +1,29 @@
 import type { SqliteDb } from './sqlite-db.js';
 
-/** Top-level jobs finished before the cutoff, and everything below them. */
+/**
+ * The oldest `limit` top-level jobs finished before the cutoff, and everything below them. The
+ * unary `+` keeps SQLite off jobs_by_parent (every top-level job, then a sort: 300,000 rows per
+ * chunk); jobs_by_finished gives them oldest first and stops at the limit.
+ */
 const DOOMED = `WITH RECURSIVE doomed (id) AS (
-  SELECT id FROM jobs
-   WHERE parent_id IS NULL AND status IN ('completed', 'failed', 'cancelled') AND finished_at < ?
+  SELECT id FROM (SELECT id FROM jobs
+                   WHERE +parent_id IS NULL AND +status IN ('completed', 'failed', 'cancelled') AND finished_at < ?
+                   ORDER BY finished_at LIMIT ?)
   UNION ALL
   SELECT child.id FROM jobs child JOIN doomed ON child.parent_id = doomed.id
 )`;
 
 /**
- * Deletes top-level jobs that finished before `before`, each with its whole tree (a batch goes
- * as one; a finished child of a live batch stays, so the batch's counts stay true). Events and
- * tags go with their jobs (ON DELETE CASCADE). Returns how many jobs were deleted.
+ * Deletes up to `limit` top-level jobs that finished before `before`, each with its whole tree
+ * (a batch goes as one; a finished child of a live batch stays, so the batch's counts stay true).
+ * Events and tags go with their jobs (ON DELETE CASCADE). Returns how many jobs were deleted.
  */
-export function purgeFinished(db: SqliteDb, before: number): number {
+export function purgeFinished(db: SqliteDb, before: number, limit: number): number {
   return db.write(() => {
-    // Counted first: the cascade from a parent removes its children before the DELETE reaches them.
-    const doomed = db.get<{ n: number }>(`${DOOMED} SELECT COUNT(*) AS n FROM doomed`, before)!.n;
-    if (doomed > 0) db.run(`${DOOMED} DELETE FROM jobs WHERE id IN (SELECT id FROM doomed)`, before);
-    return doomed;
+    // The ids first: the cascade from a parent removes its children before the DELETE reaches
+    // them, and a second walk of the tree after the first DELETE would find other jobs.
+    const ids = db.all<{ id: string }>(`${DOOMED} SELECT id FROM doomed`, before, limit).map((row) => row.id);
+    if (ids.length > 0) db.run('DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids));
+    return ids.length;
   });
 }

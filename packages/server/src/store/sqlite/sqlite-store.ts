@@ -68,7 +68,7 @@ export class SqliteStore implements Store {
       requeue: async (request) => requeueJobs(db, request),
       childSummary: async (parentId) => childSummary(db, parentId),
       recentDurations: async (type, limit) => recentDurations(db, type, limit),
-      purgeFinished: async (before) => purgeFinished(db, before),
+      purgeFinished: async (before, limit) => purgeFinished(db, before, limit),
     };
   }
 

@@ -60,7 +60,7 @@ export function summaryTests(ctx: StoreContext): void {
     const finishedChildOfLive = makeJob({ parentId: liveBatch.id, status: 'completed', finishedAt: 100 });
     await seed(ctx.store(), [oldBatch, ...oldChildren, grandchild, oldFailed, recent, unfinished, liveBatch, finishedChildOfLive]);
 
-    expect(await ctx.store().jobs.purgeFinished(5_000)).toBe(5);
+    expect(await ctx.store().jobs.purgeFinished(5_000, 100)).toBe(5);
     for (const gone of [oldBatch, ...oldChildren, grandchild, oldFailed]) {
       expect(await ctx.store().jobs.get(gone.id)).toBeNull();
       expect(await ctx.store().jobs.events(gone.id, 0, 10)).toEqual([]);
@@ -68,13 +68,27 @@ export function summaryTests(ctx: StoreContext): void {
     for (const kept of [recent, unfinished, liveBatch, finishedChildOfLive]) expect(await ctx.store().jobs.get(kept.id)).not.toBeNull();
     expect((await ctx.store().jobs.list({ tag: 'gone', limit: 10 })).items).toEqual([]);
     expect((await ctx.store().jobs.eventsSince(0, 100)).map((e) => e.jobId).sort()).toEqual([recent, unfinished, liveBatch, finishedChildOfLive].map((j) => j.id).sort());
-    expect(await ctx.store().jobs.purgeFinished(5_000)).toBe(0);
+    expect(await ctx.store().jobs.purgeFinished(5_000, 100)).toBe(0);
+  });
+
+  it('purgeFinished takes at most `limit` top-level jobs a call, the oldest first, each with its whole tree', async () => {
+    const oldest = makeJob({ status: 'completed', finishedAt: 100 });
+    const children = [1, 2, 3].map(() => makeJob({ parentId: oldest.id, status: 'completed', finishedAt: 90 }));
+    const second = makeJob({ status: 'failed', finishedAt: 200 });
+    const third = makeJob({ status: 'cancelled', finishedAt: 300 });
+    await seed(ctx.store(), [third, oldest, ...children, second]);
+
+    expect(await ctx.store().jobs.purgeFinished(1_000, 2)).toBe(5); // two trees: the batch of four, then `second`
+    expect(await ctx.store().jobs.get(third.id)).not.toBeNull();
+    for (const gone of [oldest, ...children, second]) expect(await ctx.store().jobs.get(gone.id)).toBeNull();
+    expect(await ctx.store().jobs.purgeFinished(1_000, 2)).toBe(1);
+    expect(await ctx.store().jobs.purgeFinished(1_000, 2)).toBe(0);
   });
 
   it('cursors keep growing after events are purged', async () => {
     await seed(ctx.store(), [makeJob({ status: 'completed', finishedAt: 1 })]);
     const before = await ctx.store().jobs.latestCursor();
-    await ctx.store().jobs.purgeFinished(10);
+    await ctx.store().jobs.purgeFinished(10, 100);
     expect(await ctx.store().jobs.latestCursor()).toBe(before);
     const [fresh] = await ctx.store().jobs.insert([makeJob()], 2_000);
     expect(fresh!.cursor).toBeGreaterThan(before);
