@@ -41,7 +41,7 @@ export async function keyRoutes(app: FastifyInstance, { headway, apiKeys }: { he
 
   app.delete<{ Params: { id: string } }>(
     '/v1/keys/:id',
-    { schema: { tags: ['keys'], summary: 'Revoke an API key; requests with it fail with 401 from now on', params: KeyIdParams, security: bearer } },
+    { schema: { tags: ['keys'], summary: 'Revoke an API key; requests with it fail with 401 from now on (on other nodes within a second)', params: KeyIdParams, security: bearer } },
     async (request) => {
       requireKeysAdmin(request);
       await revokeApiKey(keys, request.params.id, headway.now());
