@@ -1,8 +1,8 @@
-import { HeadwayError, type JobEvent } from '@headway/protocol';
+import { HeadwayError } from '@headway/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BusMessage } from '../../src/bus/bus.js';
 import { SYSTEM } from '../../src/service/actor.js';
-import { GroupedInserts } from '../../src/service/jobs/grouped-inserts.js';
+import { GroupedInserts, type Inserted } from '../../src/service/jobs/grouped-inserts.js';
 import { buildJobTree } from '../../src/service/jobs/new-job.js';
 import { startTestNode, type TestNode } from '../support/node.js';
 
@@ -35,9 +35,10 @@ describe('new jobs are written in groups', () => {
     const published: BusMessage[] = [];
     bus.subscribe((message) => void published.push(message));
     const held = holdFirstInsert(store.jobs);
+    const queued = vi.spyOn(GroupedInserts.prototype, 'insert');
 
     const creations = Array.from({ length: 20 }, (_, i) => jobs.create({ type: 'grouped', title: `job ${i}`, steps: [{ name: 'only' }] }, SYSTEM));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the other 19 reach the queue
+    await vi.waitFor(() => expect(queued).toHaveBeenCalledTimes(20)); // the other 19 wait behind the first write
     held.release();
     const created = await Promise.all(creations);
 
@@ -63,10 +64,12 @@ describe('new jobs are written in groups', () => {
     held.release();
     const [first, good, orphan, alsoGood] = await Promise.allSettled(requests);
 
-    const created = (outcome: PromiseSettledResult<JobEvent[]> | undefined) => (outcome?.status === 'fulfilled' ? outcome.value.map((event) => event.kind) : outcome);
-    expect(created(first)).toEqual(['created']);
-    expect(created(good)).toEqual(['created']);
-    expect(created(alsoGood)).toEqual(['created']);
+    // Each request gets its own events and its own records, read back from the store.
+    const created = (outcome: PromiseSettledResult<Inserted> | undefined) =>
+      outcome?.status === 'fulfilled' ? { events: outcome.value.events.map((event) => event.kind), titles: outcome.value.stored.map((job) => [job.title, job.seq]) } : outcome;
+    expect(created(first)).toEqual({ events: ['created'], titles: [['first', 1]] });
+    expect(created(good)).toEqual({ events: ['created'], titles: [['good', 1]] });
+    expect(created(alsoGood)).toEqual({ events: ['created'], titles: [['also good', 1]] });
     expect(orphan?.status).toBe('rejected');
     const refusal = (orphan as PromiseRejectedResult).reason as unknown;
     expect(refusal instanceof HeadwayError && refusal.code === 'JOB_NOT_FOUND' && /no-such-parent/.test(refusal.message)).toBe(true);
@@ -93,8 +96,28 @@ describe('new jobs are written in groups', () => {
     const requests = [0, 1, 2, 3].map(() => inserts.insert(buildJobTree({ type: 'grouped' }, null, now), now));
     release();
     const [first, ...rest] = await Promise.allSettled(requests);
-    expect(first?.status === 'fulfilled' && first.value).toHaveLength(1);
+    expect(first?.status === 'fulfilled' && first.value.events).toHaveLength(1);
     for (const outcome of rest) expect(outcome.status === 'rejected' && String(outcome.reason)).toContain('connection terminated');
     expect(calls).toBe(2);
+  });
+
+  it('when the records cannot be read back, every request of the group is told (the jobs were written)', async () => {
+    node = await startTestNode();
+    const { store } = node.headway;
+    const held = holdFirstInsert(store.jobs);
+    const getMany = store.jobs.getMany.bind(store.jobs);
+    let reads = 0;
+    vi.spyOn(store.jobs, 'getMany').mockImplementation(async (ids) => {
+      if (reads++ === 1) throw new Error('connection reset while reading');
+      return getMany(ids);
+    });
+    const inserts = new GroupedInserts(store.jobs);
+    const now = Date.now();
+    const requests = ['alone', 'a', 'b'].map((title) => inserts.insert(buildJobTree({ type: 'grouped', title }, null, now), now));
+    held.release();
+    const [alone, ...grouped] = await Promise.allSettled(requests);
+    expect(alone?.status).toBe('fulfilled');
+    for (const outcome of grouped) expect(outcome.status === 'rejected' && String(outcome.reason)).toContain('connection reset while reading');
+    expect((await store.jobs.list({ limit: 10 })).items.map((job) => job.title).sort()).toEqual(['a', 'alone', 'b']);
   });
 });

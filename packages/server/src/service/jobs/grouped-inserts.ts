@@ -5,10 +5,16 @@ import type { JobStore } from '../../store/store.js';
 /** Jobs written in one store call at most (a request's own tree is never split). */
 const MAX_GROUP_JOBS = 1_000;
 
+/** A tree as written: its `created` events and its records as the store now holds them. */
+export interface Inserted {
+  events: JobEvent[];
+  stored: JobRecord[];
+}
+
 interface Waiting {
   jobs: JobRecord[];
   now: number;
-  resolve: (events: JobEvent[]) => void;
+  resolve: (inserted: Inserted) => void;
   reject: (error: unknown) => void;
 }
 
@@ -24,10 +30,10 @@ export class GroupedInserts {
   private waiting: Waiting[] = [];
   private writing = false;
 
-  constructor(private readonly store: Pick<JobStore, 'insert'>) {}
+  constructor(private readonly store: Pick<JobStore, 'insert' | 'getMany'>) {}
 
-  /** Inserts one tree (all or nothing) and answers its `created` events. */
-  insert(jobs: JobRecord[], now: number): Promise<JobEvent[]> {
+  /** Inserts one tree (all or nothing); answers its `created` events and its records read back (one read per group too). */
+  insert(jobs: JobRecord[], now: number): Promise<Inserted> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ jobs, now, resolve, reject });
       if (!this.writing) void this.writeAll();
@@ -67,18 +73,32 @@ export class GroupedInserts {
       for (const item of group) await this.writeAlone(item);
       return;
     }
-    const groupOf = new Map<string, JobEvent[]>();
+    const stored = await this.readBack(group);
+    if (!stored) return;
+    const own = new Map<string, Inserted>();
     for (const item of group) {
-      const own: JobEvent[] = [];
-      for (const job of item.jobs) groupOf.set(job.id, own);
+      const inserted: Inserted = { events: [], stored: [] };
+      for (const job of item.jobs) own.set(job.id, inserted);
     }
-    for (const event of events) groupOf.get(event.jobId)?.push(event);
-    for (const item of group) item.resolve(groupOf.get(item.jobs[0]!.id) ?? []);
+    for (const event of events) own.get(event.jobId)?.events.push(event);
+    for (const record of stored) own.get(record.id)?.stored.push(record);
+    for (const item of group) item.resolve(own.get(item.jobs[0]!.id)!);
+  }
+
+  /** The group's records as stored (PostgreSQL reorders JSON keys, for one); null when the read failed and every request was told. */
+  private async readBack(group: Waiting[]): Promise<JobRecord[] | null> {
+    try {
+      return await this.store.getMany(group.flatMap((item) => item.jobs.map((job) => job.id)));
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return null;
+    }
   }
 
   private async writeAlone(item: Waiting): Promise<void> {
     try {
-      item.resolve(await this.store.insert(item.jobs, item.now));
+      const events = await this.store.insert(item.jobs, item.now);
+      item.resolve({ events, stored: await this.store.getMany(item.jobs.map((job) => job.id)) });
     } catch (error) {
       item.reject(error);
     }

@@ -61,9 +61,8 @@ export class JobsService implements JobService {
     const now = this.deps.now();
     const records = buildJobTree(body, owner, now);
     await Promise.all([...new Set(records.map((r) => r.type))].map((type) => this.deps.loadPrior(type)));
-    const createdEvents = await this.inserts.insert(records, now);
-    const created = await this.deps.store.jobs.getMany(records.map((r) => r.id));
-    const byId = new Map(created.map((r) => [r.id, r]));
+    const { events: createdEvents, stored } = await this.inserts.insert(records, now);
+    const byId = new Map(stored.map((r) => [r.id, r]));
     for (const event of createdEvents) {
       const stored = byId.get(event.jobId);
       if (!stored) continue;
