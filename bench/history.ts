@@ -92,7 +92,15 @@ export async function benchHistory(db: string | undefined, count = 300_000): Pro
     for (let i = 0; i < count; i += INSERT_BATCH) {
       await headway.store.jobs.insert(Array.from({ length: Math.min(INSERT_BATCH, count - i) }, (_, k) => historicJob(i + k, count, now)), now);
     }
-    console.log(`history (${headway.store.dialect}): ${fmt(count)} jobs over ${DAYS} days inserted in ${fmt((performance.now() - insertStarted) / 1000, 1)} s`);
+    const inserted = performance.now();
+    // What the node's indexer does within 2 s of jobs finishing, done here at once: the calls are
+    // timed on the history as a running node keeps it.
+    let indexedJobs = 0;
+    for (let batch; (batch = await headway.store.jobs.indexFinishedTexts(500)) > 0; ) indexedJobs += batch;
+    console.log(
+      `history (${headway.store.dialect}): ${fmt(count)} jobs over ${DAYS} days inserted in ${fmt((inserted - insertStarted) / 1000, 1)} s` +
+        (indexedJobs > 0 ? `, their text indexed in ${fmt((performance.now() - inserted) / 1000, 1)} s` : ''),
+    );
     const from = now - DAYS * DAY_MS;
     const calls: Array<[string, string]> = [
       ['newest 50', '/v1/jobs?limit=50'],

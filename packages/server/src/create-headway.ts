@@ -17,6 +17,7 @@ import { ProgressInterest } from './service/jobs/progress-interest.js';
 import { LiveJobs } from './service/jobs/live-jobs.js';
 import { PriorDurations } from './service/jobs/prior-durations.js';
 import { ProgressFlusher } from './service/jobs/progress-flusher.js';
+import { FinishedTextIndexer } from './service/finished-text-indexer.js';
 import { RetentionSweeper } from './service/retention.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -77,6 +78,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs, interest });
   const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });
   const retention = new RetentionSweeper(store, logger, now, config.retentionDays);
+  const textIndexer = new FinishedTextIndexer(store, logger);
   const notifier = createNotifier({ store, bus, config, logger, now, nodeId });
 
   return {
@@ -94,12 +96,14 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     async start() {
       flusher.start();
       retention.start();
+      textIndexer.start();
       await notifier.start();
       await runtime.start();
     },
     async stop() {
       await runtime.stop();
       retention.stop();
+      await textIndexer.stop();
       await flusher.stop();
       await notifier.stop();
       await bus.close();

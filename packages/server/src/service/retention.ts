@@ -39,15 +39,27 @@ export class RetentionSweeper {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Deletes chunk after chunk until none is left (or the node stops); answers how many jobs went. */
+  /**
+   * Deletes chunk after chunk until none is left (or the node stops), then tidies the text-search
+   * index the deletions left holes in, step by step; answers how many jobs went.
+   */
   async sweep(): Promise<number> {
     const before = this.now() - this.retentionDays * DAY_MS;
     let purged = 0;
     for (;;) {
       const deleted = await this.store.jobs.purgeFinished(before, PURGE_CHUNK);
       purged += deleted;
-      if (deleted === 0 || this.stopped) return purged;
-      await new Promise((resolve) => setImmediate(resolve)); // reports and live updates go first
+      if (deleted === 0 || this.stopped) break;
+      await yieldToOtherWork();
     }
+    if (purged > 0) {
+      while (!this.stopped && (await this.store.jobs.tidyTextIndex())) await yieldToOtherWork();
+    }
+    return purged;
   }
+}
+
+/** Reports and live updates go first. */
+function yieldToOtherWork(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -129,6 +129,16 @@ export interface JobStore {
    * its whole tree and events; returns how many jobs it deleted (0: none is left).
    */
   purgeFinished(before: number, limit: number): Promise<number>;
+  /**
+   * Adds up to `limit` jobs finished since the last call to the text-search index; answers how
+   * many (fewer than `limit`: none is left waiting). A store that indexes jobs as they finish answers 0.
+   */
+  indexFinishedTexts(limit: number): Promise<number>;
+  /**
+   * One bounded step of tidying the text-search index after purges (a few ms at most); answers
+   * whether more remains. A store whose index tidies itself answers false at once.
+   */
+  tidyTextIndex(): Promise<boolean>;
 }
 
 export interface ChildSummary {

@@ -12,6 +12,7 @@ import { migrationTests } from './conformance/migrations.js';
 import { progressTests } from './conformance/progress.js';
 import { requeueTests } from './conformance/requeue.js';
 import { summaryTests } from './conformance/summary.js';
+import { textSearchTests } from './conformance/text-search.js';
 
 /** What the suite needs from an implementation beyond `Store` itself. */
 export interface StoreHarness {
@@ -40,6 +41,7 @@ export function describeStoreConformance(name: string, openFresh: () => Promise<
     const context: StoreContext = { store: perTest.store, harness, openSame: perTest.openSame };
     describe('insert and get', () => insertTests(context));
     describe('list', () => listTests(context));
+    describe('text search', () => textSearchTests(context));
     describe('commit', () => commitTests(context));
     describe('events', () => eventTests(context));
     describe('saveProgress', () => progressTests(context));

@@ -96,6 +96,31 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
       expect((await updates()).hot).toBeGreaterThanOrEqual(15);
     });
 
+    it('0007 lists the jobs finished before it for text searches, with a trigram index', async () => {
+      const schema = freshSchema();
+      const store = await openSchema(schema);
+      try {
+        await store.migrate();
+        // Back to the schema as version 6 left it, with a finished and a running job written by that version.
+        await admin(async (client) => {
+          await client.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 7`);
+          await client.query(`DROP TABLE ${schema}.finished_job_texts`);
+          await client.query(`DROP FUNCTION ${schema}.headway_keep_finished_text() CASCADE`);
+          const insert = `INSERT INTO ${schema}.jobs (id, type, title, status, control, metrics, max_attempts, created_at, updated_at, active_at, seq) VALUES ($1, 'import', $2, $3, 'run', '{}', 3, $4, $4, $4, 1)`;
+          await client.query(insert, ['finished-before', 'Quarterly LEDGER export', 'completed', 1_000]);
+          await client.query(insert, ['running-before', 'quarterly ledger import', 'running', 2_000]);
+        });
+        await store.migrate();
+        const listed = await admin((client) => client.query(`SELECT job_id, body FROM ${schema}.finished_job_texts`));
+        expect(listed.rows).toEqual([{ job_id: 'finished-before', body: 'quarterly ledger export' }]);
+        const indexes = await admin((client) => client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'finished_job_texts'`, [schema]));
+        expect(indexes.rows.map((row: { indexname: string }) => row.indexname).sort()).toEqual(['finished_job_texts_pkey', 'finished_job_texts_trigrams']);
+        expect((await store.jobs.list({ text: 'quarterly ledger', limit: 10, sort: 'createdAt' })).items.map((job) => job.id)).toEqual(['finished-before', 'running-before']);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('the text filter folds non-ASCII case too', async () => {
       const store = await openSchema(freshSchema());
       try {

@@ -1,5 +1,6 @@
 import type { JobPage, JobQuery } from '../store.js';
 import { assertListLimit, decodeListCursor, encodeListCursor, sortSpecOf } from '../list-cursor.js';
+import { finishedTextCandidates, finishedTextPattern } from './finished-text-search.js';
 import { rowToJob } from './job-rows.js';
 import type { PgDb } from './pg-db.js';
 
@@ -20,8 +21,11 @@ export async function listJobs(db: PgDb, query: JobQuery): Promise<JobPage> {
   if (query.parentId === null) where.push('parent_id IS NULL');
   else if (query.parentId !== undefined) where.push(`parent_id = ${bind(query.parentId)}`);
   if (query.text) {
+    const lowered = query.text.toLowerCase();
+    const pattern = await finishedTextPattern(db, lowered);
+    if (pattern !== null) where.push(finishedTextCandidates(bind(pattern)));
     // strpos takes % and _ literally (LIKE would not); lower() folds Unicode under a UTF-8 locale.
-    const needle = bind(query.text.toLowerCase());
+    const needle = bind(lowered);
     where.push(`(strpos(lower(title), ${needle}) > 0 OR strpos(lower(message), ${needle}) > 0 OR strpos(lower(error->>'message'), ${needle}) > 0)`);
   }
   if (query.createdFrom !== undefined) where.push(`created_at >= ${bind(query.createdFrom)}`);

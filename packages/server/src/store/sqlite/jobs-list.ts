@@ -1,5 +1,6 @@
 import type { JobPage, JobQuery } from '../store.js';
 import { assertListLimit, decodeListCursor, encodeListCursor, sortSpecOf } from '../list-cursor.js';
+import { TEXT_CANDIDATES } from './finished-text-index.js';
 import { rowToJob, type Row } from './job-rows.js';
 import type { SqliteDb } from './sqlite-db.js';
 
@@ -18,8 +19,12 @@ export function listJobs(db: SqliteDb, query: JobQuery): JobPage {
   return pageOf(query, db.all<Row>(sql, ...params));
 }
 
-/** Conditions are fixed fragments; values are always bound parameters. One row more than the page, to know whether another follows. */
-export function listStatement(query: JobQuery): ListStatement {
+/**
+ * Conditions are fixed fragments; values are always bound parameters. One row more than the page,
+ * to know whether another follows. `indexedPhrase` (see indexedPhraseFor) narrows a text search
+ * to the jobs the finished-text index finds, plus the unfinished ones.
+ */
+export function listStatement(query: JobQuery, indexedPhrase: string | null = null): ListStatement {
   assertListLimit(query.limit);
   const spec = sortSpecOf(query.sort);
   const where: string[] = [];
@@ -37,6 +42,7 @@ export function listStatement(query: JobQuery): ListStatement {
   if (query.text) {
     // headway_lower folds Unicode (SQLite's lower() folds ASCII only); instr takes % and _ literally.
     const needle = query.text.toLowerCase();
+    if (indexedPhrase) add(TEXT_CANDIDATES, indexedPhrase);
     add(
       "(instr(headway_lower(title), ?) > 0 OR instr(headway_lower(message), ?) > 0 OR instr(headway_lower(json_extract(error, '$.message')), ?) > 0)",
       needle,

@@ -7,6 +7,7 @@ import { claimJobs, renewLeases } from './jobs-claim.js';
 import { commitChange } from './jobs-commit.js';
 import { getJob, getJobs } from './jobs-get.js';
 import { insertJobs } from './jobs-insert.js';
+import { indexedPhraseFor, indexFinishedTexts, tidyFinishedTextIndex } from './finished-text-index.js';
 import { listJobs, listStatement, pageOf } from './jobs-list.js';
 import type { Row } from './job-rows.js';
 import { purgeFinished } from './jobs-purge.js';
@@ -54,7 +55,7 @@ export class SqliteStore implements Store {
       getMany: async (ids) => getJobs(db, ids),
       list: async (query) => {
         if (!query.text) return listJobs(db, query);
-        const { sql, params } = listStatement(query);
+        const { sql, params } = listStatement(query, await indexedPhraseFor(scan, query.text.toLowerCase()));
         return pageOf(query, await scan<Row>(sql, params));
       },
       commit: async (change, now) => commitChange(db, change, now),
@@ -69,6 +70,8 @@ export class SqliteStore implements Store {
       childSummary: async (parentId) => childSummary(db, parentId),
       recentDurations: async (type, limit) => recentDurations(db, type, limit),
       purgeFinished: async (before, limit) => purgeFinished(db, before, limit),
+      indexFinishedTexts: async (limit) => indexFinishedTexts(db, limit),
+      tidyTextIndex: async () => tidyFinishedTextIndex(db),
     };
   }
 
