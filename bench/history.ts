@@ -8,7 +8,7 @@ import { createHeadway } from '../packages/server/dist/create-headway.js';
 import { buildHttpApp } from '../packages/server/dist/http/app.js';
 import type { JobRecord } from '../packages/server/dist/model/job-record.js';
 import { buildJobTree } from '../packages/server/dist/service/jobs/new-job.js';
-import { freshSchema } from './child.js';
+import { analyzeSchema, freshSchema } from './child.js';
 import { fmt } from './machine.js';
 
 const DAY_MS = 86_400_000;
@@ -82,7 +82,8 @@ async function loopHeldDuring<T>(work: () => Promise<T>): Promise<{ result: T; h
 export async function benchHistory(db: string | undefined, count = 300_000): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'headway-bench-history-'));
   const adminKey = 'hw_admin_bench_history_0123456789';
-  const config = Value.Default(ConfigSchema, { db: db ? freshSchema(db) : join(dir, 'history.db'), adminKey, logLevel: 'silent', rateLimitPerMinute: 0 }) as Config;
+  const schemaUrl = db ? freshSchema(db) : null;
+  const config = Value.Default(ConfigSchema, { db: schemaUrl ?? join(dir, 'history.db'), adminKey, logLevel: 'silent', rateLimitPerMinute: 0 }) as Config;
   const headway = await createHeadway(config, { logger: pino({ level: 'silent' }) });
   await headway.start();
   const app = await buildHttpApp(headway, { dashboardDir: null });
@@ -97,6 +98,7 @@ export async function benchHistory(db: string | undefined, count = 300_000): Pro
     // timed on the history as a running node keeps it.
     let indexedJobs = 0;
     for (let batch; (batch = await headway.store.jobs.indexFinishedTexts(500)) > 0; ) indexedJobs += batch;
+    if (schemaUrl) await analyzeSchema(schemaUrl);
     console.log(
       `history (${headway.store.dialect}): ${fmt(count)} jobs over ${DAYS} days inserted in ${fmt((inserted - insertStarted) / 1000, 1)} s` +
         (indexedJobs > 0 ? `, their text indexed in ${fmt((performance.now() - inserted) / 1000, 1)} s` : ''),
