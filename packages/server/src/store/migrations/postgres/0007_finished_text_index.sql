@@ -4,6 +4,8 @@
 -- whereas a running job's message changes with every progress flush, and indexing a column of
 -- jobs would also end the HOT updates those flushes rely on (see 0005). Unfinished jobs are few
 -- and are still read one by one. The table only narrows a search: the exact test still decides.
+-- Listing the jobs already kept and building the index took 4.9 s for 300,000 jobs here; writes to
+-- jobs wait meanwhile (creating a trigger locks the table until this transaction commits).
 CREATE TABLE finished_job_texts (
   job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
   body   TEXT NOT NULL
