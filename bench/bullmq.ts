@@ -6,11 +6,13 @@ import { nowMs, paced } from './pacer.js';
 /**
  * The reference a user compares us with: BullMQ's job.updateProgress() → QueueEvents
  * 'progress' through a local Redis, over 1,000 jobs. `throughput` is sustained updates/s;
- * `latencies` is one paced round of end-to-end latencies (taken in turns with Headway's).
+ * `latencies` is one paced round of end-to-end latencies (taken in turns with Headway's), with
+ * the same round measured from Redis's acceptance of each update (its stream entry's id is
+ * Redis's wall clock, in whole ms).
  */
 export interface BullmqReference {
   throughput(seconds?: number, inFlight?: number): Promise<number>;
-  latencies(rate: number, seconds: number): Promise<number[]>;
+  latencies(rate: number, seconds: number): Promise<{ fromSend: number[]; fromAcceptance: number[] }>;
   stop(): Promise<void>;
 }
 
@@ -22,12 +24,14 @@ export async function startBullmq(): Promise<BullmqReference> {
   const queue = new Queue(name, { connection });
   const events = new QueueEvents(name, { connection });
   await events.waitUntilReady();
-  let round: number[] | null = null;
+  let round: { fromSend: number[]; fromAcceptance: number[] } | null = null;
   let lastEventAt = 0;
-  events.on('progress', ({ data }) => {
+  events.on('progress', ({ data }, id: string) => {
     lastEventAt = performance.now();
     const sentAt = (data as { t?: number }).t;
-    if (typeof sentAt === 'number' && round) round.push(nowMs() - sentAt);
+    if (typeof sentAt !== 'number' || !round) return;
+    round.fromSend.push(nowMs() - sentAt);
+    round.fromAcceptance.push(Date.now() - Number(id.split('-')[0]));
   });
   const jobs: Job[] = [];
   for (let i = 0; i < 1_000; i++) jobs.push(await queue.add('work', { i }));
@@ -56,7 +60,7 @@ export async function startBullmq(): Promise<BullmqReference> {
       return updatesPerSec;
     },
     async latencies(rate, seconds) {
-      const measured: number[] = [];
+      const measured = { fromSend: [] as number[], fromAcceptance: [] as number[] };
       round = measured;
       await paced(rate, seconds, (n) => jobs[n % jobs.length]!.updateProgress({ done: n, t: nowMs() }));
       await new Promise((r) => setTimeout(r, 500)); // the last events in flight
