@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/service/actor.js';
-import { eventually, startTestNode, type TestNode } from '../support/node.js';
+import { eventually, testNodePerTest } from '../support/node.js';
 
-let node: TestNode | undefined;
+const startNode = testNodePerTest();
 
-afterEach(async () => {
-  await node?.stop();
-  await node?.cleanup();
-  node = undefined;
-});
 
 describe('runtime cancel and retry', () => {
   it('cancel aborts the signal, lets the handler clean up, and ends cancelled', async () => {
     let cleanedUp = false;
     let started = false;
-    node = await startTestNode({
+    const node = await startNode({
       register: (h) =>
         h.runtime.register('wait', async (ctx) => {
           started = true;
@@ -40,7 +35,7 @@ describe('runtime cancel and retry', () => {
 
   it('a failing handler is retried with exponential backoff up to maxAttempts, each error recorded', async () => {
     const attemptsAt: number[] = [];
-    node = await startTestNode({
+    const node = await startNode({
       register: (h) =>
         h.runtime.register('flaky', async (ctx) => {
           attemptsAt.push(Date.now());
@@ -67,7 +62,7 @@ describe('runtime cancel and retry', () => {
 
   it('a failed job can be retried by hand and then succeeds', async () => {
     let calls = 0;
-    node = await startTestNode({
+    const node = await startNode({
       register: (h) =>
         h.runtime.register('once-broken', async () => {
           calls++;
@@ -89,7 +84,7 @@ describe('runtime cancel and retry', () => {
 
   it('a job whose lease expired on a dead node is reclaimed and finished here', async () => {
     let ran = 0;
-    node = await startTestNode({ config: { leaseMs: 1_000 } });
+    const node = await startNode({ config: { leaseMs: 1_000 } });
     const { jobs, store } = node.headway;
     const job = await jobs.create({ type: 'orphan' }, SYSTEM);
     const now = Date.now();

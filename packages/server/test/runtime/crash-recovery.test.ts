@@ -5,19 +5,16 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHeadway } from '../../src/create-headway.js';
 import { SYSTEM } from '../../src/service/actor.js';
-import { eventually, startTestNode, testConfig, type TestNode } from '../support/node.js';
+import { eventually, testConfig, testNodePerTest } from '../support/node.js';
 
 const JOBS = 24;
 const ITEMS = 30;
 const worker = join(import.meta.dirname, 'fixtures', 'crash-worker.ts');
-let node: TestNode | undefined;
+const startNode = testNodePerTest();
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
-  await node?.stop();
-  await node?.cleanup();
-  node = undefined;
 });
 
 function startWorker(dbPath: string, logPath: string): Promise<ChildProcess> {
@@ -39,7 +36,7 @@ function processedCounts(logPath: string): Map<string, number> {
 describe('crash recovery', () => {
   it('jobs killed mid-way by SIGKILL finish after a restart with no lost transition and each item processed once more at most', async () => {
     // Create the jobs with an in-process node, then hand the database file to a worker process.
-    node = await startTestNode();
+    const node = await startNode();
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) ids.push((await node.headway.jobs.create({ type: 'crash.items', title: `job ${i}`, total: ITEMS }, SYSTEM)).id);
     await node.stop();

@@ -1,15 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/service/actor.js';
-import { eventually, startTestNode, type TestNode } from '../support/node.js';
+import { eventually, testNodePerTest } from '../support/node.js';
 
 const ITEMS = 60;
-let node: TestNode | undefined;
+const startNode = testNodePerTest();
 
-afterEach(async () => {
-  await node?.stop();
-  await node?.cleanup();
-  node = undefined;
-});
 
 /** A handler that processes items one by one, checkpointing after each, and records what it did. */
 function countingHandler(processed: Map<string, number[]>, delayMs = 5) {
@@ -29,7 +24,7 @@ function countingHandler(processed: Map<string, number[]>, delayMs = 5) {
 describe('runtime pause and resume', () => {
   it('pause at a checkpoint releases the slot and resume continues from the saved state', async () => {
     const processed = new Map<string, number[]>();
-    node = await startTestNode({ register: (h) => h.runtime.register('count', countingHandler(processed), { concurrency: 1 }) });
+    const node = await startNode({ register: (h) => h.runtime.register('count', countingHandler(processed), { concurrency: 1 }) });
     const { jobs, runtime } = node.headway;
     const first = await jobs.create({ type: 'count', title: 'first' }, SYSTEM);
     const second = await jobs.create({ type: 'count', title: 'second' }, SYSTEM);
@@ -63,7 +58,7 @@ describe('runtime pause and resume', () => {
 
   it('pausing a queued job pauses it at once and it never starts until resumed', async () => {
     const processed = new Map<string, number[]>();
-    node = await startTestNode();
+    const node = await startNode();
     const { jobs, runtime } = node.headway;
     const job = await jobs.create({ type: 'count' }, SYSTEM);
     const paused = await jobs.act(job.id, 'pause', {}, SYSTEM);
@@ -79,7 +74,7 @@ describe('runtime pause and resume', () => {
 
   it('pausing a batch parent pauses its unfinished children, resuming resumes them', async () => {
     const processed = new Map<string, number[]>();
-    node = await startTestNode({ register: (h) => h.runtime.register('count', countingHandler(processed, 10), { concurrency: 2 }) });
+    const node = await startNode({ register: (h) => h.runtime.register('count', countingHandler(processed, 10), { concurrency: 2 }) });
     const { jobs } = node.headway;
     const batch = await jobs.create({ type: 'batch', children: Array.from({ length: 4 }, () => ({ type: 'count' })) }, SYSTEM);
     const children = (await jobs.list({ parentId: batch.id, limit: 10 }, SYSTEM)).items;

@@ -4,15 +4,12 @@ import type { BusMessage } from '../../src/bus/bus.js';
 import { SYSTEM } from '../../src/service/actor.js';
 import { GroupedInserts, type Inserted } from '../../src/service/jobs/grouped-inserts.js';
 import { buildJobTree } from '../../src/service/jobs/new-job.js';
-import { startTestNode, type TestNode } from '../support/node.js';
+import { testNodePerTest, type TestNode } from '../support/node.js';
 
-let node: TestNode | undefined;
+const startNode = testNodePerTest();
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  await node?.stop();
-  await node?.cleanup();
-  node = undefined;
 });
 
 /** Holds the store's next insert until released, so the requests behind it queue up. */
@@ -30,7 +27,7 @@ function holdFirstInsert(jobs: TestNode['headway']['store']['jobs']): { release:
 
 describe('new jobs are written in groups', () => {
   it('creations arriving during a write share the next one, and each answer is its own job with its own created event', async () => {
-    node = await startTestNode();
+    const node = await startNode();
     const { jobs, store, bus } = node.headway;
     const published: BusMessage[] = [];
     bus.subscribe((message) => void published.push(message));
@@ -53,7 +50,7 @@ describe('new jobs are written in groups', () => {
   });
 
   it('a tree the store refuses fails alone: the others in its group are written', async () => {
-    node = await startTestNode();
+    const node = await startNode();
     const { store } = node.headway;
     const held = holdFirstInsert(store.jobs);
     const inserts = new GroupedInserts(store.jobs);
@@ -78,7 +75,7 @@ describe('new jobs are written in groups', () => {
   });
 
   it('a store that is down fails every request of the group with its error', async () => {
-    node = await startTestNode();
+    const node = await startNode();
     const { store } = node.headway;
     const insert = store.jobs.insert.bind(store.jobs);
     let release!: () => void;
@@ -102,7 +99,7 @@ describe('new jobs are written in groups', () => {
   });
 
   it('when the records cannot be read back, every request of the group is told (the jobs were written)', async () => {
-    node = await startTestNode();
+    const node = await startNode();
     const { store } = node.headway;
     const held = holdFirstInsert(store.jobs);
     const getMany = store.jobs.getMany.bind(store.jobs);

@@ -1,15 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/service/actor.js';
 import type { JobsService } from '../../src/service/jobs/jobs-service.js';
-import { eventually, startTestNode, type TestNode } from '../support/node.js';
+import { eventually, testNodePerTest } from '../support/node.js';
 
-let node: TestNode | undefined;
+const startNode = testNodePerTest();
 
-afterEach(async () => {
-  await node?.stop();
-  await node?.cleanup();
-  node = undefined;
-});
 
 /**
  * The flusher writes only the progress fields that changed since its last write of a job. These
@@ -18,7 +13,7 @@ afterEach(async () => {
  */
 describe('progress flush writes what changed', () => {
   it('a field that did not change keeps its stored value; the ones that did are written', async () => {
-    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const node = await startNode({ config: { flushIntervalMs: 20 } });
     const { jobs, store } = node.headway;
     const job = await jobs.create({ type: 'flush.fields', total: 1_000, steps: [{ name: 'read' }, { name: 'write' }] }, SYSTEM);
     await jobs.act(job.id, 'start', {}, SYSTEM);
@@ -40,7 +35,7 @@ describe('progress flush writes what changed', () => {
   });
 
   it('a durable change in between (pause, resume) does not hide the next report from the store', async () => {
-    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const node = await startNode({ config: { flushIntervalMs: 20 } });
     const { jobs, store } = node.headway;
     const job = await jobs.create({ type: 'flush.durable', total: 100 }, SYSTEM);
     await jobs.act(job.id, 'start', {}, SYSTEM);
@@ -55,7 +50,7 @@ describe('progress flush writes what changed', () => {
   });
 
   it('a handler saving the same checkpoint object again after changing it is written both times', async () => {
-    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const node = await startNode({ config: { flushIntervalMs: 20 } });
     const { jobs, store } = node.headway;
     const job = await jobs.create({ type: 'flush.checkpoint' }, SYSTEM);
     await jobs.act(job.id, 'start', {}, SYSTEM);
@@ -70,7 +65,7 @@ describe('progress flush writes what changed', () => {
 
   it('an ETA refreshed between reports (a read recomputes it) reaches the store with the next write', async () => {
     let clock = 1_000_000;
-    node = await startTestNode({ config: { flushIntervalMs: 20 }, headway: { now: () => clock } });
+    const node = await startNode({ config: { flushIntervalMs: 20 }, headway: { now: () => clock } });
     const { jobs, store } = node.headway;
     const job = await jobs.create({ type: 'flush.eta', total: 10_000 }, SYSTEM); // no milestone: every report stays in the cache
     await jobs.act(job.id, 'start', {}, SYSTEM);
@@ -92,7 +87,7 @@ describe('progress flush writes what changed', () => {
   });
 
   it('a write that fails is retried with every field it held, even ones no later report changes', async () => {
-    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const node = await startNode({ config: { flushIntervalMs: 20 } });
     const { jobs, store } = node.headway;
     const job = await jobs.create({ type: 'flush.retry', total: 100 }, SYSTEM);
     await jobs.act(job.id, 'start', {}, SYSTEM);
@@ -118,7 +113,7 @@ describe('progress flush writes what changed', () => {
   });
 
   it("a parent's roll-up of its children's progress reaches the store at each step", async () => {
-    node = await startTestNode({ config: { flushIntervalMs: 20 } });
+    const node = await startNode({ config: { flushIntervalMs: 20 } });
     const { jobs, store } = node.headway;
     const batch = await jobs.create({ type: 'flush.batch', children: [{ type: 'file', weight: 3 }, { type: 'file', weight: 1 }] }, SYSTEM);
     const [heavy] = (await jobs.list({ parentId: batch.id, sort: 'createdAt', limit: 10 }, SYSTEM)).items;

@@ -2,17 +2,14 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RetentionSweeper } from '../../src/service/retention.js';
 import { makeJob, seed } from '../store/fixtures.js';
-import { startTestNode, type TestNode } from '../support/node.js';
+import { testNodePerTest } from '../support/node.js';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.now();
-let node: TestNode | undefined;
+const startNode = testNodePerTest();
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  await node?.stop();
-  await node?.cleanup();
-  node = undefined;
 });
 
 /** `count` top-level jobs that finished `daysAgo` days before NOW. */
@@ -22,7 +19,7 @@ function finishedJobs(count: number, daysAgo: number) {
 
 describe('retention', () => {
   it('a backlog of expired jobs goes in chunks, letting other work run between them; jobs inside the window stay', async () => {
-    node = await startTestNode();
+    const node = await startNode();
     const { store } = node.headway;
     const expired = finishedJobs(1_200, 40);
     const kept = finishedJobs(30, 29);
@@ -44,7 +41,7 @@ describe('retention', () => {
   });
 
   it('a node that stops mid-sweep stops after the chunk under way', async () => {
-    node = await startTestNode();
+    const node = await startNode();
     const { store } = node.headway;
     await seed(store, finishedJobs(1_200, 40));
     const sweeper = new RetentionSweeper(store, pino({ level: 'silent' }), () => NOW, 30);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigSchema, type Config } from '../../src/config/config.js';
 import { createHeadway, type HeadwayOptions } from '../../src/create-headway.js';
@@ -46,6 +47,25 @@ export async function startTestNode(
       rmSync(dir, { recursive: true, force: true });
       await dropTestDb(config.db);
     },
+  };
+}
+
+/**
+ * Registers, in the calling file, an afterEach that stops every node the returned function started
+ * during the test and removes its folder and database.
+ */
+export function testNodePerTest(): (options?: Parameters<typeof startTestNode>[0]) => Promise<TestNode> {
+  const started: TestNode[] = [];
+  afterEach(async () => {
+    for (const node of started.splice(0)) {
+      await node.stop();
+      await node.cleanup();
+    }
+  });
+  return async (options) => {
+    const node = await startTestNode(options);
+    started.push(node);
+    return node;
   };
 }
 
