@@ -103,9 +103,10 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
         await store.migrate();
         // Back to the schema as version 6 left it, with a finished and a running job written by that version.
         await admin(async (client) => {
-          await client.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 7`);
+          await client.query(`DELETE FROM ${schema}.schema_migrations WHERE version >= 7`);
           await client.query(`DROP TABLE ${schema}.finished_job_texts`);
           await client.query(`DROP FUNCTION ${schema}.headway_keep_finished_text() CASCADE`);
+          await client.query(`DROP FUNCTION ${schema}.headway_fold(text)`);
           const insert = `INSERT INTO ${schema}.jobs (id, type, title, status, control, metrics, max_attempts, created_at, updated_at, active_at, seq) VALUES ($1, 'import', $2, $3, 'run', '{}', 3, $4, $4, $4, 1)`;
           await client.query(insert, ['finished-before', 'Quarterly LEDGER export', 'completed', 1_000]);
           await client.query(insert, ['running-before', 'quarterly ledger import', 'running', 2_000]);
@@ -116,6 +117,37 @@ describe.skipIf(!pgUrl)('PostgreSQL store', () => {
         const indexes = await admin((client) => client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'finished_job_texts'`, [schema]));
         expect(indexes.rows.map((row: { indexname: string }) => row.indexname).sort()).toEqual(['finished_job_texts_pkey', 'finished_job_texts_trigrams']);
         expect((await store.jobs.list({ text: 'quarterly ledger', limit: 10, sort: 'createdAt' })).items.map((job) => job.id)).toEqual(['finished-before', 'running-before']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('0008 folds case as JavaScript does (ICU), for texts listed before it too', async () => {
+      const schema = freshSchema();
+      const store = await openSchema(schema);
+      try {
+        await store.migrate();
+        // Back to version 7: its trigger listed texts through plain lower(), and a job finished then.
+        await admin(async (client) => {
+          await client.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 8`);
+          await client.query(`SET search_path TO ${schema}`);
+          await client.query(`DROP FUNCTION headway_fold(text) CASCADE`);
+          await client.query(`CREATE FUNCTION headway_fold(t TEXT) RETURNS TEXT LANGUAGE sql AS 'SELECT lower(t)'`);
+          const insert = `INSERT INTO jobs (id, type, title, status, control, metrics, max_attempts, created_at, updated_at, active_at, seq) VALUES ($1, 'import', $2, 'completed', 'run', '{}', 3, $3, $3, $3, 1)`;
+          await client.query(insert, ['greek', 'ΟΔΟΣ ΑΘΗΝΑΣ', 1_000]);
+          await client.query(insert, ['turkish', 'İSTANBUL upload', 2_000]);
+          await client.query(`DROP FUNCTION headway_fold(text)`);
+        });
+        await store.migrate();
+        const listed = await admin((client) => client.query(`SELECT job_id, body FROM ${schema}.finished_job_texts ORDER BY job_id`));
+        expect(listed.rows).toEqual([
+          { job_id: 'greek', body: 'οδος αθηνας' },
+          { job_id: 'turkish', body: 'i̇stanbul upload' },
+        ]);
+        const search = async (text: string) => (await store.jobs.list({ text, limit: 10, sort: 'createdAt' })).items.map((job) => job.id);
+        expect(await search('αθηνας')).toEqual(['greek']);
+        expect(await search('İstanbul')).toEqual(['turkish']);
+        expect(await search('i̇stanbul')).toEqual(['turkish']);
       } finally {
         await store.close();
       }

@@ -67,21 +67,6 @@ describe('SQLite finished-text index', () => {
     expect(await indexedPhraseFor(scan, 'ex')).toBeNull();
   });
 
-  it('answers needles lowercased with context (a final sigma) or into two characters (İ) as JS does, indexed or not', async () => {
-    const { store } = await freshStore('folding');
-    const [greek, turkish] = [makeJob({ status: 'completed', title: 'ΟΔΟΣ ΑΘΗΝΑΣ', createdAt: 1 }), makeJob({ status: 'failed', title: 'İstanbul upload', createdAt: 2 })];
-    await store.jobs.insert([greek, turkish], 1);
-    const search = async (text: string) => ids((await store.jobs.list({ text, limit: 10, sort: 'createdAt' })).items);
-    for (const pass of ['read one by one', 'indexed']) {
-      if (pass === 'indexed') await indexAll(store);
-      expect(await search('οδος'), pass).toEqual([greek.id]);
-      expect(await search('ΟΔΟΣ αθ'), pass).toEqual([greek.id]);
-      expect(await search('İstanbul'), pass).toEqual([turkish.id]);
-      expect(await search('i̇stanbul'), pass).toEqual([turkish.id]);
-      expect(await search('stanbul up'), pass).toEqual([turkish.id]);
-    }
-  });
-
   it('retention merges the index afterwards, step by step, taking back the space of the purged jobs', async () => {
     const { store, file } = await freshStore('tidy');
     const DAY_MS = 86_400_000;

@@ -7,7 +7,7 @@ import type { PgDb } from './pg-db.js';
  * database has one. `pattern` is bound by the caller.
  */
 export function finishedTextCandidates(pattern: string): string {
-  return `id IN (SELECT id FROM jobs WHERE status IN ('queued', 'running', 'paused') UNION ALL SELECT job_id FROM finished_job_texts WHERE body LIKE ${pattern})`;
+  return `id IN (SELECT id FROM jobs WHERE status IN ('queued', 'running', 'paused') UNION ALL SELECT job_id FROM finished_job_texts WHERE body LIKE headway_fold(${pattern}))`;
 }
 
 /**
@@ -19,7 +19,7 @@ export async function finishedTextPattern(db: PgDb, needle: string): Promise<str
   if (!hasTrigram(needle)) return null;
   const pattern = `%${escapeLike(needle)}%`;
   const [probe] = await db.all<{ matches: number }>(
-    'SELECT count(*)::int AS matches FROM (SELECT 1 FROM finished_job_texts WHERE body LIKE $1 LIMIT $2) found',
+    'SELECT count(*)::int AS matches FROM (SELECT 1 FROM finished_job_texts WHERE body LIKE headway_fold($1) LIMIT $2) found',
     [pattern, FEW_MATCHES + 1],
   );
   return (probe?.matches ?? 0) <= FEW_MATCHES ? pattern : null;

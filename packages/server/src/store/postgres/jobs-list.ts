@@ -24,9 +24,10 @@ export async function listJobs(db: PgDb, query: JobQuery): Promise<JobPage> {
     const lowered = query.text.toLowerCase();
     const pattern = await finishedTextPattern(db, lowered);
     if (pattern !== null) where.push(finishedTextCandidates(bind(pattern)));
-    // strpos takes % and _ literally (LIKE would not); lower() folds Unicode under a UTF-8 locale.
-    const needle = bind(lowered);
-    where.push(`(strpos(lower(title), ${needle}) > 0 OR strpos(lower(message), ${needle}) > 0 OR strpos(lower(error->>'message'), ${needle}) > 0)`);
+    // strpos takes % and _ literally (LIKE would not). headway_fold (migration 0008) lowercases as
+    // JS does where ICU exists; folding the needle too keeps both sides alike where it does not.
+    const needle = `headway_fold(${bind(lowered)})`;
+    where.push(`(strpos(headway_fold(title), ${needle}) > 0 OR strpos(headway_fold(message), ${needle}) > 0 OR strpos(headway_fold(error->>'message'), ${needle}) > 0)`);
   }
   if (query.createdFrom !== undefined) where.push(`created_at >= ${bind(query.createdFrom)}`);
   if (query.createdTo !== undefined) where.push(`created_at <= ${bind(query.createdTo)}`);

@@ -15,11 +15,12 @@ const TEXTS = [
   'İstanbul upload',
   'résumé.pdf',
   'tab\there',
+  'ΟΔΟΣ ΑΘΗΝΑΣ',
 ];
 
-// Not here: needles whose lowercase depends on context (a final sigma) or that JS and PostgreSQL
-// lowercase differently (İ); sqlite-text-index.test.ts covers those on SQLite.
-const NEEDLES = ['customers.csv', 'CUSTOMER', 'cs', '100% off_', '%', '_p', '"hello"', 'c:\\temp', 'été', 'straße', 'strasse', 'stanbul', 'sumé.p', 'b\th', 'nowhere'];
+// With needles whose lowercase depends on context (a word-final Σ is ς) or is two characters
+// (İ is i + U+0307): PostgreSQL's plain lower() answered those differently (migration 0008).
+const NEEDLES = ['customers.csv', 'CUSTOMER', 'cs', '100% off_', '%', '_p', '"hello"', 'c:\\temp', 'été', 'straße', 'strasse', 'stanbul', 'sumé.p', 'b\th', 'nowhere', 'İstanbul', 'i̇stanbul', 'οδος', 'ΟΔΟΣ αθ', 'αθηνας'];
 
 const STATUSES: JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 

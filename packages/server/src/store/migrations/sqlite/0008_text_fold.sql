@@ -1,0 +1,2 @@
+-- Nothing to change here: the SQLite store already lowercases search text with JavaScript's
+-- toLowerCase (headway_lower). PostgreSQL's 0008 makes its folding the same.
