@@ -16,6 +16,9 @@ export interface BullmqReference {
   stop(): Promise<void>;
 }
 
+/** More updates than a latency round sends. */
+const SAMPLE_CAPACITY = 1_000_000;
+
 export async function startBullmq(): Promise<BullmqReference> {
   const redis = await startRedis();
   const url = new URL(redis.url);
@@ -24,14 +27,19 @@ export async function startBullmq(): Promise<BullmqReference> {
   const queue = new Queue(name, { connection });
   const events = new QueueEvents(name, { connection });
   await events.waitUntilReady();
-  let round: { fromSend: number[]; fromAcceptance: number[] } | null = null;
+  // Samples go into arrays allocated once, as in Headway's subscriber process (bench/clients/subscribers.ts).
+  const fromSend = new Float64Array(SAMPLE_CAPACITY);
+  const fromAcceptance = new Float64Array(SAMPLE_CAPACITY);
+  let samples = 0;
+  let measuring = false;
   let lastEventAt = 0;
   events.on('progress', ({ data }, id: string) => {
     lastEventAt = performance.now();
     const sentAt = (data as { t?: number }).t;
-    if (typeof sentAt !== 'number' || !round) return;
-    round.fromSend.push(nowMs() - sentAt);
-    round.fromAcceptance.push(Date.now() - Number(id.split('-')[0]));
+    if (typeof sentAt !== 'number' || !measuring || samples === SAMPLE_CAPACITY) return;
+    fromSend[samples] = nowMs() - sentAt;
+    fromAcceptance[samples] = Date.now() - Number(id.split('-')[0]);
+    samples++;
   });
   const jobs: Job[] = [];
   for (let i = 0; i < 1_000; i++) jobs.push(await queue.add('work', { i }));
@@ -60,11 +68,12 @@ export async function startBullmq(): Promise<BullmqReference> {
       return updatesPerSec;
     },
     async latencies(rate, seconds) {
-      const measured = { fromSend: [] as number[], fromAcceptance: [] as number[] };
-      round = measured;
+      samples = 0;
+      measuring = true;
       await paced(rate, seconds, (n) => jobs[n % jobs.length]!.updateProgress({ done: n, t: nowMs() }));
       await new Promise((r) => setTimeout(r, 500)); // the last events in flight
-      round = null;
+      measuring = false;
+      const measured = { fromSend: Array.from(fromSend.subarray(0, samples)), fromAcceptance: Array.from(fromAcceptance.subarray(0, samples)) };
       await quiet();
       return measured;
     },
