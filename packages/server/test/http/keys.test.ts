@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { KEY_RECHECK_MS } from '../../src/http/auth/api-key-lookup.js';
+import { KEY_RECHECK_MS, KEY_REFRESH_AHEAD_MS } from '../../src/http/auth/api-key-lookup.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createKey, type ErrorAnswer } from './fixtures.js';
 
@@ -96,5 +96,33 @@ describe('API keys found once are trusted for KEY_RECHECK_MS', () => {
     release();
     expect((await early).status).toBe(200); // it was accepted before the revocation was
     expect((await server.request('GET', '/v1/jobs', { token: worker.key })).status).toBe(401);
+  });
+
+  it("a busy key is checked again in the background before its check expires; its requests wait only once it has", async () => {
+    const worker = await createKey(server, ['jobs:read']);
+    expect((await server.request('GET', '/v1/jobs', { token: worker.key })).status).toBe(200);
+    const keys = server.headway.store.keys;
+    const findByHash = keys.findByHash.bind(keys);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const lookups = vi.spyOn(keys, 'findByHash').mockImplementation(async (hash) => {
+      await gate;
+      return findByHash(hash);
+    });
+    at += KEY_REFRESH_AHEAD_MS;
+    // Answered while the store has not answered the refresh; a second request starts no second one.
+    expect((await server.request('GET', '/v1/jobs', { token: worker.key })).status).toBe(200);
+    expect((await server.request('GET', '/v1/jobs', { token: worker.key })).status).toBe(200);
+    expect(lookups).toHaveBeenCalledTimes(1);
+    // Past KEY_RECHECK_MS without an answer, a request waits for the refresh under way.
+    at += KEY_RECHECK_MS - KEY_REFRESH_AHEAD_MS;
+    let answered = false;
+    const waiting = server.request('GET', '/v1/jobs', { token: worker.key }).then((answer) => ((answered = true), answer));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    await keys.revoke(worker.id, at); // what the refresh reads, as another node revoking meanwhile
+    release();
+    expect((await waiting).status).toBe(401);
+    expect(lookups).toHaveBeenCalledTimes(1);
   });
 });

@@ -6,6 +6,12 @@ import type { ApiKeyRecord, KeyStore } from '../../store/store.js';
  * on the database) stops working on this node within this time.
  */
 export const KEY_RECHECK_MS = 1_000;
+/**
+ * A key used when its check is this old is checked again in the background, while its requests
+ * go on with what was found: a busy worker's request never waits for the store (once a second it
+ * did, a round trip on PostgreSQL), and the store is still asked within KEY_RECHECK_MS.
+ */
+export const KEY_REFRESH_AHEAD_MS = 750;
 /** Keys remembered at most (only keys that exist are, so only a server with this many keys reaches it). */
 const MAX_REMEMBERED_KEYS = 10_000;
 
@@ -34,8 +40,11 @@ export class ApiKeyLookup {
 
   find(hash: string): Promise<ApiKeyRecord | null> {
     const known = this.remembered.get(hash);
-    if (known && this.now() - known.checkedAt < KEY_RECHECK_MS) return Promise.resolve(known.record);
-    return this.inFlight.get(hash) ?? this.lookUp(hash);
+    const age = known ? this.now() - known.checkedAt : Infinity;
+    if (age >= KEY_RECHECK_MS) return this.inFlight.get(hash) ?? this.lookUp(hash);
+    // A failed refresh is not this request's: the next one after KEY_RECHECK_MS asks again and answers it.
+    if (age >= KEY_REFRESH_AHEAD_MS && !this.inFlight.has(hash)) this.lookUp(hash).catch(() => undefined);
+    return Promise.resolve(known!.record);
   }
 
   /** Drops a key revoked here, so its next request is checked against the store. */
