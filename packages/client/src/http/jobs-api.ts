@@ -96,7 +96,7 @@ export class JobsApi {
     return Array.isArray(body) ? body : (body.items ?? body.events ?? []);
   }
 
-  /** A user token for browsers (needs an API key or the admin key). */
+  /** A user token for browsers (needs the admin key, or an API key with jobs:read and jobs:write). */
   mintToken(sub: string, options: { ttlSeconds?: number } = {}): Promise<MintedToken> {
     return this.endpoint.request('POST', 'v1/tokens', { body: { sub, ...options } });
   }

@@ -116,6 +116,16 @@ describe('authentication and authorization', () => {
     expect(job.owner).toBe('carol');
   });
 
+  it('only a key that may read and change jobs mints user tokens: a token must not give its key powers it lacks', async () => {
+    for (const scopes of [['jobs:read'], ['jobs:write'], ['notifications:admin'], ['keys:admin']]) {
+      const { key } = await createKey(server, scopes);
+      const refused = await server.request<ErrorAnswer>('POST', '/v1/tokens', { token: key, body: { sub: 'carol' } });
+      expect(refused.status, scopes.join()).toBe(403);
+      expect(refused.body.error.code).toBe('FORBIDDEN');
+      expect(refused.body.error.message).toMatch(/needs a key with the jobs:read and jobs:write scopes/);
+    }
+  });
+
   it('health and openapi need no token', async () => {
     expect((await server.request('GET', '/v1/health', { token: null })).status).toBe(200);
     expect((await server.request('GET', '/v1/openapi.json', { token: null })).status).toBe(200);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import { ensureTokenSecret } from '../auth/secrets.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, mintUserToken } from '../auth/user-tokens.js';
+import { hasScope } from '../../service/actor.js';
 import { bearer } from './schemas.js';
 
 const CreateTokenBody = Type.Object(
@@ -15,14 +16,23 @@ const CreateTokenBody = Type.Object(
 );
 type CreateTokenBody = Static<typeof CreateTokenBody>;
 
+/** What a user token may do to its own jobs, so what the key minting it must already hold. */
+const MINTING_SCOPES = ['jobs:read', 'jobs:write'] as const;
+
 /** Mints user tokens for browsers; servers holding an API key (or the admin key) call it. */
 export async function tokenRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
   const secret = await ensureTokenSecret(headway.store.keys, headway.config.tokenSecret);
   app.post<{ Body: CreateTokenBody }>(
     '/v1/tokens',
-    { schema: { tags: ['auth'], summary: 'Mint a user token {token, expiresAt} (API key or admin key only)', body: CreateTokenBody, security: bearer } },
+    { schema: { tags: ['auth'], summary: 'Mint a user token {token, expiresAt} (the admin key, or an API key with jobs:read and jobs:write)', body: CreateTokenBody, security: bearer } },
     async (request, reply) => {
       if (request.actor.kind === 'user') throw new HeadwayError('FORBIDDEN', 'a user token cannot mint tokens; call POST /v1/tokens with an API key');
+      // A user token reads and changes its user's jobs: a key without both powers must not hand them out.
+      for (const scope of MINTING_SCOPES) {
+        if (!hasScope(request.actor, scope)) {
+          throw new HeadwayError('FORBIDDEN', `minting a user token needs a key with the ${MINTING_SCOPES.join(' and ')} scopes (the token reads and changes its user's jobs); this key lacks "${scope}"`);
+        }
+      }
       const { sub, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS } = request.body;
       return reply.status(201).send(await mintUserToken(secret, sub, ttlSeconds, headway.now()));
     },
