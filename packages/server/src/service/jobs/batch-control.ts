@@ -1,18 +1,39 @@
-import { FINAL_STATUSES, HeadwayError } from '@headway/protocol';
+import { FINAL_STATUSES, HeadwayError, type Job, type JobAction, type JobStatus } from '@headway/protocol';
 import type { Store } from '../../store/store.js';
 
 const PAGE = 500;
 
 /**
- * Pausing, resuming or cancelling a parent applies to its unfinished children. A child that
- * cannot take the action (already paused, say) is left as it is.
+ * Which children an action on their parent goes on to: pausing, resuming or cancelling a batch
+ * applies to its unfinished children; retrying it, to those that failed or were cancelled
+ * (otherwise the batch was queued again with nothing left to run, and stayed queued for good).
  */
-export async function applyToChildren(store: Store, parentId: string, apply: (childId: string) => Promise<unknown>): Promise<void> {
+const CHILDREN_TAKING: Partial<Record<JobAction, (status: JobStatus) => boolean>> = {
+  pause: (status) => !FINAL_STATUSES.includes(status),
+  resume: (status) => !FINAL_STATUSES.includes(status),
+  cancel: (status) => !FINAL_STATUSES.includes(status),
+  retry: (status) => status === 'failed' || status === 'cancelled',
+};
+
+/**
+ * Applies `action`, just taken by a parent, to its children it concerns that `mayAct` allows (a
+ * user acts only on the jobs it owns). A child that cannot take it (already paused, say) is left
+ * as it is.
+ */
+export async function applyToChildren(
+  store: Store,
+  parentId: string,
+  action: JobAction,
+  mayAct: (child: Job) => boolean,
+  apply: (childId: string) => Promise<unknown>,
+): Promise<void> {
+  const takes = CHILDREN_TAKING[action];
+  if (!takes) return;
   let cursor: string | undefined;
   do {
     const page = await store.jobs.list({ parentId, limit: PAGE, cursor, sort: 'createdAt' });
     for (const child of page.items) {
-      if (FINAL_STATUSES.includes(child.status)) continue;
+      if (!takes(child.status) || !mayAct(child)) continue;
       try {
         await apply(child.id);
       } catch (error) {

@@ -54,8 +54,9 @@ export class JobsService implements JobService {
   async create(body: CreateJobBody, actor: Actor): Promise<Job> {
     requireScope(actor, 'jobs:write');
     const owner = actor.kind === 'user' ? actor.userId : (body.owner ?? null);
-    if (actor.kind === 'user' && body.owner !== undefined && body.owner !== actor.userId) {
-      throw new HeadwayError('FORBIDDEN', `a user token can only create jobs it owns; drop "owner" or set it to "${actor.userId}"`);
+    if (actor.kind === 'user') {
+      const foreign = [body, ...(body.children ?? [])].find((spec) => spec.owner !== undefined && spec.owner !== actor.userId);
+      if (foreign) throw new HeadwayError('FORBIDDEN', `a user token can only create jobs it owns; drop "owner" or set it to "${actor.userId}"${foreign === body ? '' : ' in children'}`);
     }
     if (body.parentId !== undefined) await this.visibleRecord(body.parentId, actor);
     const now = this.deps.now();
@@ -132,7 +133,11 @@ export class JobsService implements JobService {
   private async reportDurably(id: string, body: ProgressBody, actor: Actor): Promise<ProgressAnswer> {
     let record = await this.deps.committer.load(id);
     if (!canSeeOwner(actor, record.owner)) throw new HeadwayError('JOB_NOT_FOUND', `job ${id} does not exist`);
-    if (record.status === 'queued') record = (await this.deps.committer.change(id, (j) => (j.status === 'queued' ? planAction(j, 'start', this.input({})) : null))).record;
+    if (record.status === 'queued') {
+      // A report refused (done above total, an unknown step) must not start the job either.
+      applyProgress(record, body, this.deps.now(), this.deps.milestonePercents(record.type));
+      record = (await this.deps.committer.change(id, (j) => (j.status === 'queued' ? planAction(j, 'start', this.input({})) : null))).record;
+    }
     if (FINAL_STATUSES.includes(record.status)) {
       throw new HeadwayError('ILLEGAL_TRANSITION', `job ${id} is ${record.status}; progress can only be reported for queued, running or paused jobs`, { status: record.status });
     }
@@ -198,11 +203,13 @@ export class JobsService implements JobService {
     requireScope(actor, 'jobs:write');
     await this.visibleRecord(id, actor);
     const { record } = await this.deps.committer.change(id, (current) => planAction(current, action, this.input(input, actor)));
-    if (action === 'pause' || action === 'resume' || action === 'cancel') {
-      await applyToChildren(this.deps.store, id, (childId) =>
-        this.deps.committer.change(childId, (child) => planAction(child, action, this.input(input, actor))),
-      );
-    }
+    await applyToChildren(
+      this.deps.store,
+      id,
+      action,
+      (child) => canSeeOwner(actor, child.owner),
+      (childId) => this.deps.committer.change(childId, (child) => planAction(child, action, this.input(input, actor))),
+    );
     return toJobView(record);
   }
 

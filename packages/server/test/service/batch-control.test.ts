@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { SYSTEM, type Actor } from '../../src/service/actor.js';
+import { eventually, testNodePerTest } from '../support/node.js';
+
+const startNode = testNodePerTest();
+const alice: Actor = { kind: 'user', userId: 'alice' };
+
+describe('actions on a batch and its children', () => {
+  it('a user token cannot create children owned by someone else, and nothing is created', async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    const refused = jobs.create({ type: 'batch', children: [{ type: 'file' }, { type: 'file', owner: 'bob' }] }, alice);
+    await expect(refused).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('in children') });
+    expect((await jobs.list({}, SYSTEM)).items).toEqual([]);
+    const batch = await jobs.create({ type: 'batch', children: [{ type: 'file' }, { type: 'file', owner: 'alice' }] }, alice);
+    const children = (await jobs.list({ parentId: batch.id }, SYSTEM)).items;
+    expect(children.map((child) => child.owner)).toEqual(['alice', 'alice']);
+  });
+
+  it("a user's pause or cancel of a batch leaves the children it cannot see alone", async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    const batch = await jobs.create({ type: 'batch', owner: 'alice', children: [{ type: 'file' }, { type: 'file', owner: 'bob' }] }, SYSTEM);
+    const [own, foreign] = (await jobs.list({ parentId: batch.id, sort: 'createdAt' }, SYSTEM)).items;
+    expect([own!.owner, foreign!.owner]).toEqual(['alice', 'bob']);
+    await jobs.act(batch.id, 'pause', {}, alice);
+    expect((await jobs.get(own!.id, SYSTEM)).status).toBe('paused');
+    expect((await jobs.get(foreign!.id, SYSTEM)).status).toBe('queued');
+    await jobs.act(batch.id, 'cancel', {}, alice);
+    expect((await jobs.get(own!.id, SYSTEM)).status).toBe('cancelled');
+    expect((await jobs.get(foreign!.id, SYSTEM)).status).toBe('queued');
+    // The admin's cancel still reaches every child.
+    const other = await jobs.create({ type: 'batch', owner: 'alice', children: [{ type: 'file', owner: 'bob' }] }, SYSTEM);
+    await jobs.act(other.id, 'cancel', {}, SYSTEM);
+    expect((await jobs.list({ parentId: other.id }, SYSTEM)).items.map((child) => child.status)).toEqual(['cancelled']);
+  });
+
+  it('retrying a cancelled batch queues its failed and cancelled children again, and the batch can then complete', async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    const batch = await jobs.create({ type: 'batch', children: [{ type: 'file' }, { type: 'file' }, { type: 'file' }] }, SYSTEM);
+    const [first, second, third] = (await jobs.list({ parentId: batch.id, sort: 'createdAt' }, SYSTEM)).items;
+    await jobs.act(first!.id, 'start', {}, SYSTEM);
+    await jobs.act(first!.id, 'complete', {}, SYSTEM);
+    await jobs.act(second!.id, 'start', {}, SYSTEM);
+    await jobs.act(second!.id, 'fail', { error: { message: 'bad file' }, retry: false }, SYSTEM);
+    await jobs.act(batch.id, 'cancel', {}, SYSTEM);
+    expect((await jobs.get(third!.id, SYSTEM)).status).toBe('cancelled');
+
+    expect((await jobs.act(batch.id, 'retry', {}, SYSTEM)).status).toBe('queued');
+    const statuses = async () => (await jobs.list({ parentId: batch.id, sort: 'createdAt' }, SYSTEM)).items.map((child) => child.status);
+    expect(await statuses()).toEqual(['completed', 'queued', 'queued']);
+    for (const child of [second!, third!]) {
+      await jobs.act(child.id, 'start', {}, SYSTEM);
+      await jobs.act(child.id, 'complete', {}, SYSTEM);
+    }
+    const done = await eventually(async () => {
+      const parent = await jobs.get(batch.id, SYSTEM);
+      return parent.status === 'completed' && parent.counts?.completed === 3 ? parent : null;
+    }, 5_000, 'the retried batch completes, all three children counted completed');
+    expect(done.counts).toMatchObject({ total: 3, completed: 3, failed: 0, cancelled: 0 });
+  });
+});
+
+describe('a refused progress report changes nothing', () => {
+  it('does not start a queued job, alone or in a batch of reports', async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    const single = await jobs.create({ type: 'import', total: 10 }, SYSTEM);
+    await expect(jobs.report(single.id, { done: 50 }, SYSTEM)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const batched = await jobs.create({ type: 'import', total: 10 }, SYSTEM);
+    const answers = await jobs.reportMany([{ jobId: batched.id, done: 50 }], SYSTEM);
+    expect(answers[0]).toMatchObject({ jobId: batched.id, error: { code: 'VALIDATION_FAILED' } });
+    for (const id of [single.id, batched.id]) {
+      const job = await jobs.get(id, SYSTEM);
+      expect(job).toMatchObject({ status: 'queued', startedAt: null, done: 0 });
+      expect((await jobs.events(id, 0, 100, SYSTEM)).map((event) => event.kind)).toEqual(['created']);
+    }
+  });
+});
