@@ -16,7 +16,8 @@ type Counts = ChildSummary['counts'];
  * - a failed batch, or one cancelled by its children, whose children are retried opens again
  *   (the retry edge `failed | cancelled → queued`); a completed batch stays completed, its
  *   counts still follow.
- * The patch may be empty (no children).
+ * The patch is empty when there is nothing to change: no children, or no transition and the
+ * same counts, percent and message (a finished parent's roll-up is a store write each time).
  */
 export function planRollup(parent: JobRecord, summary: ChildSummary, now: number): TransitionPlan {
   const c = summary.counts;
@@ -28,7 +29,7 @@ export function planRollup(parent: JobRecord, summary: ChildSummary, now: number
     message: messageOf(c),
   };
   const path = statusPath(parent, c, finished);
-  if (path.length === 0) return { patch, events: [] };
+  if (path.length === 0) return { patch: leavesAsIs(parent, c, patch) ? {} : patch, events: [] };
   const target = path[path.length - 1]!;
   if (parent.status === 'paused' && parent.pausedAt !== null) {
     patch.pausedMs = parent.pausedMs + Math.max(0, now - parent.pausedAt);
@@ -71,6 +72,13 @@ function targetStatus(parent: JobRecord, c: Counts, unfinished: number): JobStat
   // Paused by its children (not by hand) and some of them resumed: back in the queue.
   if (parent.status === 'paused' && parent.control !== 'pause') return 'queued';
   return parent.status === 'queued' && c.total > unfinished ? 'running' : null;
+}
+
+/** Whether a roll-up without a transition would write what the parent already holds. */
+function leavesAsIs(parent: JobRecord, c: Counts, patch: JobPatch): boolean {
+  const known = parent.counts;
+  const sameCounts = known !== null && (Object.keys(c) as Array<keyof Counts>).every((key) => known[key] === c[key]);
+  return sameCounts && patch.percent === parent.percent && patch.message === parent.message;
 }
 
 function messageOf(c: Counts): string {

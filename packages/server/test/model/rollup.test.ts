@@ -73,6 +73,15 @@ describe('batch roll-up from children', () => {
     expect(planRollup(jobWith({ status: 'cancelled', control: 'cancel' }), summary({ pending: 2, cancelled: 1 }, 0), 9).events).toEqual([]);
   });
 
+  it('a roll-up that would write what the parent already holds is empty, finished or not', () => {
+    const counts = { total: 2, pending: 0, running: 0, paused: 0, completed: 0, failed: 0, cancelled: 2 };
+    const cancelled = jobWith({ status: 'cancelled', control: 'cancel', counts, message: '0 of 2 done, 2 cancelled' });
+    expect(planRollup(cancelled, summary({ cancelled: 2 }, 0), 9)).toEqual({ patch: {}, events: [] });
+    const running = jobWith({ status: 'running', percent: 40, counts: { ...counts, cancelled: 0, running: 2 }, message: '0 of 2 done' });
+    expect(planRollup(running, summary({ running: 2 }, 40), 9)).toEqual({ patch: {}, events: [] });
+    expect(planRollup(running, summary({ running: 2 }, 45), 9).patch).toMatchObject({ percent: 45 });
+  });
+
   it('a parent without children is left alone', () => {
     expect(planRollup(jobWith(), summary({}, 0), 9)).toEqual({ patch: {}, events: [] });
   });

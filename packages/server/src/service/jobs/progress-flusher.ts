@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.js';
-import { planRollup } from '../../model/rollup.js';
-import { progressShapeOf } from '../../store/progress-fields.js';
 import type { Store } from '../../store/store.js';
 import type { HeadwayStats } from '../../headway.js';
 import type { JobCommitter } from './job-committer.js';
 import type { LiveJob, LiveJobs } from './live-jobs.js';
+import { rollUpParents } from './parent-rollup.js';
 import { ProgressAnnouncer } from './progress-announcer.js';
 import type { ProgressInterest } from './progress-interest.js';
 import { takeChangedProgress } from './progress-fields.js';
@@ -73,6 +72,8 @@ export class ProgressFlusher {
     this.timer = null;
     this.announcer.stop();
     await this.flush();
+    // That pass rolled children up into their parents' cache entries: write those too.
+    if (this.deps.live.dirtyCount > 0) await this.flush();
   }
 
   /** Publishes the newest progress of every job that changed since it was last announced. */
@@ -141,32 +142,7 @@ export class ProgressFlusher {
     }
     this.lastFlushBusyMs = busyMs;
     if (entries.length > 0) this.deps.stats.flushes++;
-    await this.rollUpParents();
-  }
-
-  private async rollUpParents(): Promise<void> {
-    const { live, store, committer, logger, now } = this.deps;
-    const parents = [...live.dirtyParents];
-    live.dirtyParents.clear();
-    for (const parentId of parents) {
-      try {
-        const summary = await store.jobs.childSummary(parentId);
-        await committer.change(parentId, (parent) => {
-          const plan = planRollup(parent, summary, now());
-          if (plan.events.length > 0) return plan;
-          // A roll-up without a transition is progress: merge it into the cache like a tick.
-          const entry = live.get(parentId);
-          if (entry && Object.keys(plan.patch).length > 0) {
-            Object.assign(entry.record, plan.patch);
-            entry.unflushed |= progressShapeOf(plan.patch);
-            live.touchEntry(entry);
-          }
-          return null;
-        });
-      } catch (error) {
-        logger.error({ err: error, parentId }, 'rollup:failed; will retry at the next change');
-      }
-    }
+    await rollUpParents(this.deps);
   }
 }
 

@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import type { Bus, BusMessage } from '../../bus/bus.js';
+import type { JobRecord } from '../../model/job-record.js';
+import { planRollup } from '../../model/rollup.js';
+import { progressShapeOf } from '../../store/progress-fields.js';
+import type { Store } from '../../store/store.js';
+import type { JobCommitter } from './job-committer.js';
+import type { LiveJobs } from './live-jobs.js';
+import type { ProgressInterest } from './progress-interest.js';
+
+export interface ParentRollupDeps {
+  store: Store;
+  bus: Bus;
+  live: LiveJobs;
+  committer: JobCommitter;
+  logger: Logger;
+  now: () => number;
+  interest: ProgressInterest;
+}
+
+/**
+ * Recomputes the roll-up (model/rollup.ts) of the parents whose children changed. One that moves
+ * a parent's status is a durable change. One that only moves its counts, percent or message is
+ * progress: an unfinished parent takes it in its cache entry like a tick, for the flusher to write
+ * and the announcer to publish; a finished parent is not cached (nothing would write it there),
+ * so its change is stored at once, as a change without an event, and announced here.
+ */
+export async function rollUpParents(deps: ParentRollupDeps): Promise<void> {
+  const parents = [...deps.live.dirtyParents];
+  deps.live.dirtyParents.clear();
+  for (const parentId of parents) {
+    try {
+      await rollUpParent(deps, parentId);
+    } catch (error) {
+      deps.logger.error({ err: error, parentId }, 'rollup:failed; will retry at the next change');
+    }
+  }
+}
+
+async function rollUpParent(deps: ParentRollupDeps, parentId: string): Promise<void> {
+  const { store, live, committer, now } = deps;
+  const summary = await store.jobs.childSummary(parentId);
+  let storedAsProgress = false;
+  const { record } = await committer.change(parentId, (parent) => {
+    const plan = planRollup(parent, summary, now());
+    const entry = live.get(parentId);
+    // Not cached means finished: the committer stores the change, without an event.
+    storedAsProgress = plan.events.length === 0 && entry === undefined && Object.keys(plan.patch).length > 0;
+    if (plan.events.length > 0 || !entry) return plan;
+    if (Object.keys(plan.patch).length > 0) {
+      Object.assign(entry.record, plan.patch);
+      entry.unflushed |= progressShapeOf(plan.patch);
+      live.touchEntry(entry);
+    }
+    return null;
+  });
+  if (storedAsProgress && deps.interest.wants(record.id, record.owner)) deps.bus.publish(progressOf(record, now()));
+}
+
+/** The update the announcer would publish for the record, were it cached. */
+function progressOf(record: JobRecord, at: number): BusMessage {
+  const { percent, done, total, unit, currentStep, message, eta, metrics, counts, updatedAt } = record;
+  return {
+    type: 'progress',
+    owner: record.owner,
+    parentId: record.parentId,
+    update: { jobId: record.id, seq: record.seq, at, job: { percent, done, total, unit, currentStep, message, eta, metrics, counts, updatedAt } },
+  };
+}
