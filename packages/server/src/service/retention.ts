@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
+import { yieldToOtherWork } from './yield-to-other-work.js';
 
 const DAY_MS = 86_400_000;
 const SWEEP_EVERY_MS = 3_600_000;
@@ -57,9 +58,4 @@ export class RetentionSweeper {
     }
     return purged;
   }
-}
-
-/** Reports and live updates go first. */
-function yieldToOtherWork(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -62,6 +62,28 @@ describe('actions on a batch and its children', () => {
   });
 });
 
+describe('work over many jobs lets other work run in between', () => {
+  /** Whether a timer set when `work` starts fires before it ends: on SQLite a loop of store calls never yielded by itself. */
+  async function timerFiresDuring(work: () => Promise<unknown>): Promise<boolean> {
+    let finished = false;
+    let firedDuring = false;
+    setTimeout(() => (firedDuring = !finished), 0);
+    await work();
+    finished = true;
+    return firedDuring;
+  }
+
+  it("cancelling a batch of 200 and reporting for 200 queued jobs at once", async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    const batch = await jobs.create({ type: 'batch', children: Array.from({ length: 200 }, () => ({ type: 'file' })) }, SYSTEM);
+    expect(await timerFiresDuring(() => jobs.act(batch.id, 'cancel', {}, SYSTEM))).toBe(true);
+    expect((await jobs.list({ parentId: batch.id, status: 'cancelled', limit: 500 }, SYSTEM)).items).toHaveLength(200);
+    const queued = await Promise.all(Array.from({ length: 200 }, () => jobs.create({ type: 'file' }, SYSTEM)));
+    expect(await timerFiresDuring(() => jobs.reportMany(queued.map((job) => ({ jobId: job.id, done: 1 })), SYSTEM))).toBe(true);
+  });
+});
+
 describe('a refused progress report changes nothing', () => {
   it('does not start a queued job, alone or in a batch of reports', async () => {
     const node = await startNode();

@@ -1,5 +1,6 @@
 import { FINAL_STATUSES, HeadwayError, type Job, type JobAction, type JobStatus } from '@headway/protocol';
 import type { Store } from '../../store/store.js';
+import { WRITES_PER_YIELD, yieldToOtherWork } from '../yield-to-other-work.js';
 
 const PAGE = 500;
 
@@ -30,10 +31,12 @@ export async function applyToChildren(
   const takes = CHILDREN_TAKING[action];
   if (!takes) return;
   let cursor: string | undefined;
+  let applied = 0;
   do {
     const page = await store.jobs.list({ parentId, limit: PAGE, cursor, sort: 'createdAt' });
     for (const child of page.items) {
       if (!takes(child.status) || !mayAct(child)) continue;
+      if (++applied % WRITES_PER_YIELD === 0) await yieldToOtherWork();
       try {
         await apply(child.id);
       } catch (error) {

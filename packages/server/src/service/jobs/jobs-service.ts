@@ -27,6 +27,7 @@ import { changedFieldsOf, CHECKPOINT_FIELD } from './progress-fields.js';
 import type { ProgressInterest } from './progress-interest.js';
 import { buildJobTree } from './new-job.js';
 import { waitForJobChange } from './wait-for-change.js';
+import { WRITES_PER_YIELD, yieldToOtherWork } from '../yield-to-other-work.js';
 
 export interface JobsServiceDeps {
   store: Store;
@@ -163,8 +164,11 @@ export class JobsService implements JobService {
     const answers: BatchProgressAnswer = new Array(items.length);
     // One clock reading per batch: its reports arrived together.
     const now = this.deps.now();
-    for (let i = this.reportManyCached(items, actor, now, answers); i < items.length; i++) {
+    const first = this.reportManyCached(items, actor, now, answers);
+    for (let i = first; i < items.length; i++) {
       const { jobId } = items[i]!;
+      // Reports that start queued jobs each write to the store: thousands in one request held the event loop 1.5 s.
+      if (i > first && (i - first) % WRITES_PER_YIELD === 0) await yieldToOtherWork();
       try {
         const entry = this.reportCached(jobId, items[i]!, actor, now);
         answers[i] = entry ? { jobId, seq: entry.record.seq, control: entry.record.control } : { jobId, ...(await this.reportDurably(jobId, items[i]!, actor)) };
