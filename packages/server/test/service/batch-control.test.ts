@@ -84,6 +84,26 @@ describe('work over many jobs lets other work run in between', () => {
   });
 });
 
+describe('what a user token asks for and what is refused', () => {
+  it("a user listing another owner's jobs gets none, not its own", async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    await jobs.create({ type: 'owned' }, alice);
+    await jobs.create({ type: 'owned', owner: 'bob' }, SYSTEM);
+    expect((await jobs.list({ owner: 'bob' }, alice)).items).toEqual([]);
+    expect((await jobs.list({ owner: 'alice' }, alice)).items.map((job) => job.owner)).toEqual(['alice']);
+  });
+
+  it('two steps of the same name are refused, in a job or a child, and nothing is created', async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    const steps = [{ name: 'upload' }, { name: 'upload' }];
+    await expect(jobs.create({ type: 'video', steps }, SYSTEM)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('step "upload" appears twice') });
+    await expect(jobs.create({ type: 'batch', children: [{ type: 'video', steps }] }, SYSTEM)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await jobs.list({}, SYSTEM)).items).toEqual([]);
+  });
+});
+
 describe('a refused progress report changes nothing', () => {
   it('does not start a queued job, alone or in a batch of reports', async () => {
     const node = await startNode();

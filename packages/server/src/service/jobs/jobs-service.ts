@@ -87,6 +87,8 @@ export class JobsService implements JobService {
     if (unknown && unknown.length > 0) {
       throw new HeadwayError('VALIDATION_FAILED', `unknown status "${unknown.join(',')}"; use queued, running, paused, completed, failed or cancelled`);
     }
+    // A user asking for someone else's jobs sees none of them, rather than its own under another name.
+    if (actor.kind === 'user' && query.owner !== undefined && query.owner !== actor.userId) return { items: [], nextCursor: null };
     const page = await this.deps.store.jobs.list({
       statuses: statuses as JobStatus[] | undefined,
       type: query.type,

@@ -1,4 +1,4 @@
-import type { ChildJobSpec, CreateJobBody, JobStep } from '@headway/protocol';
+import { HeadwayError, type ChildJobSpec, type CreateJobBody, type JobStep } from '@headway/protocol';
 import { uuidv7 } from 'uuidv7';
 import type { JobRecord } from '../../model/job-record.js';
 
@@ -13,6 +13,7 @@ export function buildJobTree(body: CreateJobBody, owner: string | null, now: num
 }
 
 function buildJob(spec: ChildJobSpec, owner: string | null, parentId: string | null, now: number): JobRecord {
+  assertUniqueStepNames(spec);
   return {
     id: uuidv7(),
     type: spec.type,
@@ -58,4 +59,13 @@ function buildJob(spec: ChildJobSpec, owner: string | null, parentId: string | n
 
 function emptyCounts(total: number): NonNullable<JobRecord['counts']> {
   return { total, pending: total, running: 0, paused: 0, completed: 0, failed: 0, cancelled: 0 };
+}
+
+/** Steps are reported by name: a second step of the same name could never be reported. */
+function assertUniqueStepNames(spec: ChildJobSpec): void {
+  const seen = new Set<string>();
+  for (const { name } of spec.steps ?? []) {
+    if (seen.has(name)) throw new HeadwayError('VALIDATION_FAILED', `step "${name}" appears twice in steps; give each step a name of its own`);
+    seen.add(name);
+  }
 }
