@@ -7,16 +7,22 @@ export interface WatchOptions {
   out?: NodeJS.WriteStream;
   /** The clock, for ETA countdowns; tests inject one. */
   now?: () => number;
+  /** A watch that has not reached the server within this time gives up; tests shorten it. */
+  giveUpAfterMs?: number;
 }
 
 const BAR_WIDTH = 24;
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
+/** Long enough for a server that is starting up or restarting, short enough for a wrong --url to show. */
+const GIVE_UP_AFTER_MS = 30_000;
 
 /**
  * `headway watch <jobId>`: follows one job live and draws a progress bar with step, percent,
  * rate and ETA. On a terminal the line is redrawn in place (and the ETA counts down); in a
- * pipe or log, one line per meaningful change. Exit code: 0 completed, 1 failed or cancelled,
- * 2 when the job cannot be watched (not found, bad token).
+ * pipe or log, one line per meaningful change. Until the job arrives it shows that it is
+ * connecting, and why the last attempt failed. Exit code: 0 completed, 1 failed or cancelled,
+ * 2 when the job cannot be watched (not found, bad token), 3 when the server was never reached
+ * within `giveUpAfterMs`. Once connected, a lost server is retried for good.
  */
 export async function runWatch(opts: WatchOptions): Promise<number> {
   const out = opts.out ?? process.stdout;
@@ -26,34 +32,44 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
   let job: Job | undefined;
   let connection: ConnectionState = client.connection.get();
   let lastKey = '';
+  let drawnInPlace = false;
 
   const draw = () => {
-    if (!job) return;
-    const line = renderLine(job, connection, now());
+    const line = job ? renderLine(job, connection, now()) : renderConnecting(opts.url, connection);
+    if (line === null) return;
     if (tty) {
       const width = out.columns > 0 ? out.columns - 1 : line.length;
       out.write(`\r\x1b[2K${line.slice(0, width)}`);
+      drawnInPlace = true;
       return;
     }
-    const key = changeKey(job, connection);
+    const key = job ? changeKey(job, connection) : connectionKey(connection);
     if (key !== lastKey) out.write(`${line}\n`);
     lastKey = key;
   };
 
   const code = await new Promise<number>((resolve) => {
     const timer = tty ? setInterval(draw, 1_000) : null;
-    const stopConnection = client.connection.subscribe((state) => {
-      connection = state;
-      draw();
-    });
+    const giveUpAfterMs = opts.giveUpAfterMs ?? GIVE_UP_AFTER_MS;
+    // Cleared once the server is reached: from then on a lost connection is retried for good.
+    const giveUp = setTimeout(() => finish(3, unreachable(opts.url, giveUpAfterMs, connection)), giveUpAfterMs);
+    let finished = false;
     const finish = (exitCode: number, message: string) => {
+      if (finished) return;
+      finished = true;
       if (timer) clearInterval(timer);
+      clearTimeout(giveUp);
       stopConnection();
       stopWatch();
       client.close();
-      out.write(`${tty ? '\n' : ''}${message}\n`);
+      out.write(`${drawnInPlace ? '\n' : ''}${message}\n`);
       resolve(exitCode);
     };
+    const stopConnection = client.connection.subscribe((state) => {
+      connection = state;
+      if (state.status === 'open') clearTimeout(giveUp);
+      draw();
+    });
     const stopWatch = client.watch(
       opts.jobId,
       (update) => {
@@ -65,6 +81,23 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
     );
   });
   return code;
+}
+
+/** Before the job arrives: the server being tried, and why the last attempt failed. */
+function renderConnecting(url: string, connection: ConnectionState): string | null {
+  if (connection.status === 'connecting') return `connecting to ${url}…`;
+  if (connection.status === 'reconnecting') return `reconnecting to ${url}…${reasonOf(connection)}`;
+  return null;
+}
+
+function unreachable(url: string, afterMs: number, connection: ConnectionState): string {
+  const attempts = `${connection.attempt} attempt${connection.attempt === 1 ? '' : 's'} in ${formatDurationMs(afterMs)}`;
+  const last = connection.lastError ? `; last error: ${connection.lastError.message}` : '';
+  return `cannot reach the server at ${url} (${attempts}${last}); check --url and that the server is running`;
+}
+
+function reasonOf(connection: ConnectionState): string {
+  return connection.lastError ? ` (${connection.lastError.message})` : '';
 }
 
 function renderLine(job: Job, connection: ConnectionState, now: number): string {
@@ -79,7 +112,7 @@ function renderLine(job: Job, connection: ConnectionState, now: number): string 
   if (eta) parts.push(`ETA ${eta}`);
   parts.push(job.status);
   if (job.message) parts.push(job.message);
-  if (connection.status === 'reconnecting' || connection.status === 'connecting') parts.push(`(${connection.status}…)`);
+  if (connection.status === 'connecting' || connection.status === 'reconnecting') parts.push(`${connection.status}…${reasonOf(connection)}`);
   return parts.join(' · ');
 }
 
@@ -91,7 +124,12 @@ function stepLabel(job: Job): string | null {
 
 /** Without a terminal, a line is worth printing when something a reader cares about moved. */
 function changeKey(job: Job, connection: ConnectionState): string {
-  return [job.status, job.currentStep, Math.floor(job.percent), job.message, connection.status].join('|');
+  return [job.status, job.currentStep, Math.floor(job.percent), job.message, connectionKey(connection)].join('|');
+}
+
+/** A new attempt failing the same way is not news; a new reason is. */
+function connectionKey(connection: ConnectionState): string {
+  return `${connection.status}|${connection.lastError?.message ?? ''}`;
 }
 
 function summary(job: Job, now: number): string {
