@@ -46,6 +46,8 @@ describe('actions on a batch and its children', () => {
     await jobs.act(second!.id, 'fail', { error: { message: 'bad file' }, retry: false }, SYSTEM);
     await jobs.act(batch.id, 'cancel', {}, SYSTEM);
     expect((await jobs.get(third!.id, SYSTEM)).status).toBe('cancelled');
+    // The running batch took the cancel as a request; its children's roll-up then finishes it.
+    await eventually(async () => ((await jobs.get(batch.id, SYSTEM)).status === 'cancelled' ? true : null), 5_000, 'the batch cancelled');
 
     expect((await jobs.act(batch.id, 'retry', {}, SYSTEM)).status).toBe('queued');
     const statuses = async () => (await jobs.list({ parentId: batch.id, sort: 'createdAt' }, SYSTEM)).items.map((child) => child.status);
