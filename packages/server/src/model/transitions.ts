@@ -37,7 +37,8 @@ export function planAction(job: JobRecord, action: JobAction, input: TransitionI
   switch (action) {
     case 'start':
       if (s !== 'queued') break;
-      return move(job, 'running', now, { control: 'run', startedAt: job.startedAt ?? now }, input.reason);
+      // A retry's backoff (runAfter) is over once the job runs, however it was started.
+      return move(job, 'running', now, { control: 'run', startedAt: job.startedAt ?? now, runAfter: null }, input.reason);
     case 'complete':
       if (s !== 'running') break;
       return move(job, 'completed', now, {

@@ -81,6 +81,10 @@ describe('status machine: what each transition records', () => {
     expect(planAction(jobWith({ startedAt: 3 }), 'start', { now: 9 }).patch.startedAt).toBe(3);
   });
 
+  it('start ends a retry backoff: a job started by hand before its runAfter does not keep it', () => {
+    expect(planAction(jobWith({ runAfter: 60_000 }), 'start', { now: 5 }).patch.runAfter).toBeNull();
+  });
+
   it('complete stores the result, reaches 100 %, finishes unfinished steps and releases the lease', () => {
     const steps = [
       { name: 'a', weight: 1, status: 'done' as const, startedAt: 1, endedAt: 2 },
