@@ -47,6 +47,15 @@ describe('HTTP routes read the injected clock, not the wall clock', () => {
     expect(expired.body.error.message).toContain(`expired at ${new Date(T + 60_000).toISOString()}`);
   });
 
+  it('a user token lives at least as long as asked, though JWT times are whole seconds', async () => {
+    at = T + 999;
+    const minted = await call<{ token: string; expiresAt: number }>('POST', '/v1/tokens', { body: { sub: 'ada', ttlSeconds: 1 } });
+    expect(minted.body.expiresAt).toBe(T + 2_000);
+    at = T + 1_500;
+    expect((await call('GET', '/v1/jobs', { token: minted.body.token })).status).toBe(200);
+    at = T;
+  });
+
   it('an API key is created and revoked at the injected time', async () => {
     const created = await call<KeyView>('POST', '/v1/keys', { body: { name: 'worker', scopes: ['jobs:read'] } });
     expect(created.body.createdAt).toBe(T);

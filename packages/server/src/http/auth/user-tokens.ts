@@ -14,7 +14,8 @@ export function looksLikeJwt(token: string): boolean {
 /** Signs a user token (HS256) for `sub`; the host app can sign the same with the shared secret. */
 export async function mintUserToken(secret: string, sub: string, ttlSeconds: number, nowMs: number): Promise<{ token: string; expiresAt: number }> {
   const issuedAt = Math.floor(nowMs / 1000);
-  const exp = issuedAt + ttlSeconds;
+  // Rounded up: rounded down with iat, a 1-second token could arrive already expired.
+  const exp = Math.ceil(nowMs / 1000) + ttlSeconds;
   const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt(issuedAt).setExpirationTime(exp).sign(keyOf(secret));
   return { token, expiresAt: exp * 1000 };
 }
