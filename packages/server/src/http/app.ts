@@ -86,7 +86,8 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
     const isPage = (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/v1');
     // The dashboard routes in the browser: any page path loads its index.html.
     if (dashboard && isPage) return reply.type('text/html').sendFile('index.html');
-    return reply.status(404).send(routeNotFound(request).toBody());
+    const error = routeNotFound(request);
+    return reply.status(error.code === 'NOT_FOUND' ? 404 : 400).send(error.toBody());
   });
   return app;
 }

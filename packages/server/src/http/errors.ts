@@ -69,14 +69,28 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
     return;
   }
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    void reply.status(400).send(new HeadwayError('VALIDATION_FAILED', `a path segment is longer than ${MAX_PATH_SEGMENT_CHARS} characters; no id is that long (the API's ids are at most 200 characters)`).toBody());
+    void reply.status(400).send(pathSegmentTooLong().toBody());
     return;
   }
   request.log.error({ err: error }, 'request failed before routing');
   void reply.status(500).send(new HeadwayError('INTERNAL', `internal error; the server log has details (request ${request.id})`).toBody());
 }
 
-/** Unknown routes under /v1 (and anywhere when no dashboard is served). */
+/** How much of an unknown path an error message repeats. */
+const ECHOED_PATH_CHARS = 200;
+
+/**
+ * Unknown routes under /v1 (and anywhere when no dashboard is served). The router also finds no
+ * route for some paths with a segment over MAX_PATH_SEGMENT_CHARS (`/v1/jobs/<3,000 chars>/pause`)
+ * instead of raising FST_ERR_MAX_PARAM_LENGTH: those get the same 400.
+ */
 export function routeNotFound(request: FastifyRequest): HeadwayError {
-  return new HeadwayError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at /v1/openapi.json`);
+  const path = request.url.split('?')[0]!;
+  if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT_CHARS)) return pathSegmentTooLong();
+  const shown = path.length > ECHOED_PATH_CHARS ? `${path.slice(0, ECHOED_PATH_CHARS)}…` : path;
+  return new HeadwayError('NOT_FOUND', `no route ${request.method} ${shown}; the API is described at /v1/openapi.json`);
+}
+
+function pathSegmentTooLong(): HeadwayError {
+  return new HeadwayError('VALIDATION_FAILED', `a path segment is longer than ${MAX_PATH_SEGMENT_CHARS} characters; no id is that long (the API's ids are at most 200 characters)`);
 }

@@ -55,6 +55,11 @@ describe('request validation', () => {
     const longUser = await server.app.inject({ method: 'GET', url: `/v1/users/${'%E2%82%AC'.repeat(200)}/preferences`, headers: auth() });
     expect(longUser.statusCode, longUser.body).toBe(200);
     expect(await expect400('GET', `/v1/jobs/${'j'.repeat(5_000)}`)).toMatch(/path segment is longer than 2000 characters/);
+    // Where the router finds no route rather than raising its own error, the answer is the same.
+    expect(await expect400('POST', `/v1/jobs/${'j'.repeat(3_000)}/pause`)).toMatch(/path segment is longer than 2000 characters/);
+    const unknown = await server.app.inject({ method: 'GET', url: `/v1/nothing/${'x'.repeat(1_500)}`, headers: auth() });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json<ErrorAnswer>().error.message.length).toBeLessThan(300); // the path is not echoed whole
   });
 
   it('a body over the limit is 413 PAYLOAD_TOO_LARGE', async () => {
