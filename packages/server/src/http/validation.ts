@@ -10,7 +10,8 @@ type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
 /**
  * Validates requests with the TypeBox schemas of @headway/protocol, compiled once per route.
  * Bodies are checked as sent (no coercion, unknown fields rejected, never silently dropped);
- * query strings and params are converted from strings first. Failures name the field.
+ * query strings and params are converted from strings first, numbers only from plain decimal
+ * text. Failures name the field.
  * Bodies were already checked for unstorable text by the JSON parser; query strings and params
  * (a few short strings: `%00` decodes to NUL) are checked here, before they can reach a SQL parameter.
  */
@@ -18,7 +19,10 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   const check = TypeCompiler.Compile(schema);
   const part = (httpPart ?? 'body') as HttpPart;
   const converts = part !== 'body';
+  const numberFields = converts ? numberFieldsOf(schema) : [];
   return (data: unknown) => {
+    const misread = numberFields.length > 0 ? unreadableNumber(numberFields, data, part) : null;
+    if (misread) return { error: new HeadwayError('VALIDATION_FAILED', misread) };
     // A body-less POST (curl -X POST .../pause) means "no fields".
     const input = part === 'body' && (data === undefined || data === null) ? {} : converts ? Value.Convert(schema, data) : data;
     const unstorable = converts ? findUnstorableText(input) : null;
@@ -28,6 +32,35 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
     return { error: new HeadwayError('VALIDATION_FAILED', describe(error, part)) };
   };
 };
+
+interface NumberField {
+  name: string;
+  kind: 'Integer' | 'Number';
+}
+
+/** The integer and number fields of an object schema (query strings and params are flat objects). */
+function numberFieldsOf(schema: TSchema): NumberField[] {
+  const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
+  return Object.entries(properties).flatMap(([name, field]) => (field[Kind] === 'Integer' || field[Kind] === 'Number' ? [{ name, kind: field[Kind] }] : []));
+}
+
+// Value.Convert reads number text with parseInt/parseFloat after an isNaN test, so "1e3" becomes 1,
+// "0x10" 16, "1.5" 1 and "true" 1: only plain decimal text is converted, the rest is refused.
+const INTEGER_TEXT = /^-?\d+$/;
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+
+/** Why one of the number fields' text cannot be read as sent, or null. Arrays (a repeated parameter) are left to the schema. */
+function unreadableNumber(fields: NumberField[], data: unknown, part: HttpPart): string | null {
+  for (const { name, kind } of fields) {
+    const text = (data as Record<string, unknown> | undefined)?.[name];
+    if (typeof text !== 'string') continue;
+    const where = `${PART_NAMES[part]} "${name}"`;
+    if (kind === 'Number' && !(DECIMAL_TEXT.test(text) && Number.isFinite(Number(text)))) return `${where} must be a decimal number written in plain digits, e.g. 2.5, got ${shown(text)}`;
+    if (kind === 'Integer' && !INTEGER_TEXT.test(text)) return `${where} must be a whole number written in plain digits, e.g. 1000, got ${shown(text)}`;
+    if (kind === 'Integer' && !Number.isSafeInteger(Number(text))) return `${where} is too large a number to read exactly (beyond ±${Number.MAX_SAFE_INTEGER}), got ${shown(text)}`;
+  }
+  return null;
+}
 
 const PART_NAMES: Record<HttpPart, string> = { body: 'body field', querystring: 'query parameter', params: 'path parameter', headers: 'header' };
 const ROOT_NAMES: Record<HttpPart, string> = { body: 'the body', querystring: 'the query string', params: 'the path', headers: 'the headers' };
