@@ -1,5 +1,6 @@
 import { HeadwayError } from '@headway/protocol';
 import type { FastifyInstance } from 'fastify';
+import { describeJsonValueBreach, findJsonValueBreach } from './json-value-guard.js';
 import { describeUnstorableText, findUnstorableText, jsonMayHoldUnstorableText } from './text-guard.js';
 
 /**
@@ -7,6 +8,8 @@ import { describeUnstorableText, findUnstorableText, jsonMayHoldUnstorableText }
  * counts as no body: `curl -X POST -H 'content-type: application/json' .../pause` is fine.
  * Text no store can keep as sent (NUL, lone surrogates) is refused here, for every route at once;
  * the raw-text test keeps that free for the bodies that have none (the progress hot path).
+ * Nesting deeper than MAX_JSON_DEPTH and numbers past the double range are refused too
+ * (json-value-guard.ts): a walk of every body, ~0.1 µs for one progress report, ~25 µs for 500.
  */
 export function installJsonParser(app: FastifyInstance): void {
   // The API speaks JSON only: a text body is answered "send JSON", not "expected object".
@@ -21,6 +24,8 @@ export function installJsonParser(app: FastifyInstance): void {
       if (error) return done(refusalOf(error, text), undefined);
       const found = guarded ? findUnstorableText(value) : null;
       if (found) return done(new HeadwayError('VALIDATION_FAILED', describeUnstorableText(found, 'body field', 'the body')), undefined);
+      const breach = findJsonValueBreach(value);
+      if (breach) return done(new HeadwayError('VALIDATION_FAILED', describeJsonValueBreach(breach, 'body field', 'the body')), undefined);
       return done(null, value);
     });
   });
