@@ -1,8 +1,9 @@
 import type { ProgressAnswer, ProgressBody } from '@headway/protocol';
-import { errorFromAnswer, isTransientError } from '../errors.js';
-import type { BatchProgressAnswer, JobsApi } from '../http/jobs-api.js';
+import type { JobsApi } from '../http/jobs-api.js';
 import { backoffDelayMs, DEFAULT_BACKOFF } from '../live/backoff.js';
+import { DEFAULT_BATCH_LIMITS, type BatchLimits } from './batch-limits.js';
 import { mergeReport, sendDueAt } from './report-queue.js';
+import { outgoingReport, sendRound, type HeldReports, type OutgoingReport } from './report-round.js';
 
 export interface OutboxListener {
   onAnswer(answer: ProgressAnswer): void;
@@ -10,47 +11,56 @@ export interface OutboxListener {
 }
 
 interface Entry {
+  jobId: string;
   segments: ProgressBody[];
   dueAt: number;
+  /** After a failed send, nothing goes before this, however many reports arrive meanwhile. */
+  retryAt: number;
   lastSentAt: number | null;
   throttleMs: number;
-  listener: OutboxListener;
+  /** Every reporter of the job: each hears the control intent. */
+  listeners: Set<OutboxListener>;
   failures: number;
   lastError: Error | null;
 }
 
 /**
  * Client-wide outbox for progress reports: waits out each job's throttle, then sends every
- * due job in one request (`POST /v1/progress`) so a busy worker makes few round trips. One
- * request at a time keeps each job's reports in order.
+ * due job's reports together (`POST /v1/progress`, split within the server's limits) so a busy
+ * worker makes few round trips. One round at a time keeps each job's reports in order.
  */
 export class ProgressOutbox {
   private readonly entries = new Map<string, Entry>();
+  /** Lowered for good when the server answers 413 (see sendRound). */
+  private readonly limits: BatchLimits = { ...DEFAULT_BATCH_LIMITS };
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerAt = Infinity;
   private sending: Promise<void> | null = null;
 
   constructor(private readonly api: JobsApi, private readonly now: () => number = Date.now) {}
 
   queue(jobId: string, patch: ProgressBody, urgent: boolean, throttleMs: number, listener: OutboxListener): void {
-    const now = this.now();
-    const entry = this.entries.get(jobId) ?? { segments: [], dueAt: Infinity, lastSentAt: null, throttleMs, listener, failures: 0, lastError: null };
-    entry.segments = mergeReport(entry.segments, patch);
+    let entry = this.entries.get(jobId);
+    if (!entry) {
+      entry = { jobId, segments: [], dueAt: Infinity, retryAt: 0, lastSentAt: null, throttleMs, listeners: new Set(), failures: 0, lastError: null };
+      this.entries.set(jobId, entry);
+    }
+    mergeReport(entry.segments, patch);
     entry.throttleMs = throttleMs;
-    entry.listener = listener;
-    entry.dueAt = Math.min(entry.dueAt, sendDueAt(entry.lastSentAt, throttleMs, urgent, now));
-    this.entries.set(jobId, entry);
-    this.schedule();
+    entry.listeners.add(listener);
+    entry.dueAt = Math.max(entry.retryAt, Math.min(entry.dueAt, sendDueAt(entry.lastSentAt, throttleMs, urgent, this.now())));
+    this.schedule(entry.dueAt);
   }
 
-  /** Sends the job's waiting reports now (after any request in flight); rejects if they fail. */
+  /** Sends the job's waiting reports now (after any round in flight); rejects if they fail. */
   async flush(jobId: string): Promise<void> {
     const entry = this.entries.get(jobId);
     if (!entry) return;
     entry.lastError = null;
-    if (entry.segments.length > 0) entry.dueAt = this.now();
     while (this.sending || entry.segments.length > 0) {
       if (!this.sending) {
-        entry.dueAt = Math.min(entry.dueAt, this.now());
+        // Asked for explicitly: neither the throttle nor a retry's backoff holds it back.
+        entry.dueAt = this.now();
         this.sendDue();
       }
       await this.sending;
@@ -58,77 +68,84 @@ export class ProgressOutbox {
     }
   }
 
-  private schedule(): void {
-    if (this.sending) return;
+  /** Sets the timer for `at` unless an earlier one is set, or a round in flight will look when it ends. */
+  private schedule(at: number): void {
+    if (this.sending || at >= this.timerAt) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.sendDue(), Math.max(0, at - this.now()));
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
-    let next = Infinity;
-    for (const entry of this.entries.values()) if (entry.segments.length > 0) next = Math.min(next, entry.dueAt);
-    if (next === Infinity) return void (this.timer = null);
-    this.timer = setTimeout(() => this.sendDue(), Math.max(0, next - this.now()));
+    this.timer = null;
+    this.timerAt = Infinity;
   }
 
   private sendDue(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     if (this.sending) return;
     const now = this.now();
-    const batch: Array<[string, Entry, ProgressBody[]]> = [];
-    for (const [jobId, entry] of this.entries) {
+    const reports: Array<OutgoingReport<Entry>> = [];
+    for (const entry of this.entries.values()) {
       if (entry.segments.length === 0 || entry.dueAt > now) continue;
-      batch.push([jobId, entry, entry.segments]);
+      for (const segment of entry.segments) reports.push(outgoingReport(entry, entry.jobId, segment));
       entry.segments = [];
       entry.dueAt = Infinity;
       entry.lastSentAt = now;
     }
-    if (batch.length === 0) return this.schedule();
-    this.sending = this.send(batch).finally(() => {
+    if (reports.length === 0) return this.scheduleNext();
+    this.sending = this.sendReports(reports).finally(() => {
       this.sending = null;
-      this.schedule();
+      this.scheduleNext();
     });
   }
 
-  private async send(batch: Array<[string, Entry, ProgressBody[]]>): Promise<void> {
-    const [only] = batch;
-    try {
-      if (batch.length === 1 && only && only[2].length === 1) {
-        const answer = await this.api.reportProgress(only[0], only[2][0]!);
-        return this.answered(only[1], answer);
-      }
-      const answers = await this.api.reportMany(batch.flatMap(([jobId, , segments]) => segments.map((segment) => ({ jobId, ...segment }))));
-      this.answeredMany(batch, answers);
-    } catch (error) {
-      for (const [, entry, segments] of batch) this.failed(entry, segments, error);
-    }
+  private async sendReports(reports: Array<OutgoingReport<Entry>>): Promise<void> {
+    const held = await sendRound(this.api, reports, this.limits, {
+      answered: (entry, answer) => {
+        entry.failures = 0;
+        entry.retryAt = 0;
+        for (const listener of entry.listeners) listener.onAnswer(answer);
+      },
+      refused: (entry, error) => this.failed(entry, error),
+    });
+    for (const [entry, reportsHeld] of held) this.retryLater(entry, reportsHeld);
   }
 
-  private answeredMany(batch: Array<[string, Entry, ProgressBody[]]>, answers: BatchProgressAnswer): void {
-    const newest = new Map<string, BatchProgressAnswer[number]>();
-    for (const answer of answers) newest.set(answer.jobId, answer);
-    for (const [jobId, entry] of batch) {
-      const answer = newest.get(jobId);
-      if (!answer) continue;
-      if ('error' in answer) {
-        // A per-job error has no HTTP status of its own; a code this client does not know becomes INTERNAL.
-        entry.lastError = errorFromAnswer(0, answer);
-        entry.listener.onError(entry.lastError);
-      } else this.answered(entry, answer);
-    }
-  }
-
-  private answered(entry: Entry, answer: ProgressAnswer): void {
-    entry.failures = 0;
-    entry.lastError = null;
-    entry.listener.onAnswer({ seq: answer.seq, control: answer.control });
-  }
-
-  /** Transient failures put the reports back (newer ones still win) and retry with backoff. */
-  private failed(entry: Entry, segments: ProgressBody[], error: unknown): void {
-    const err = error instanceof Error ? error : new Error(String(error));
-    entry.lastError = err;
-    entry.listener.onError(err);
-    if (!isTransientError(err)) return;
-    entry.segments = entry.segments.reduce(mergeReport, segments);
+  /** Held reports go back in front of the newer ones and wait out a backoff. */
+  private retryLater(entry: Entry, held: HeldReports): void {
+    for (const segment of entry.segments) mergeReport(held.segments, segment);
+    entry.segments = held.segments;
     entry.failures++;
-    entry.dueAt = this.now() + Math.max(entry.throttleMs, backoffDelayMs(entry.failures, DEFAULT_BACKOFF));
+    entry.retryAt = this.now() + Math.max(entry.throttleMs, backoffDelayMs(entry.failures, DEFAULT_BACKOFF));
+    entry.dueAt = entry.retryAt;
+    this.failed(entry, held.error);
   }
+
+  private failed(entry: Entry, error: Error): void {
+    entry.lastError = error;
+    for (const listener of entry.listeners) listener.onError(error);
+  }
+
+  /** A reporter done with its job (finished, or gone) stops hearing answers; a job nobody reports for is forgotten. */
+  release(jobId: string, listener: OutboxListener): void {
+    const entry = this.entries.get(jobId);
+    entry?.listeners.delete(listener);
+    if (!this.sending && entry && isForgettable(entry)) this.entries.delete(jobId);
+  }
+
+  /** After a round: forgets released jobs and sets the timer for the next due report. */
+  private scheduleNext(): void {
+    let next = Infinity;
+    for (const [jobId, entry] of this.entries) {
+      if (entry.segments.length > 0) next = Math.min(next, entry.dueAt);
+      else if (isForgettable(entry)) this.entries.delete(jobId);
+    }
+    if (next < Infinity) this.schedule(next);
+  }
+}
+
+function isForgettable(entry: Entry): boolean {
+  return entry.listeners.size === 0 && entry.segments.length === 0;
 }

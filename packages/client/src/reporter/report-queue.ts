@@ -1,19 +1,25 @@
 import type { ProgressBody } from '@headway/protocol';
 
 /**
- * Pure rules of the reporter's outbox: how reports for one job merge while they wait, which
- * ones go out at once, and when a throttled one may go.
+ * Rules of the reporter's outbox (no I/O, no clock): how reports for one job merge while they
+ * wait, which ones go out at once, and when a throttled one may go.
  */
 
-/** Merges `patch` into the waiting segments. Ticks coalesce (newest wins); a step change or a
- * reset starts a new segment so the server still sees every step, in order. */
-export function mergeReport(segments: readonly ProgressBody[], patch: ProgressBody): ProgressBody[] {
+/**
+ * Merges `patch` into the waiting segments, in place (a backlog of thousands of steps is merged
+ * tick by tick). Ticks coalesce (newest wins); a step change or a reset starts a new segment, so
+ * the server sees every step in order and the last values of a step are sent before the next
+ * one starts, credited to the step they were reported in.
+ */
+export function mergeReport(segments: ProgressBody[], patch: ProgressBody): void {
   const last = segments[segments.length - 1];
-  const boundary = !last || patch.reset === true || (patch.step !== undefined && last.step !== undefined && last.step !== patch.step);
-  if (boundary) return [...segments, { ...patch }];
-  const merged: ProgressBody = { ...last, ...patch };
-  if (last.metrics || patch.metrics) merged.metrics = { ...last.metrics, ...patch.metrics };
-  return [...segments.slice(0, -1), merged];
+  if (!last || patch.reset === true || (patch.step !== undefined && patch.step !== last.step)) {
+    segments.push({ ...patch });
+    return;
+  }
+  const metrics = last.metrics || patch.metrics ? { ...last.metrics, ...patch.metrics } : undefined;
+  Object.assign(last, patch);
+  if (metrics) last.metrics = metrics;
 }
 
 /** Step changes and the final value are sent at once; plain ticks wait for the throttle. */

@@ -1,4 +1,4 @@
-import { startTestServer } from '../../../server/test/support/server.js';
+import { startTestServer, type TestServerOptions } from '../../../server/test/support/server.js';
 
 /**
  * The real Headway server (HTTP, WebSocket, SSE on one SQLite file) the client tests talk to,
@@ -16,8 +16,9 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-export async function startLiveServer(options: { dbPath?: string; port?: number; adminKey?: string } = {}): Promise<LiveServer> {
-  const server = await startTestServer({ ...options, config: { flushIntervalMs: 10 } });
+/** `config` overrides the server's settings, e.g. a lower `bodyLimitBytes`. */
+export async function startLiveServer(options: { dbPath?: string; port?: number; adminKey?: string; config?: TestServerOptions['config'] } = {}): Promise<LiveServer> {
+  const server = await startTestServer({ ...options, config: { flushIntervalMs: 10, ...options.config } });
   return {
     url: server.url,
     port: server.port,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HeadwayError } from '@headway/protocol';
 import { createClient, type HeadwayClient } from '../../src/index.js';
 import { startRecordingServer, type RecordedRequest } from '../support/recording-server.js';
+import { waitFor } from '../support/wait.js';
 
 type Recorder = Awaited<ReturnType<typeof startRecordingServer>>;
 
@@ -98,5 +99,40 @@ describe('reporter outbox: throttled, batched, transitions at once', () => {
     expect(failure).toBeInstanceOf(HeadwayError);
     expect(failure).toMatchObject({ code: 'INTERNAL', message: 'a newer server says no' });
     expect(failure!.status).toBe(500);
+  });
+  it('two reporters of one job both hear the control intent, whichever of them reported last', async () => {
+    const first = client.report('job-1', { throttleMs: 10 });
+    const second = client.report('job-1', { throttleMs: 10 });
+    first.progress(1);
+    await first.flush();
+    server.control.value = 'cancel';
+    second.message('still here');
+    await second.flush();
+    expect([first.control, second.control]).toEqual(['cancel', 'cancel']);
+  });
+
+  it('a report the batch answer refuses for now (NOT_READY for its job) is sent again; the others are not', async () => {
+    let refuseB = true;
+    await server.close();
+    server = await startRecordingServer((request) => {
+      if (!Array.isArray(request.body)) return undefined;
+      const answers = (request.body as Array<{ jobId: string }>).map(({ jobId }) =>
+        jobId === 'b' && refuseB ? { jobId, error: { code: 'NOT_READY', message: 'job b is being loaded; try again' } } : { jobId, seq: 1, control: 'run' },
+      );
+      refuseB = false;
+      return { status: 200, body: answers };
+    });
+    client.close();
+    client = createClient({ url: server.url, token: 'test-key' });
+    const [a, b] = [client.report('a', { throttleMs: 50 }), client.report('b', { throttleMs: 50, onError: () => {} })];
+    a.progress(1, 10);
+    b.progress(2, 10);
+    await a.flush();
+    await waitFor('the refused report to be sent again', () => progressBodies(server.requests).filter((body) => body.jobId === 'b').length === 2);
+    expect(progressBodies(server.requests)).toEqual([
+      { jobId: 'a', done: 1, total: 10 },
+      { jobId: 'b', done: 2, total: 10 },
+      { jobId: 'b', done: 2, total: 10 },
+    ]);
   });
 });
