@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
+import { describeJsonValueBreach, findJsonValueBreach } from '../json-value-guard.js';
 import type { StreamOptions } from './options.js';
 import { passBatcher } from './corked-writes.js';
 import { StreamConnection } from './stream-connection.js';
@@ -92,6 +93,9 @@ function handle(connection: StreamConnection, text: string): void {
   } catch {
     return connection.pushError(new HeadwayError('VALIDATION_FAILED', 'message is not valid JSON; send {"type":"subscribe","channel":"job:<id>"}'));
   }
+  // 16 KB still hold 5,000 levels, past what the "unknown channel" echo (JSON.stringify) survives.
+  const breach = findJsonValueBreach(message);
+  if (breach) return connection.pushError(new HeadwayError('VALIDATION_FAILED', describeJsonValueBreach(breach, 'message field', 'the message')));
   if (message?.type === 'subscribe') void connection.subscribe(message.channel, message.after);
   else if (message?.type === 'unsubscribe') connection.unsubscribe(message.channel);
   else connection.pushError(new HeadwayError('VALIDATION_FAILED', 'unknown message type; use "subscribe" or "unsubscribe"'));
