@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
+import { CredentialWatch } from './credential-watch.js';
 import { DEFAULT_STREAM_OPTIONS, type StreamOptions } from './options.js';
 import { sseRoute } from './sse-route.js';
 import { StreamHub, type StreamPressure } from './stream-hub.js';
@@ -19,12 +20,13 @@ export async function registerStreamRoutes(app: FastifyInstance, headway: Headwa
   const hub = new StreamHub(headway.bus, headway.interest);
   hubs.set(app, hub);
   const closing = new StreamsClosing();
+  const credentials = new CredentialWatch(authenticate, headway.now, headway.logger);
   app.addHook('preClose', async () => closing.begin());
   app.addHook('onClose', async () => hub.close());
   await app.register(websocket, { options: { maxPayload: 65_536 } });
   await app.register(async (scope) => {
-    await websocketRoute(scope, headway, hub, closing, authenticate, options);
-    await sseRoute(scope, headway, hub, closing, authenticate, options);
+    await websocketRoute(scope, headway, hub, closing, authenticate, credentials, options);
+    await sseRoute(scope, headway, hub, closing, authenticate, credentials, options);
   });
 }
 

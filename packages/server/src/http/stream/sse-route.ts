@@ -1,9 +1,10 @@
-import { HeadwayError, type StreamMessage } from '@headway/protocol';
+import { HeadwayError, type Channel, type ServerMessage, type StreamMessage } from '@headway/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import { authorizeChannel } from './channel-access.js';
 import { passBatcher } from './corked-writes.js';
+import type { CredentialWatch } from './credential-watch.js';
 import type { StreamOptions } from './options.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';
@@ -17,11 +18,13 @@ const RETRY_MS = 2_000;
  * Server-sent events at /v1/stream/sse?channel=…: one `data:` line per message. Durable ones
  * carry `id:` (the job's seq, or the cursor on many-job channels), so a reconnecting client
  * resumes with Last-Event-ID. Token and channel are checked before the stream starts, so a
- * refusal is a plain 401/403/404 answer that EventSource does not retry.
+ * refusal is a plain 401/403/404 answer that EventSource does not retry. A token refused later
+ * (a revoked key, an expired user token) ends the stream after a final `event: error`.
  */
-export async function sseRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, closing: StreamsClosing, authenticate: Authenticate, options: StreamOptions): Promise<void> {
+export async function sseRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, closing: StreamsClosing, authenticate: Authenticate, credentials: CredentialWatch, options: StreamOptions): Promise<void> {
   app.get('/v1/stream/sse', { schema: { hide: true } }, async (request, reply) => {
-    const actor = await authenticate(tokenOf(request));
+    const token = tokenOf(request);
+    const actor = await authenticate(token);
     const query = request.query as { channel?: string; after?: string };
     if (!query.channel) throw new HeadwayError('VALIDATION_FAILED', 'add ?channel=job:<id>, user:<id> or jobs');
     const after = resumePointOf(request.headers['last-event-id'], query.after);
@@ -48,11 +51,20 @@ export async function sseRoute(app: FastifyInstance, headway: Headway, hub: Stre
       identify: async () => actor,
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), options.sseHeartbeatMs);
+    let ended = false;
     const end = () => {
+      if (ended) return;
+      ended = true;
       clearInterval(heartbeat);
+      stopWatching();
       headway.stats.liveConnections--;
       connection.close();
     };
+    // Ended here, not on 'close': nothing may be written after the final frame.
+    const stopWatching = credentials.watch(token!, actor, (error) => {
+      end();
+      raw.end(unauthorizedFrame(access.channel, error));
+    }); // authenticate refuses a missing token
     if (raw.destroyed) return end(); // the client left while its token and channel were checked
     // Closing began while they were checked: this stream's heartbeat would keep close waiting for ever.
     if (closing.begun) {
@@ -80,6 +92,12 @@ function resumePointOf(lastEventId: string | string[] | undefined, afterParam: s
 function frame(message: StreamMessage, text: string): string {
   const id = idOf(message);
   return `${id !== undefined ? `id: ${id}\n` : ''}data: ${text}\n\n`;
+}
+
+/** Named `error`, so an EventSource's onerror hears why the stream ended (and data says it too). */
+function unauthorizedFrame(channel: Channel, error: HeadwayError): string {
+  const message: ServerMessage = { type: 'error', channel, code: error.code, message: error.message };
+  return `event: error\n${frame(message, JSON.stringify(message))}`;
 }
 
 /** The resume point a message moves the client to; progress, notifications and errors move nothing. */

@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import type { Headway } from '../../headway.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import { describeJsonValueBreach, findJsonValueBreach } from '../json-value-guard.js';
+import type { CredentialWatch } from './credential-watch.js';
 import type { StreamOptions } from './options.js';
 import { passBatcher } from './corked-writes.js';
 import { StreamConnection } from './stream-connection.js';
@@ -16,8 +17,11 @@ const MAX_MESSAGE_BYTES = 16_384;
 /** Messages a client may send before its token has been checked. */
 const MAX_EARLY_MESSAGES = 100;
 
-/** WebSocket at /v1/stream: token in `?token=` or the Authorization header; subscribe/unsubscribe messages. */
-export async function websocketRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, closing: StreamsClosing, authenticate: Authenticate, options: StreamOptions): Promise<void> {
+/**
+ * WebSocket at /v1/stream: token in `?token=` or the Authorization header; subscribe/unsubscribe
+ * messages. A token refused later (a revoked key, an expired user token) closes it with 4401.
+ */
+export async function websocketRoute(app: FastifyInstance, headway: Headway, hub: StreamHub, closing: StreamsClosing, authenticate: Authenticate, credentials: CredentialWatch, options: StreamOptions): Promise<void> {
   app.get('/v1/stream', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request: FastifyRequest) => {
     // A socket connecting after the websocket plugin closed the ones it knew would keep close
     // waiting for ever. ws itself answers 503 to an upgrade reaching it after that preClose, so
@@ -27,10 +31,17 @@ export async function websocketRoute(app: FastifyInstance, headway: Headway, hub
     const closeWith = (error: HeadwayError) => socket.close(wsCloseCodeOf(error.code), error.message.slice(0, 120));
     const early: string[] = [];
     let connection: StreamConnection | null = null;
+    // Not one more message once the token is refused: the close handshake may take a while.
+    const endUnauthorized = (error: HeadwayError) => {
+      connection?.close();
+      closeWith(error);
+    };
+    let stopWatching: (() => void) | undefined;
     headway.stats.liveConnections++;
     const stopPinging = keepAlive(socket, options.pingIntervalMs);
     socket.on('close', () => {
       stopPinging();
+      stopWatching?.();
       headway.stats.liveConnections--;
       connection?.close();
     });
@@ -42,7 +53,7 @@ export async function websocketRoute(app: FastifyInstance, headway: Headway, hub
     });
 
     authenticate(token)
-      .then(() => {
+      .then((actor) => {
         if (socket.readyState !== socket.OPEN) return;
         const batchPass = passBatcher(rawSocketOf(socket));
         connection = new StreamConnection({
@@ -58,8 +69,9 @@ export async function websocketRoute(app: FastifyInstance, headway: Headway, hub
             bufferedBytes: () => socket.bufferedAmount,
           },
           identify: () => authenticate(token),
-          onUnauthorized: closeWith,
+          onUnauthorized: endUnauthorized,
         });
+        stopWatching = credentials.watch(token!, actor, endUnauthorized); // authenticate refuses a missing token
         for (const text of early.splice(0)) handle(connection, text);
       })
       .catch((error: unknown) => closeWith(error instanceof HeadwayError ? error : new HeadwayError('UNAUTHORIZED', 'authentication failed')));
