@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type { Bus, BusMessage } from '../../bus/bus.js';
-import type { JobRecord } from '../../model/job-record.js';
+import type { Bus } from '../../bus/bus.js';
 import { planRollup } from '../../model/rollup.js';
 import { progressShapeOf } from '../../store/progress-fields.js';
 import type { Store } from '../../store/store.js';
 import type { JobCommitter } from './job-committer.js';
 import type { LiveJobs } from './live-jobs.js';
 import type { ProgressInterest } from './progress-interest.js';
+import { progressUpdateOf } from './progress-announcer.js';
 
 export interface ParentRollupDeps {
   store: Store;
@@ -54,16 +54,6 @@ async function rollUpParent(deps: ParentRollupDeps, parentId: string): Promise<v
     }
     return null;
   });
-  if (storedAsProgress && deps.interest.wants(record.id, record.owner)) deps.bus.publish(progressOf(record, now()));
+  if (storedAsProgress && deps.interest.wants(record.id, record.owner)) deps.bus.publish({ type: 'progress', owner: record.owner, parentId: record.parentId, update: progressUpdateOf(record, now()) });
 }
 
-/** The update the announcer would publish for the record, were it cached. */
-function progressOf(record: JobRecord, at: number): BusMessage {
-  const { percent, done, total, unit, currentStep, message, eta, metrics, counts, updatedAt } = record;
-  return {
-    type: 'progress',
-    owner: record.owner,
-    parentId: record.parentId,
-    update: { jobId: record.id, seq: record.seq, at, job: { percent, done, total, unit, currentStep, message, eta, metrics, counts, updatedAt } },
-  };
-}

@@ -114,7 +114,8 @@ export class ProgressAnnouncer {
   }
 }
 
-function progressUpdateOf(record: JobRecord, at: number) {
+/** A job's progress as live subscribers receive it (the fields a tick can change). */
+export function progressUpdateOf(record: JobRecord, at: number) {
   return {
     jobId: record.id,
     seq: record.seq,
