@@ -5,6 +5,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './live/backoff.js';
 import type { WatchUpdate } from './live/channel-state.js';
 import type { ConnectionObservable, TransportKind } from './live/connection-state.js';
 import { LiveHub } from './live/live-hub.js';
+import { DEFAULT_LIVENESS, type LivenessOptions } from './live/liveness.js';
 import { channelOf, type WatchTarget } from './live/watch-target.js';
 import type { WebSocketConstructor } from './live/ws-transport.js';
 import { notificationWatcher, type NotificationWatchOptions } from './notifications/notification-watcher.js';
@@ -24,6 +25,8 @@ export interface ClientOptions {
   transports?: TransportKind[];
   /** Reconnect delays (exponential with full jitter). */
   reconnect?: Partial<BackoffOptions>;
+  /** How long a live connection may stay silent before it is dropped and reopened (defaults follow the server's heartbeats). */
+  liveness?: Partial<LivenessOptions>;
   /** Interval of list polling, and the pause between long-polls of a finished job (default 2000). */
   pollIntervalMs?: number;
 }
@@ -48,6 +51,7 @@ export class HeadwayClient extends JobsApi {
     this.hub = new LiveHub(endpoint, this, {
       transports: options.transports ?? ['websocket', 'sse', 'polling'],
       backoff: { ...DEFAULT_BACKOFF, ...options.reconnect },
+      liveness: { ...DEFAULT_LIVENESS, ...options.liveness },
       pollIntervalMs: options.pollIntervalMs ?? 2_000,
       WebSocket: options.WebSocket,
     });

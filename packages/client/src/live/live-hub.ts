@@ -4,6 +4,7 @@ import type { Endpoint } from '../http/rest.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import { ChannelState, type WatchUpdate } from './channel-state.js';
 import { ConnectionStateStore, type TransportKind } from './connection-state.js';
+import type { LivenessOptions } from './liveness.js';
 import { PollTransport } from './poll-transport.js';
 import { SseTransport } from './sse-transport.js';
 import type { Transport, TransportClose, TransportHandlers } from './transport.js';
@@ -13,6 +14,7 @@ export interface LiveOptions {
   /** Transports to try, best first; the next is used when one is blocked while the server is up. */
   transports: TransportKind[];
   backoff: BackoffOptions;
+  liveness: LivenessOptions;
   pollIntervalMs: number;
   WebSocket?: WebSocketConstructor;
   random?: () => number;
@@ -126,11 +128,13 @@ export class LiveHub {
   private async createTransport(kind: TransportKind, handlers: TransportHandlers): Promise<Transport> {
     switch (kind) {
       case 'websocket':
-        return new WebSocketTransport(this.endpoint, await resolveWebSocket(this.options.WebSocket), handlers);
+        return new WebSocketTransport(this.endpoint, await resolveWebSocket(this.options.WebSocket), handlers, this.options.liveness);
       case 'sse':
-        return new SseTransport(this.endpoint, handlers);
-      case 'polling':
-        return new PollTransport(this.api, handlers, this.options.pollIntervalMs);
+        return new SseTransport(this.endpoint, handlers, this.options.liveness.sseSilenceMs);
+      case 'polling': {
+        const { longPollTimeoutMs, pollRequestTimeoutMs } = this.options.liveness;
+        return new PollTransport(this.api, handlers, { intervalMs: this.options.pollIntervalMs, longPollTimeoutMs, requestTimeoutMs: pollRequestTimeoutMs });
+      }
     }
   }
 

@@ -4,6 +4,15 @@ import type { Transport, TransportHandlers } from './transport.js';
 
 const LIST_LIMIT = 200;
 
+export interface PollTiming {
+  /** Pause between list polls, and between long-polls of a finished job. */
+  intervalMs: number;
+  /** A long-poll taking longer went down with its connection (no FIN, no RST): it is aborted. */
+  longPollTimeoutMs: number;
+  /** The same for every other request, which the server answers at once. */
+  requestTimeoutMs: number;
+}
+
 /**
  * Last resort for clients that can hold neither a WebSocket nor an event stream: a job
  * channel long-polls `GET /v1/jobs/:id?waitForChangeAfter=` and fetches the events it
@@ -15,7 +24,7 @@ export class PollTransport implements Transport {
   private opened = false;
   private ended = false;
 
-  constructor(private readonly api: JobsApi, private readonly handlers: TransportHandlers, private readonly intervalMs: number) {}
+  constructor(private readonly api: JobsApi, private readonly handlers: TransportHandlers, private readonly timing: PollTiming) {}
 
   subscribe(channel: Channel, after: number | null): void {
     this.loops.get(channel)?.abort();
@@ -47,14 +56,16 @@ export class PollTransport implements Transport {
   private async pollJob(channel: Channel, jobId: string, after: number | null, signal: AbortSignal): Promise<void> {
     let seq = after;
     let updatedAt = -1;
-    let job = await this.api.getJob(jobId, signal);
+    const { requestTimeoutMs, longPollTimeoutMs } = this.timing;
+    let job = await this.bounded((request) => this.api.getJob(jobId, request), signal, requestTimeoutMs);
     this.markOpen();
     while (!signal.aborted) {
       const moved = seq === null || job.seq !== seq;
       const ticked = job.updatedAt !== updatedAt;
       if (seq !== null && job.seq > seq) {
         // Replay what the long-poll skipped, then the newest state: the same order as the stream.
-        for (const event of await this.api.events(jobId, { after: seq }, signal)) {
+        const after = seq;
+        for (const event of await this.bounded((request) => this.api.events(jobId, { after }, request), signal, requestTimeoutMs)) {
           if (signal.aborted) return;
           this.handlers.onMessage({ type: 'event', channel, jobId, seq: event.seq, event });
         }
@@ -63,20 +74,36 @@ export class PollTransport implements Transport {
       seq = job.seq;
       updatedAt = job.updatedAt;
       // A finished job answers the long-poll at once, and so does a server that timed out: don't spin.
-      if (FINAL_STATUSES.includes(job.status) || !(moved || ticked)) await delay(this.intervalMs, signal);
+      if (FINAL_STATUSES.includes(job.status) || !(moved || ticked)) await delay(this.timing.intervalMs, signal);
       if (signal.aborted) return;
-      job = await this.api.waitForChange(jobId, seq, signal);
+      const since = seq;
+      job = await this.bounded((request) => this.api.waitForChange(jobId, since, request), signal, longPollTimeoutMs);
     }
   }
 
   private async pollList(channel: Channel, signal: AbortSignal): Promise<void> {
     const owner = channel.startsWith('user:') ? channel.slice(5) : undefined;
     while (!signal.aborted) {
-      const page = await this.api.listJobs({ owner, sort: '-updatedAt', limit: LIST_LIMIT }, signal);
+      const page = await this.bounded((request) => this.api.listJobs({ owner, sort: '-updatedAt', limit: LIST_LIMIT }, request), signal, this.timing.requestTimeoutMs);
       this.markOpen();
       if (signal.aborted) return;
       this.handlers.onMessage({ type: 'snapshot', channel, jobs: page.items, seq: 0 });
-      await delay(this.intervalMs, signal);
+      await delay(this.timing.intervalMs, signal);
+    }
+  }
+
+  /** One request of a loop, aborted with the loop or when it outlives `timeoutMs`. */
+  private async bounded<T>(call: (request: AbortSignal) => Promise<T>, loop: AbortSignal, timeoutMs: number): Promise<T> {
+    const request = new AbortController();
+    const followLoop = () => request.abort(loop.reason);
+    if (loop.aborted) followLoop();
+    else loop.addEventListener('abort', followLoop, { once: true });
+    const timer = setTimeout(() => request.abort(new Error(`a polling request got no answer within ${timeoutMs} ms; the connection is presumed dead`)), timeoutMs);
+    try {
+      return await call(request.signal);
+    } finally {
+      clearTimeout(timer);
+      loop.removeEventListener('abort', followLoop);
     }
   }
 

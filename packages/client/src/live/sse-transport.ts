@@ -2,6 +2,7 @@ import { createParser } from 'eventsource-parser';
 import { HeadwayError, type Channel, type ServerMessage } from '@headway/protocol';
 import { errorFromAnswer } from '../errors.js';
 import type { Endpoint } from '../http/rest.js';
+import { SilenceWatch } from './liveness.js';
 import type { Transport, TransportHandlers } from './transport.js';
 
 /**
@@ -14,7 +15,8 @@ export class SseTransport implements Transport {
   private opened = false;
   private ended = false;
 
-  constructor(private readonly endpoint: Endpoint, private readonly handlers: TransportHandlers) {}
+  /** `silenceMs`: a stream that sends nothing for this long, not even its keep-alive comment, is dead. */
+  constructor(private readonly endpoint: Endpoint, private readonly handlers: TransportHandlers, private readonly silenceMs: number) {}
 
   subscribe(channel: Channel, after: number | null): void {
     this.streams.get(channel)?.abort();
@@ -37,6 +39,18 @@ export class SseTransport implements Transport {
   }
 
   private async follow(channel: Channel, after: number | null, signal: AbortSignal): Promise<void> {
+    const silence = new SilenceWatch(() => this.end(new Error(`nothing on the event stream of ${channel} for ${this.silenceMs} ms, not even a keep-alive; the connection is presumed dead`), false));
+    // Started before the request, so an answer lost in the network ends too.
+    silence.start(this.silenceMs);
+    signal.addEventListener('abort', () => silence.stop(), { once: true });
+    try {
+      await this.read(channel, after, signal, silence);
+    } finally {
+      silence.stop();
+    }
+  }
+
+  private async read(channel: Channel, after: number | null, signal: AbortSignal, silence: SilenceWatch): Promise<void> {
     const headers: Record<string, string> = { accept: 'text/event-stream', ...this.endpoint.authHeaders() };
     if (after !== null) headers['last-event-id'] = String(after);
     const response = await this.endpoint.fetch(this.endpoint.url('v1/stream/sse', { channel }), { headers, signal });
@@ -58,6 +72,8 @@ export class SseTransport implements Transport {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      // Any bytes count, keep-alive comments included: they are what a quiet channel receives.
+      silence.heard();
       parser.feed(value);
     }
     if (!signal.aborted) this.end(new Error(`the event stream of ${channel} ended`), true);

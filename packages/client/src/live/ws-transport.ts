@@ -1,5 +1,6 @@
 import { HeadwayError, type Channel, type ClientMessage, type ServerMessage } from '@headway/protocol';
 import type { Endpoint } from '../http/rest.js';
+import { SilenceWatch, type LivenessOptions } from './liveness.js';
 import type { Transport, TransportHandlers } from './transport.js';
 
 /** The part of the WebSocket API we use: the browser's, Node 22's, or the `ws` package's. */
@@ -25,21 +26,39 @@ const OPEN = 1;
 /** Close codes the server uses for a token it rejects (4000 + HTTP status). */
 const AUTH_CLOSE_CODES = new Set([4401, 4403]);
 
+/**
+ * Sent after a silence to make the server answer: the protocol has no ping message, and browsers
+ * hide the server's pings. The server refuses a negative `after` at once, before any lookup, with
+ * an error on this channel; that answer only proves the connection alive and goes no further.
+ */
+const PROBE_CHANNEL: Channel = 'job:$liveness-probe';
+const PROBE: ClientMessage = { type: 'subscribe', channel: PROBE_CHANNEL, after: -1 };
+
+type WebSocketLiveness = Pick<LivenessOptions, 'websocketIdleMs' | 'websocketProbeTimeoutMs'>;
+
 /** One shared socket for all channels of a client; subscriptions are multiplexed by channel. */
 export class WebSocketTransport implements Transport {
   readonly kind = 'websocket' as const;
   private readonly socket: WebSocketLike;
   private readonly pending = new Map<Channel, number | null>();
   private opened = false;
-  private closedByHub = false;
+  /** Closed by the hub, by the server or as dead: no more callbacks. */
+  private ended = false;
   private lastError: Error | null = null;
+  private readonly silence = new SilenceWatch(() => this.silent());
+  private probing = false;
 
-  constructor(endpoint: Endpoint, impl: WebSocketImpl, private readonly handlers: TransportHandlers) {
+  constructor(endpoint: Endpoint, impl: WebSocketImpl, private readonly handlers: TransportHandlers, private readonly liveness: WebSocketLiveness) {
     const http = endpoint.url('v1/stream', impl.acceptsHeaders ? {} : { token: endpoint.token });
     const url = http.replace(/^http/, 'ws');
     this.socket = impl.acceptsHeaders ? new impl.create(url, { headers: endpoint.authHeaders() }) : new impl.create(url);
+    // Started before the socket opens, so a handshake lost in the network ends too.
+    this.silence.start(liveness.websocketIdleMs);
+    const emitter = this.socket as Partial<{ on(event: 'ping', listener: () => void): unknown }>;
+    if (typeof emitter.on === 'function') emitter.on('ping', () => this.heard());
     this.socket.onopen = () => {
       this.opened = true;
+      this.heard();
       for (const [channel, after] of this.pending) this.send({ type: 'subscribe', channel, ...(after === null ? {} : { after }) });
       this.pending.clear();
       handlers.onOpen();
@@ -63,10 +82,7 @@ export class WebSocketTransport implements Transport {
   }
 
   close(): void {
-    this.closedByHub = true;
-    this.socket.onopen = this.socket.onmessage = this.socket.onclose = null;
-    // Closing a socket that is still connecting makes `ws` emit an error; with no listener it would crash.
-    this.socket.onerror = () => {};
+    this.end();
     try {
       this.socket.close(1000, 'client closed');
     } catch {
@@ -74,11 +90,45 @@ export class WebSocketTransport implements Transport {
     }
   }
 
+  private end(): void {
+    this.ended = true;
+    this.silence.stop();
+    this.socket.onopen = this.socket.onmessage = this.socket.onclose = null;
+    // Closing a socket that is still connecting makes `ws` emit an error; with no listener it would crash.
+    this.socket.onerror = () => {};
+  }
+
+  /** Any frame proves the connection alive, and answers a probe under way. */
+  private heard(): void {
+    if (!this.probing) return this.silence.heard();
+    this.probing = false;
+    this.silence.start(this.liveness.websocketIdleMs);
+  }
+
+  private silent(): void {
+    if (!this.probing && this.socket.readyState === OPEN) {
+      this.probing = true;
+      this.send(PROBE);
+      return this.silence.start(this.liveness.websocketProbeTimeoutMs);
+    }
+    const { websocketIdleMs, websocketProbeTimeoutMs } = this.liveness;
+    const error = this.opened
+      ? new Error(`nothing from the server for ${websocketIdleMs + websocketProbeTimeoutMs} ms, not even an answer to a probe; the connection is presumed dead`)
+      : new Error(`the WebSocket did not open within ${websocketIdleMs} ms`);
+    this.end();
+    // A close handshake cannot cross a dead connection (`ws` would wait 30 s for it): drop the socket.
+    const socket = this.socket as Partial<{ terminate(): void }>;
+    if (typeof socket.terminate === 'function') socket.terminate();
+    else this.socket.close();
+    this.handlers.onClose({ error, opened: this.opened, fatal: false });
+  }
+
   private send(message: ClientMessage): void {
     this.socket.send(JSON.stringify(message));
   }
 
   private receive(data: unknown): void {
+    this.heard();
     let message: ServerMessage;
     try {
       message = JSON.parse(typeof data === 'string' ? data : String(data)) as ServerMessage;
@@ -86,11 +136,13 @@ export class WebSocketTransport implements Transport {
       this.lastError = new Error('the server sent a frame that is not JSON');
       return;
     }
+    if (message.type === 'error' && message.channel === PROBE_CHANNEL) return;
     this.handlers.onMessage(message);
   }
 
   private closed(code: number, reason: string): void {
-    if (this.closedByHub) return;
+    if (this.ended) return;
+    this.end();
     // The `ws` package reports a refused upgrade's HTTP status in its error (browsers hide it).
     // Only 401 is about the token: a 403 on upgrade is as likely a proxy that blocks WebSocket.
     if (/Unexpected server response: 401\b/.test(this.lastError?.message ?? '')) code = 4401;

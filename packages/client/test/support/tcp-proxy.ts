@@ -10,12 +10,15 @@ export interface ProxyRules {
 
 /**
  * A real TCP proxy on a free loopback port in front of the server, so a test can cut live
- * connections (`cut()`), keep the client out for a while (`block()`), or play a network that
- * refuses WebSocket or event streams, while the server itself keeps running.
+ * connections (`cut()`), lose them silently (`freeze()`), keep the client out for a while
+ * (`block()`), or play a network that refuses WebSocket or event streams, while the server
+ * itself keeps running.
  */
 export class TcpProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  /** Connections `freeze()` silenced: kept open, so neither end hears of it, until `stop()`. */
+  private readonly frozen = new Set<Socket>();
   private blocked = false;
   port = 0;
 
@@ -39,6 +42,24 @@ export class TcpProxy {
     this.sockets.clear();
   }
 
+  /**
+   * Every connection open now goes silent both ways, without FIN or RST, as after a Wi-Fi switch
+   * or a NAT that forgot it; new connections work normally.
+   */
+  freeze(): void {
+    for (const socket of this.sockets) {
+      this.frozen.add(socket);
+      socket.unpipe();
+      socket.removeAllListeners('data');
+      socket.removeAllListeners('close');
+      socket.removeAllListeners('error');
+      socket.on('error', () => {});
+      // Read and drop what arrives, so nothing is answered and nothing backs up.
+      socket.resume();
+    }
+    this.sockets.clear();
+  }
+
   block(): void {
     this.blocked = true;
     this.cut();
@@ -54,6 +75,8 @@ export class TcpProxy {
 
   async stop(): Promise<void> {
     this.cut();
+    for (const socket of this.frozen) socket.destroy();
+    this.frozen.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
