@@ -1,5 +1,6 @@
 import { FINAL_STATUSES, HeadwayError, type Channel } from '@headway/protocol';
 import type { JobsApi } from '../http/jobs-api.js';
+import { missedEvents, REPLAY_LIMIT } from './missed-events.js';
 import type { Transport, TransportHandlers } from './transport.js';
 
 const LIST_LIMIT = 200;
@@ -57,20 +58,25 @@ export class PollTransport implements Transport {
     let seq = after;
     let updatedAt = -1;
     const { requestTimeoutMs, longPollTimeoutMs } = this.timing;
+    const eventPage = (from: number, limit: number) => this.bounded((request) => this.api.events(jobId, { after: from, limit }, request), signal, requestTimeoutMs);
     let job = await this.bounded((request) => this.api.getJob(jobId, request), signal, requestTimeoutMs);
     this.markOpen();
     while (!signal.aborted) {
       const moved = seq === null || job.seq !== seq;
       const ticked = job.updatedAt !== updatedAt;
-      if (seq !== null && job.seq > seq) {
-        // Replay what the long-poll skipped, then the newest state: the same order as the stream.
-        const after = seq;
-        for (const event of await this.bounded((request) => this.api.events(jobId, { after }, request), signal, requestTimeoutMs)) {
+      // Replay what the long-poll skipped, then the newest state: the same order as the stream.
+      const missed = seq !== null && job.seq > seq ? await missedEvents(eventPage, seq, job.seq) : [];
+      if (signal.aborted) return;
+      if (missed === null) {
+        this.handlers.onMessage({ type: 'resync', channel, jobs: [job], seq: job.seq, reason: `more than ${REPLAY_LIMIT} events were missed; replace your state with this snapshot` });
+      } else {
+        for (const event of missed) {
+          // A watcher may stop watching from its callback.
           if (signal.aborted) return;
           this.handlers.onMessage({ type: 'event', channel, jobId, seq: event.seq, event });
         }
+        if (moved || ticked) this.handlers.onMessage({ type: 'snapshot', channel, jobs: [job], seq: job.seq });
       }
-      if (moved || ticked) this.handlers.onMessage({ type: 'snapshot', channel, jobs: [job], seq: job.seq });
       seq = job.seq;
       updatedAt = job.updatedAt;
       // A finished job answers the long-poll at once, and so does a server that timed out: don't spin.
