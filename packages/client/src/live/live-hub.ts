@@ -32,8 +32,11 @@ interface Subscription {
   watchers: Set<Watcher>;
 }
 
-/** A transport counts as blocked after this many failed opens while the health check answers. */
-const BLOCKED_STRIKES = 2;
+/**
+ * A transport counts as blocked after this many failed opens, retried with backoff, while the
+ * health check answers: one refused upgrade may be a proxy restarting, not a proxy that blocks.
+ */
+const BLOCKED_STRIKES = 3;
 
 /**
  * All live channels of one client over one connection: shares a subscription between watchers
@@ -94,6 +97,9 @@ export class LiveHub {
     this.transport?.close();
     this.transport = null;
     this.attempt = 0;
+    // The next watch may be on another network: it tries the best transport first again.
+    this.kindIndex = 0;
+    this.blockedStrikes = 0;
     this.connection.set({ status: 'closed', transport: null, attempt: 0, retryAt: null });
   }
 
@@ -145,7 +151,6 @@ export class LiveHub {
   }
 
   private async closed(info: TransportClose): Promise<void> {
-    const generation = this.generation;
     if (this.subs.size === 0) return this.disconnect();
     if (info.fatal) {
       const error = info.error ?? new HeadwayError('UNAUTHORIZED', 'the server rejected the token');
@@ -155,20 +160,35 @@ export class LiveHub {
       this.connection.set({ lastError: error });
       return;
     }
-    // A transport that never opens while the API answers is blocked (a proxy, a firewall): fall back.
-    if (!info.opened && this.kindIndex < this.options.transports.length - 1) {
-      const healthy = await this.api.health().then(() => true, () => false);
-      if (generation !== this.generation) return;
-      if (healthy && ++this.blockedStrikes >= BLOCKED_STRIKES) {
-        this.kindIndex++;
-        this.blockedStrikes = 0;
-      }
-      if (healthy) return void this.connect();
-    }
-    const delayMs = backoffDelayMs(this.attempt, this.options.backoff, this.options.random);
+    const backoffStep = await this.pickTransport(info.opened);
+    if (backoffStep === null) return;
+    const delayMs = backoffDelayMs(backoffStep, this.options.backoff, this.options.random);
     this.attempt++;
     this.connection.set({ status: 'reconnecting', attempt: this.attempt, retryAt: Date.now() + delayMs, lastError: info.error });
     this.retryTimer = setTimeout(() => void this.connect(), delayMs);
+  }
+
+  /**
+   * Picks the transport of the next attempt and answers the backoff step to wait by (null: the
+   * hub moved on meanwhile). A transport that never opens while the API answers is blocked (a
+   * proxy, a firewall): its retries back off by its own strikes, and the next one starts afresh.
+   */
+  private async pickTransport(opened: boolean): Promise<number | null> {
+    if (opened) {
+      // A fallback that worked has dropped: the network may pass the best transport again.
+      this.kindIndex = 0;
+      this.blockedStrikes = 0;
+      return this.attempt;
+    }
+    if (this.kindIndex >= this.options.transports.length - 1) return this.attempt;
+    const generation = this.generation;
+    const healthy = await this.api.health().then(() => true, () => false);
+    if (generation !== this.generation) return null;
+    if (!healthy) return this.attempt;
+    if (++this.blockedStrikes < BLOCKED_STRIKES) return this.blockedStrikes - 1;
+    this.kindIndex++;
+    this.blockedStrikes = 0;
+    return 0;
   }
 
   private route(message: ServerMessage): void {

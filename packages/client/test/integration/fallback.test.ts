@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type HeadwayClient } from '../../src/index.js';
+import { JobsApi } from '../../src/http/jobs-api.js';
+import { Endpoint } from '../../src/http/rest.js';
+import { createClient, type ConnectionState, type HeadwayClient } from '../../src/index.js';
+import { LiveHub } from '../../src/live/live-hub.js';
+import { DEFAULT_LIVENESS } from '../../src/live/liveness.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
@@ -38,6 +42,64 @@ describe('fallback transports', () => {
     await admin.complete(job.id);
     await waitFor('the completion', () => recorder.latest?.job?.status === 'completed');
     expect(recorder.transitions()).toEqual(['queued→running', 'running→completed']);
+  });
+
+  it('falls back only after WebSocket was refused three times, each retry after a backoff delay', async () => {
+    const { proxy, watcher } = await watcherBehind({ refuseUpgrades: true });
+    const states: ConnectionState[] = [];
+    watcher.connection.subscribe((state) => states.push(state));
+    const job = await admin.createJob({ type: 'fallback-strikes' });
+    const recorder = new WatchRecorder(watcher, job.id);
+    await waitFor('the snapshot over SSE', () => recorder.latest?.job && watcher.connection.get().transport === 'sse');
+    expect(proxy.refusedUpgrades).toBe(3);
+    const beforeSse = states.slice(0, states.findIndex((state) => state.transport === 'sse'));
+    expect(beforeSse.filter((state) => state.status === 'reconnecting' && state.retryAt !== null)).toHaveLength(3);
+    recorder.stop();
+  });
+
+  it('each blocked transport backs off by its own strikes: the next one starts afresh, not after ever longer waits', async () => {
+    const proxy = await new TcpProxy(() => server.port, { refuseUpgrades: true, refusePaths: ['/v1/stream/sse'] }).start();
+    const endpoint = new Endpoint(proxy.url, server.adminKey, undefined);
+    // random → 0.999: every delay is (just under) its backoff cap, so the caps can be read back.
+    const hub = new LiveHub(endpoint, new JobsApi(endpoint), { transports: ['websocket', 'sse', 'polling'], backoff: { baseMs: 100, maxMs: 10_000 }, liveness: DEFAULT_LIVENESS, pollIntervalMs: 200, random: () => 0.999 });
+    cleanups.push(() => proxy.stop(), () => hub.close());
+    const delayCaps: number[] = [];
+    hub.connection.subscribe((state) => void (state.retryAt !== null && delayCaps.push(Math.round((state.retryAt - Date.now()) / 100) * 100)));
+    const job = await admin.createJob({ type: 'fallback-backoff' });
+    let snapshots = 0;
+    hub.watch(`job:${job.id}`, { onUpdate: () => snapshots++ });
+    await waitFor('the snapshot by polling', () => snapshots > 0 && hub.connection.get().transport === 'polling');
+    // Three strikes on WebSocket, three on SSE; the last wait of each is before the next transport.
+    expect(delayCaps).toEqual([100, 200, 100, 100, 200, 100]);
+  });
+
+  it('tries WebSocket again when the SSE connection it fell back to drops', async () => {
+    const rules = { refuseUpgrades: true };
+    const { proxy, watcher } = await watcherBehind(rules);
+    const job = await admin.createJob({ type: 'fallback-recovers' });
+    const recorder = new WatchRecorder(watcher, job.id);
+    await waitFor('the snapshot over SSE', () => recorder.latest?.job && watcher.connection.get().transport === 'sse');
+    // The proxy passes WebSocket again (its hiccup is over), then the SSE connection drops.
+    rules.refuseUpgrades = false;
+    proxy.cut();
+    await waitFor('WebSocket again', () => watcher.connection.get().status === 'open' && watcher.connection.get().transport === 'websocket');
+    await admin.start(job.id);
+    await waitFor('a live update over WebSocket', () => recorder.latest?.job?.status === 'running');
+    recorder.stop();
+  });
+
+  it('a new watch after every watch ended tries WebSocket first again', async () => {
+    const rules = { refuseUpgrades: true };
+    const { watcher } = await watcherBehind(rules);
+    const job = await admin.createJob({ type: 'fallback-forgotten' });
+    const first = new WatchRecorder(watcher, job.id);
+    await waitFor('the snapshot over SSE', () => first.latest?.job && watcher.connection.get().transport === 'sse');
+    first.stop();
+    rules.refuseUpgrades = false;
+    const second = new WatchRecorder(watcher, job.id);
+    await waitFor('the snapshot again', () => second.latest?.job);
+    expect(watcher.connection.get()).toMatchObject({ status: 'open', transport: 'websocket' });
+    second.stop();
   });
 
   it('SSE resumes with Last-Event-ID after a cut and misses no transition', async () => {

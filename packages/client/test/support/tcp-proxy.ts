@@ -12,7 +12,7 @@ export interface ProxyRules {
  * A real TCP proxy on a free loopback port in front of the server, so a test can cut live
  * connections (`cut()`), lose them silently (`freeze()`), keep the client out for a while
  * (`block()`), or play a network that refuses WebSocket or event streams, while the server
- * itself keeps running.
+ * itself keeps running. Rules may be changed while it runs: they are read on every request.
  */
 export class TcpProxy {
   private readonly server: Server;
@@ -21,6 +21,8 @@ export class TcpProxy {
   private readonly frozen = new Set<Socket>();
   private blocked = false;
   port = 0;
+  /** WebSocket upgrades answered with 403 so far. */
+  refusedUpgrades = 0;
 
   constructor(private readonly targetPort: () => number, private readonly rules: ProxyRules = {}) {
     this.server = createServer((client) => this.accept(client));
@@ -114,7 +116,10 @@ export class TcpProxy {
     const request = /^[A-Z]+ (\S+) HTTP\/1\.[01]\r\n/.exec(head);
     if (!request) return null;
     const path = request[1] ?? '';
-    if (this.rules.refuseUpgrades && /\r\nupgrade:\s*websocket/i.test(head)) return 'HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+    if (this.rules.refuseUpgrades && /\r\nupgrade:\s*websocket/i.test(head)) {
+      this.refusedUpgrades++;
+      return 'HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+    }
     if (this.rules.refusePaths?.some((prefix) => path.startsWith(prefix))) return 'HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
     return null;
   }
