@@ -1,3 +1,4 @@
+import { FINAL_STATUSES } from '@headway/protocol';
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.js';
 import { planRollup } from '../../model/rollup.js';
@@ -22,8 +23,8 @@ export interface ParentRollupDeps {
  * Recomputes the roll-up (model/rollup.ts) of the parents whose children changed. One that moves
  * a parent's status is a durable change. One that only moves its counts, percent or message is
  * progress: an unfinished parent takes it in its cache entry like a tick, for the flusher to write
- * and the announcer to publish; a finished parent is not cached (nothing would write it there),
- * so its change is stored at once, as a change without an event, and announced here.
+ * and the announcer to publish; a finished parent's is stored at once (the cache lets finished jobs
+ * go, and nothing would write or announce it there), as a change without an event, and announced here.
  */
 export async function rollUpParents(deps: ParentRollupDeps): Promise<void> {
   const parents = [...deps.live.dirtyParents];
@@ -44,9 +45,11 @@ async function rollUpParent(deps: ParentRollupDeps, parentId: string): Promise<v
   const { record } = await committer.change(parentId, (parent) => {
     const plan = planRollup(parent, summary, now());
     const entry = live.get(parentId);
-    // Not cached means finished: the committer stores the change, without an event.
-    storedAsProgress = plan.events.length === 0 && entry === undefined && Object.keys(plan.patch).length > 0;
-    if (plan.events.length > 0 || !entry) return plan;
+    // A finished parent may still be cached until the next flush evicts it, and the announcer
+    // skips an evicted entry: its change is stored by the committer, without an event, either way.
+    const finished = FINAL_STATUSES.includes(parent.status);
+    storedAsProgress = plan.events.length === 0 && (finished || entry === undefined) && Object.keys(plan.patch).length > 0;
+    if (plan.events.length > 0 || finished || !entry) return plan;
     if (Object.keys(plan.patch).length > 0) {
       Object.assign(entry.record, plan.patch);
       entry.unflushed |= progressShapeOf(plan.patch);
