@@ -95,6 +95,13 @@ describe('WebSocket stream', () => {
     await eventually(() => alice.messages.filter((m) => m.type === 'error').length === 4);
     const codes = alice.messages.flatMap((m) => (m.type === 'error' ? [`${m.channel}:${m.code}`] : []));
     expect(codes.sort()).toEqual([`job:${alices.id}:VALIDATION_FAILED`, `job:${bobs.id}:JOB_NOT_FOUND`, 'everything:VALIDATION_FAILED', 'user:bob:FORBIDDEN'].sort());
+    // A missing channel is named as missing, and a long one is not echoed whole.
+    alice.send({ type: 'subscribe' } as never);
+    alice.send({ type: 'subscribe', channel: `x${'y'.repeat(5_000)}` as never });
+    await eventually(() => alice.messages.filter((m) => m.type === 'error').length === 6);
+    const [missing, long] = alice.messages.filter((m) => m.type === 'error').slice(4) as Array<{ message: string }>;
+    expect(missing!.message).toMatch(/^no channel given; use "job:<id>"/);
+    expect(long!.message.length).toBeLessThan(250);
     alice.send({ type: 'subscribe', channel: `job:${alices.id}` });
     expect((await alice.next('snapshot')).jobs[0]?.id).toBe(alices.id);
 

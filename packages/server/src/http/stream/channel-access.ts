@@ -21,7 +21,7 @@ const CHANNEL = /^(?:job:(.{1,64})|user:(.{1,200})|jobs)$/;
  */
 export async function authorizeChannel(headway: Headway, actor: Actor, raw: unknown): Promise<ChannelAccess> {
   const match = typeof raw === 'string' ? CHANNEL.exec(raw) : null;
-  if (!match) throw new HeadwayError('VALIDATION_FAILED', `unknown channel ${JSON.stringify(raw)}; use "job:<id>", "user:<id>" or "jobs"`);
+  if (!match) throw new HeadwayError('VALIDATION_FAILED', `${raw === undefined ? 'no channel given' : `unknown channel ${shown(raw)}`}; use "job:<id>", "user:<id>" or "jobs"`);
   // A NUL in the id would reach a SQL parameter (PostgreSQL refuses it: a 500 instead of a 400).
   const unstorable = unstorableTextMessage(raw as string, `channel ${JSON.stringify(raw)}`);
   if (unstorable) throw new HeadwayError('VALIDATION_FAILED', unstorable);
@@ -38,4 +38,10 @@ export async function authorizeChannel(headway: Headway, actor: Actor, raw: unkn
   }
   const owner = actor.kind === 'user' ? actor.userId : undefined;
   return { channel, owner, jobId: undefined, includes: (job) => canSeeOwner(actor, job.owner) };
+}
+
+/** What an error repeats of a channel the client sent: enough to recognise it, never the whole of a 16 KB message. */
+function shown(raw: unknown): string {
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
