@@ -91,7 +91,9 @@ function fieldName(path: string): string {
 
 function allowedFields(schema: TSchema): string {
   const properties = (schema as { properties?: Record<string, unknown> }).properties;
-  return properties ? ` (allowed: ${Object.keys(properties).join(', ')})` : '';
+  if (!properties) return '';
+  const names = Object.keys(properties);
+  return names.length > 0 ? ` (allowed: ${names.join(', ')})` : ' (this request takes no fields here; send {} or no body)';
 }
 
 function literalsOf(schema: TSchema): string | null {

@@ -26,6 +26,7 @@ describe('request validation', () => {
     expect(await expect400('POST', `/v1/jobs/${job.id}/progress`, { done: 1, speed: 3 })).toMatch(/"speed".*allowed: done, total/);
     expect(await expect400('POST', '/v1/progress', [{ jobId: job.id, done: 1 }, { jobId: job.id, doen: 2 }])).toMatch(/"\[1\]\.doen"/);
     expect(await expect400('POST', `/v1/jobs/${job.id}/start`, { force: true })).toMatch(/"force"/);
+    expect(await expect400('POST', `/v1/jobs/${job.id}/pause`, { force: true })).toMatch(/"force".*takes no fields here/);
   });
 
   it('a wrong type or a missing field names the field and what was sent', async () => {
