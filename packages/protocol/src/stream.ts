@@ -12,7 +12,9 @@ export type ClientMessage =
    * replayed. A user token on `jobs` gets only its own jobs; on `user:<id>` only its own id.
    */
   | { type: 'subscribe'; channel: Channel; after?: number }
-  | { type: 'unsubscribe'; channel: Channel };
+  | { type: 'unsubscribe'; channel: Channel }
+  /** Answered at once with `pong`: a liveness check for clients that cannot see WebSocket pings (browsers). */
+  | { type: 'ping' };
 
 export type ServerMessage =
   /**
@@ -30,6 +32,8 @@ export type ServerMessage =
    */
   | { type: 'resync'; channel: Channel; jobs: Job[]; seq: number; reason: string; more?: boolean }
   | { type: 'error'; channel?: Channel; code: string; message: string }
+  /** The answer to a client's `ping`. */
+  | { type: 'pong' }
   | NotificationMessage;
 
 /**

@@ -1,7 +1,7 @@
 import type { Channel, Job, JobEvent, JobStep, ServerMessage } from '@headway/protocol';
 
 /** Messages that change a channel's job state (not errors; notifications go to their own watchers). */
-export type ChannelMessage = Exclude<ServerMessage, { type: 'error' | 'notification' }>;
+export type ChannelMessage = Exclude<ServerMessage, { type: 'error' | 'notification' | 'pong' }>;
 
 /** What a watcher receives: the channel's whole current state plus what this change added. */
 export interface WatchUpdate {

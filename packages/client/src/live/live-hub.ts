@@ -194,6 +194,7 @@ export class LiveHub {
   private route(message: ServerMessage): void {
     if (message.type === 'error') return this.channelError(message.channel, new HeadwayError(asCode(message.code), message.message));
     if (message.type === 'notification') return this.notification(message);
+    if (message.type === 'pong') return; // a liveness answer; the transport already took it
     const sub = this.subs.get(message.channel);
     const update = sub?.state.apply(message);
     if (!sub || !update) return;

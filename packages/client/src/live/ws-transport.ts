@@ -26,13 +26,8 @@ const OPEN = 1;
 /** Close codes the server uses for a token it rejects (4000 + HTTP status). */
 const AUTH_CLOSE_CODES = new Set([4401, 4403]);
 
-/**
- * Sent after a silence to make the server answer: the protocol has no ping message, and browsers
- * hide the server's pings. The server refuses a negative `after` at once, before any lookup, with
- * an error on this channel; that answer only proves the connection alive and goes no further.
- */
-const PROBE_CHANNEL: Channel = 'job:$liveness-probe';
-const PROBE: ClientMessage = { type: 'subscribe', channel: PROBE_CHANNEL, after: -1 };
+/** Sent after a silence to make the server answer (browsers hide the server's WebSocket pings). */
+const PROBE: ClientMessage = { type: 'ping' };
 
 type WebSocketLiveness = Pick<LivenessOptions, 'websocketIdleMs' | 'websocketProbeTimeoutMs'>;
 
@@ -136,7 +131,7 @@ export class WebSocketTransport implements Transport {
       this.lastError = new Error('the server sent a frame that is not JSON');
       return;
     }
-    if (message.type === 'error' && message.channel === PROBE_CHANNEL) return;
+    if (message.type === 'pong') return; // heard() above took it
     this.handlers.onMessage(message);
   }
 

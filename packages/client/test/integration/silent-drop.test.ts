@@ -70,12 +70,12 @@ describe('a connection lost without FIN or RST', () => {
   });
 
   it('a quiet WebSocket without visible pings (a browser) is probed; the server answers, so it stays open and no watcher hears of it', async () => {
-    let errorFrames = 0;
-    // The `ws` socket given as a plain constructor, as a browser's would be; it counts the server's error frames.
+    let pongs = 0;
+    // The `ws` socket given as a plain constructor, as a browser's would be; it counts the server's pongs.
     class CountingWebSocket extends WebSocket {
       constructor(url: string) {
         super(url);
-        this.on('message', (data) => void (String(data).startsWith('{"type":"error"') && errorFrames++));
+        this.on('message', (data) => void (String(data) === '{"type":"pong"}' && pongs++));
       }
     }
     const watcher = createClient({
@@ -90,7 +90,7 @@ describe('a connection lost without FIN or RST', () => {
     try {
       const job = await admin.createJob({ type: 'quiet-websocket' });
       const recorder = new WatchRecorder(watcher, job.id);
-      await waitFor('three probes answered', () => errorFrames >= 3);
+      await waitFor('three probes answered', () => pongs >= 3);
       expect(statuses).toEqual(['connecting', 'open']);
       expect(recorder.updates.map((update) => update.cause)).toEqual(['snapshot']);
       expect(recorder.errors).toEqual([]);

@@ -38,7 +38,7 @@ function parentOnceIt(server: TestServer, parentId: string, check: (job: Job) =>
 /** A follower's view of one job, folded from its messages the way the client SDK does. */
 function viewOf(messages: readonly (ServerMessage | undefined)[], jobId: string): Job | undefined {
   const state = new ChannelState(`job:${jobId}`);
-  for (const message of messages) if (message && message.type !== 'error' && message.type !== 'notification') state.apply(message);
+  for (const message of messages) if (message && message.type !== 'error' && message.type !== 'notification' && message.type !== 'pong') state.apply(message);
   return state.current?.job;
 }
 

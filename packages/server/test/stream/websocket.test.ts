@@ -42,6 +42,13 @@ describe('WebSocket stream', () => {
     sub.ws.close();
   });
 
+  it('answers a ping with a pong, which browsers use to tell a live connection from a dead one', async () => {
+    server = await startTestServer();
+    const sub = await openSubscriber(server.url, server.adminKey);
+    sub.send({ type: 'ping' });
+    expect(await sub.next('pong')).toEqual({ type: 'pong' });
+  });
+
   it('on `jobs` an admin sees every job and a user token only its own jobs', async () => {
     server = await startTestServer();
     const { jobs } = server.headway;

@@ -164,7 +164,7 @@ export class Outbox {
 
   private overflow(): void {
     const channels = new Set<Channel>();
-    for (const { message } of [...this.events, ...this.progress.values()]) if (message.channel) channels.add(message.channel);
+    for (const { message } of [...this.events, ...this.progress.values()]) if ('channel' in message && message.channel) channels.add(message.channel);
     this.events.length = 0;
     this.progress.clear();
     this.onOverflow([...channels]);

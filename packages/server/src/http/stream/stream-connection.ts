@@ -83,6 +83,11 @@ export class StreamConnection {
     this.deps.hub.untrack(this);
   }
 
+  /** Answers a client's liveness check, behind whatever is queued before it (as any answer). */
+  pong(): void {
+    this.outbox.push(outgoing({ type: 'pong' }));
+  }
+
   pushError(error: unknown, channel?: Channel): void {
     const known = error instanceof HeadwayError ? error : null;
     if (!known) this.deps.headway.logger.error({ err: error, channel }, 'stream:subscribe failed');

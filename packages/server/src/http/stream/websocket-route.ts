@@ -110,7 +110,8 @@ function handle(connection: StreamConnection, text: string): void {
   if (breach) return connection.pushError(new HeadwayError('VALIDATION_FAILED', describeJsonValueBreach(breach, 'message field', 'the message')));
   if (message?.type === 'subscribe') void connection.subscribe(message.channel, message.after);
   else if (message?.type === 'unsubscribe') connection.unsubscribe(message.channel);
-  else connection.pushError(new HeadwayError('VALIDATION_FAILED', 'unknown message type; use "subscribe" or "unsubscribe"'));
+  else if (message?.type === 'ping') connection.pong();
+  else connection.pushError(new HeadwayError('VALIDATION_FAILED', 'unknown message type; use "subscribe", "unsubscribe" or "ping"'));
 }
 
 export function tokenOf(request: FastifyRequest): string | undefined {
