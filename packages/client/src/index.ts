@@ -7,6 +7,7 @@ export { ChannelState, type ChannelMessage, type WatchUpdate } from './live/chan
 export type { ConnectionObservable, ConnectionState, TransportKind } from './live/connection-state.js';
 export { channelOf, type WatchTarget } from './live/watch-target.js';
 export type { WebSocketConstructor, WebSocketLike } from './live/ws-transport.js';
+export type { LivenessOptions } from './live/liveness.js';
 export { isInAppNotification, type NotificationWatchOptions } from './notifications/notification-watcher.js';
 export { NotificationsApi, type DeliveryStatus, type MarkAnswer, type NotificationAttempt, type NotificationPage, type NotificationQuery } from './notifications/notifications-api.js';
 export {
