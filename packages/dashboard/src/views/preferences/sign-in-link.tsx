@@ -98,7 +98,10 @@ function MintedLink(props: { userId: string; minted: MintedToken }): ReactNode {
   );
 }
 
-/** The server counts whole seconds from its own clock: "10 min" reads better than "9 min 59 s". */
+/**
+ * The server counts whole seconds from its own clock, rounding the expiry up: "10 min" reads
+ * better than "9 min 59 s" or "10 min 01 s", so the nearest minute.
+ */
 function wholeMinutes(ms: number): number {
-  return ms < 60_000 ? ms : Math.ceil(ms / 60_000) * 60_000;
+  return ms < 60_000 ? ms : Math.round(ms / 60_000) * 60_000;
 }
