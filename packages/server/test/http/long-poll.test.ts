@@ -93,6 +93,16 @@ describe('long-poll GET /v1/jobs/:id?waitForChangeAfter', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('answers at once when the given seq is ahead of the job (the client must resync), and refuses timeoutMs alone', async () => {
+    const job = await createJob(server);
+    const res = await server.request<Job>('GET', `/v1/jobs/${job.id}?waitForChangeAfter=${job.seq + 5}&timeoutMs=30000`);
+    expect(res.status).toBe(200);
+    expect(res.body.seq).toBe(job.seq);
+    const alone = await server.request<ErrorAnswer>('GET', `/v1/jobs/${job.id}?timeoutMs=1000`);
+    expect(alone.status).toBe(400);
+    expect(alone.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('add waitForChangeAfter') });
+  });
+
   it('answers with the unchanged job at the timeout', async () => {
     const job = await createJob(server);
     const started = Date.now();

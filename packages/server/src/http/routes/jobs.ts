@@ -1,4 +1,4 @@
-import { CreateJobBody, ListJobsQuery } from '@headway/protocol';
+import { CreateJobBody, HeadwayError, ListJobsQuery } from '@headway/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
@@ -35,7 +35,10 @@ export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise
     async (request, reply) => {
       const actor = requireScope(request, 'jobs:read');
       const { waitForChangeAfter, timeoutMs } = request.query;
-      if (waitForChangeAfter === undefined) return headway.jobs.get(request.params.id, actor);
+      if (waitForChangeAfter === undefined) {
+        if (timeoutMs !== undefined) throw new HeadwayError('VALIDATION_FAILED', 'timeoutMs applies to a long-poll only; add waitForChangeAfter=<the seq you have>, or drop timeoutMs');
+        return headway.jobs.get(request.params.id, actor);
+      }
       // A client that hangs up stops the wait at once, not at the timeout (the response's
       // 'close' also fires when it is sent; by then the wait is over and aborting is a no-op).
       const gone = new AbortController();

@@ -227,7 +227,9 @@ export class JobsService implements JobService {
 
   async waitForChange(id: string, afterSeq: number, timeoutMs: number, actor: Actor, signal?: AbortSignal): Promise<Job> {
     const record = await this.visibleRecord(id, actor);
-    if (record.seq > afterSeq || FINAL_STATUSES.includes(record.status)) return toJobView(record);
+    // A seq ahead of the job's (a restored database, another job's seq) cannot be waited for: the
+    // client gets the state to resync with at once, rather than the same answer at the timeout.
+    if (record.seq !== afterSeq || FINAL_STATUSES.includes(record.status)) return toJobView(record);
     const unfollow = this.deps.interest.follow(id);
     try {
       await waitForJobChange(this.deps.bus, id, timeoutMs, signal);
