@@ -4,6 +4,11 @@ import type { Store } from './store.js';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
+/** Whether a database setting names PostgreSQL (else it is a SQLite file, or ':memory:'). */
+export function isPostgresUrl(db: string): boolean {
+  return POSTGRES_URL.test(db);
+}
+
 /**
  * Opens the store the config names: a postgres:// URL, or a SQLite file path (or ':memory:').
  * A `schema` query parameter (`postgres://…/headway?schema=team_a`) puts Headway's tables in that

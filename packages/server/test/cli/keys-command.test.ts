@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -61,6 +61,17 @@ describe('headway keys', () => {
     const unknown = await headway(['keys', 'revoke', 'nope', '--db', db]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/API key nope does not exist/);
+    // A mistyped --db: listing or revoking there is refused and creates nothing; creating says it made a database.
+    const typo = join(dir, 'headwya.db');
+    for (const args of [['keys', 'list', '--db', typo], ['keys', 'revoke', 'abc', '--db', typo]]) {
+      const refused = await headway(args);
+      expect(refused.code, args.join(' ')).toBe(1);
+      expect(refused.err).toContain(`no Headway database at ${typo}`);
+    }
+    expect(existsSync(typo)).toBe(false);
+    const fresh = await headway(['keys', 'create', '--name', 'early', '--scopes', 'jobs:read', '--db', typo]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.out).toContain(`No database was at ${typo}: created one`);
     const noName = await headway(['keys', 'create', '--db', db]);
     expect(noName.code).not.toBe(0);
     expect(noName.err).toMatch(/--name/);
