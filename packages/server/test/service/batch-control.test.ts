@@ -64,6 +64,23 @@ describe('actions on a batch and its children', () => {
   });
 });
 
+describe('a batch inside a batch', () => {
+  it("the outer batch follows the inner batch's progress, not only its status changes", async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    const outer = await jobs.create({ type: 'outer', children: [{ type: 'inner' }] }, SYSTEM);
+    const [inner] = (await jobs.list({ parentId: outer.id }, SYSTEM)).items;
+    const leaf = await jobs.create({ type: 'leaf', parentId: inner!.id, total: 10 }, SYSTEM);
+    await jobs.report(leaf.id, { done: 5 }, SYSTEM);
+    await eventually(async () => ((await jobs.get(inner!.id, SYSTEM)).percent === 50 ? true : null), 5_000, 'the inner batch at 50%');
+    await eventually(async () => ((await jobs.get(outer.id, SYSTEM)).percent === 50 ? true : null), 5_000, 'the outer batch at 50%');
+    // Now the inner batch moves without a status change (it is running already).
+    await jobs.report(leaf.id, { done: 8 }, SYSTEM);
+    await eventually(async () => ((await jobs.get(inner!.id, SYSTEM)).percent === 80 ? true : null), 5_000, 'the inner batch at 80%');
+    await eventually(async () => ((await jobs.get(outer.id, SYSTEM)).percent === 80 ? true : null), 5_000, 'the outer batch at 80%');
+  });
+});
+
 describe('work over many jobs lets other work run in between', () => {
   /** Whether a timer set when `work` starts fires before it ends: on SQLite a loop of store calls never yielded by itself. */
   async function timerFiresDuring(work: () => Promise<unknown>): Promise<boolean> {

@@ -42,8 +42,10 @@ async function rollUpParent(deps: ParentRollupDeps, parentId: string): Promise<v
   const { store, live, committer, now } = deps;
   const summary = await store.jobs.childSummary(parentId);
   let storedAsProgress = false;
+  let movedWithoutEvent = false;
   const { record } = await committer.change(parentId, (parent) => {
     const plan = planRollup(parent, summary, now());
+    movedWithoutEvent = plan.events.length === 0 && Object.keys(plan.patch).length > 0;
     const entry = live.get(parentId);
     // A finished parent may still be cached until the next flush evicts it, and the announcer
     // skips an evicted entry: its change is stored by the committer, without an event, either way.
@@ -58,5 +60,7 @@ async function rollUpParent(deps: ParentRollupDeps, parentId: string): Promise<v
     return null;
   });
   if (storedAsProgress && deps.interest.wants(record.id, record.owner)) deps.bus.publish({ type: 'progress', owner: record.owner, parentId: record.parentId, update: progressUpdateOf(record, now()) });
+  // A batch inside a batch: its own parent follows at the next pass (a status change marks it after commit).
+  if (movedWithoutEvent && record.parentId) live.dirtyParents.add(record.parentId);
 }
 
