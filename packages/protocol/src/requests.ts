@@ -11,11 +11,18 @@ export const StepSpec = Type.Object(
   closed,
 );
 
+/**
+ * Steps a job may have, declared or reported: each step change stores the whole list, so a job
+ * that reported thousands of step names cost the server seconds per change (6,000: ~89 s in all).
+ * Per-item detail belongs in child jobs (a batch) or the message.
+ */
+export const MAX_STEPS = 200;
+
 const jobFields = {
   type: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' }),
   title: Type.Optional(Type.String({ maxLength: 500 })),
   owner: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  steps: Type.Optional(Type.Array(StepSpec, { maxItems: 200 })),
+  steps: Type.Optional(Type.Array(StepSpec, { maxItems: MAX_STEPS })),
   total: Type.Optional(Type.Number({ minimum: 0 })),
   unit: Type.Optional(Type.String({ maxLength: 32 })),
   tags: Type.Optional(Type.Array(Tag, { maxItems: 32 })),

@@ -50,7 +50,7 @@ describe("progress batches stay within the server's limits", () => {
     const job = await admin.createJob({ type: 'batch-limits' });
     const reporter = worker.report(job.id, { throttleMs: 60_000 });
     for (let i = 1; i <= 1_200; i++) {
-      reporter.step(`step-${i}`);
+      reporter.step(`step-${i % 150}`); // a job has at most 200 steps: 150 names, each run eight times
       reporter.message(`${i} `.padEnd(950, 'm'));
     }
     await reporter.flush();
@@ -58,8 +58,8 @@ describe("progress batches stay within the server's limits", () => {
     expect(requests.length).toBeGreaterThan(1);
     expect(requests.every(({ status, bytes }) => status === 200 && bytes <= 1_048_576)).toBe(true);
     const after = await admin.getJob(job.id);
-    expect(after.steps.length).toBe(1_200);
-    expect(after.currentStep).toBe('step-1200');
+    expect(after.steps.length).toBe(150);
+    expect(after.currentStep).toBe(`step-${1_200 % 150}`);
     expect(after.message?.startsWith('1200 ')).toBe(true);
   });
 

@@ -1,4 +1,4 @@
-import { HeadwayError, type JobEventData } from '@headway/protocol';
+import { HeadwayError, MAX_STEPS, type JobEventData } from '@headway/protocol';
 import { ACTIVITY_RESOLUTION_MS, type JobRecord } from './job-record.js';
 import { percentOf } from './percent.js';
 import { scopeUnitsToStep, switchStep, unitsAreStepScoped } from './steps.js';
@@ -111,6 +111,9 @@ function validate(job: JobRecord, input: ProgressInput): void {
   checkAmount(job, 'percent', input.percent);
   if (input.percent !== undefined && input.percent > 100) throw invalid(job, `"percent" must be between 0 and 100, got ${input.percent}`);
   if (input.step !== undefined && input.step.trim() === '') throw invalid(job, '"step" must name the step, got an empty string');
+  if (input.step !== undefined && job.steps.length >= MAX_STEPS && !job.steps.some((step) => step.name === input.step)) {
+    throw invalid(job, `the job already has ${MAX_STEPS} steps, the most a job may have, and "${input.step}" is not one of them; report per-item detail as child jobs (a batch) or in "message"`);
+  }
   const restartsUnits = input.step !== undefined && input.step !== job.currentStep && unitsAreStepScoped(job);
   const total = input.total ?? (restartsUnits ? null : job.total);
   const done = input.done ?? (restartsUnits ? 0 : job.done);

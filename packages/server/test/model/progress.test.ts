@@ -1,4 +1,4 @@
-import type { JobStep } from '@headway/protocol';
+import { MAX_STEPS, type JobStep } from '@headway/protocol';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_RESOLUTION_MS, type JobRecord } from '../../src/model/job-record.js';
 import { applyProgress, percentOf, type ProgressInput } from '../../src/model/progress.js';
@@ -67,6 +67,12 @@ describe('progress: units, steps and percent', () => {
     ]);
     expect(plan.patch.steps?.map((s) => [s.name, s.weight, s.status])).toEqual([['s0', 1, 'done'], ['s1', 1, 'pending'], ['upload', 0, 'running']]);
     expect(plan.patch.percent).toBe(50);
+  });
+
+  it('a job has at most MAX_STEPS steps: one more reported step is refused, the existing ones still run', () => {
+    const full = jobWith({ status: 'running', steps: declared(...Array.from({ length: MAX_STEPS }, () => 1)) });
+    expect(() => applyProgress(full, { step: 'one-more' }, 5)).toThrow(/already has 200 steps, the most a job may have/);
+    expect(applyProgress(full, { step: `s${MAX_STEPS - 1}` }, 5).patch.currentStep).toBe(`s${MAX_STEPS - 1}`);
   });
 
   it('jumping ahead to a declared step passes over the pending ones before it as skipped', () => {
