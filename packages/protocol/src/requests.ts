@@ -91,8 +91,8 @@ export const ListJobsQuery = Type.Object(
     tag: Type.Optional(Type.String({ maxLength: 64 })),
     parentId: Type.Optional(Type.String({ maxLength: 64 })),
     q: Type.Optional(Type.String({ maxLength: 200 })),
-    from: Type.Optional(Type.Integer({ minimum: 0 })),
-    to: Type.Optional(Type.Integer({ minimum: 0 })),
+    from: Type.Optional(Type.Integer({ minimum: 0, description: 'created at or after (ms since epoch)' })),
+    to: Type.Optional(Type.Integer({ minimum: 0, description: 'created at or before (ms since epoch; inclusive, unlike the analytics routes)' })),
     sort: Type.Optional(
       Type.Union([
         Type.Literal('createdAt'),

@@ -113,6 +113,12 @@ describe('what a user token asks for and what is refused', () => {
     expect((await jobs.list({ owner: 'alice' }, alice)).items.map((job) => job.owner)).toEqual(['alice']);
   });
 
+  it('a list from after its to is refused rather than answered empty', async () => {
+    const node = await startNode();
+    await expect(node.headway.jobs.list({ from: 2_000, to: 1_000 }, alice)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('"from" (2000) is after "to" (1000)') });
+    expect((await node.headway.jobs.list({ from: 1_000, to: 1_000 }, alice)).items).toEqual([]);
+  });
+
   it('two steps of the same name are refused, in a job or a child, and nothing is created', async () => {
     const node = await startNode();
     const { jobs } = node.headway;

@@ -87,6 +87,9 @@ export class JobsService implements JobService {
     if (unknown && unknown.length > 0) {
       throw new HeadwayError('VALIDATION_FAILED', `unknown status "${unknown.join(',')}"; use queued, running, paused, completed, failed or cancelled`);
     }
+    if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+      throw new HeadwayError('VALIDATION_FAILED', `"from" (${query.from}) is after "to" (${query.to}); swap them, or drop one`);
+    }
     // A user asking for someone else's jobs sees none of them, rather than its own under another name.
     if (actor.kind === 'user' && query.owner !== undefined && query.owner !== actor.userId) return { items: [], nextCursor: null };
     const page = await this.deps.store.jobs.list({
