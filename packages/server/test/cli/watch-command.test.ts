@@ -1,20 +1,11 @@
 import { createServer } from 'node:net';
 import type { Job } from '@headway/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runWatch, type WatchOptions } from '../../src/cli/watch.js';
 import { eventually } from '../support/node.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { testServerPerTest } from '../support/server.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0).reverse()) await server.close();
-});
-
-async function start(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = testServerPerTest();
 
 /** `headway watch` in-process, printing to a terminal (redrawn in place) or to a pipe. */
 function watch(options: Omit<WatchOptions, 'out'>, tty = false): { exited: Promise<number>; output: () => string } {

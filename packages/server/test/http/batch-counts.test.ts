@@ -1,21 +1,12 @@
 import { ChannelState } from '@headway/client';
 import type { Job, ServerMessage } from '@headway/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/node.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { testServerPerTest, type TestServer } from '../support/server.js';
 import { openSse } from '../stream/sse-client.js';
 import { openSubscriber } from '../stream/ws-client.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0).reverse()) await server.close();
-});
-
-async function start(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = testServerPerTest();
 
 async function post(server: TestServer, path: string, body: unknown = {}): Promise<Job> {
   const res = await server.request<Job>('POST', path, { body });

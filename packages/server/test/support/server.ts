@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import { ConfigSchema, type Config } from '../../src/config/config.js';
 import { createHeadway, type HeadwayOptions } from '../../src/create-headway.js';
 import type { Headway } from '../../src/headway.js';
@@ -125,4 +126,17 @@ async function reportIfSlow<T>(step: string, work: Promise<T>): Promise<T> {
 async function removeTestDb(dir: string, db: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   await dropTestDb(db);
+}
+
+/** Registers, in the calling file, an afterEach that closes every server the returned function started during the test (newest first). */
+export function testServerPerTest(): (options?: TestServerOptions) => Promise<TestServer> {
+  const started: TestServer[] = [];
+  afterEach(async () => {
+    for (const server of started.splice(0).reverse()) await server.close();
+  });
+  return async (options) => {
+    const server = await startTestServer(options);
+    started.push(server);
+    return server;
+  };
 }
