@@ -11,6 +11,8 @@ export interface TransitionInput {
   retry?: boolean;
   reason?: string;
   by?: string;
+  /** The node acknowledging as the holder of the job's lease (see ActionInput.leaseHolder). */
+  leaseHolder?: string;
   backoffMs?: (attempt: number) => number;
 }
 
@@ -30,6 +32,8 @@ export function defaultBackoffMs(attempt: number): number {
  * The status machine `queued → running ⇄ paused → completed | failed | cancelled`, with retry
  * `failed | cancelled → queued`. Pause and cancel of a running job are requests (the control
  * intent) that the worker acknowledges by asking again; a queued or paused job changes at once.
+ * A job run by a runtime holds a lease: only the lease holder acknowledges, so an operator who
+ * asks twice does not mark the job paused (and free its lease) while its handler still runs.
  */
 export function planAction(job: JobRecord, action: JobAction, input: TransitionInput): TransitionPlan {
   const { now } = input;
@@ -57,6 +61,7 @@ export function planAction(job: JobRecord, action: JobAction, input: TransitionI
       if (s === 'queued') return move(job, 'paused', now, { control: 'pause', ...pausedAt(now) }, input.reason);
       if (s === 'running' && job.control === 'run') return control('pause', now, input.by);
       if (s === 'running' && job.control === 'pause') {
+        if (!acknowledges(job, input)) return unchanged();
         return move(job, 'paused', now, { ...pausedAt(now), leaseOwner: null, leaseExpiresAt: null, ...(input.checkpoint !== undefined ? { checkpoint: input.checkpoint } : {}) }, 'acknowledged');
       }
       break;
@@ -67,7 +72,7 @@ export function planAction(job: JobRecord, action: JobAction, input: TransitionI
     case 'cancel':
       if (s === 'queued' || s === 'paused') return move(job, 'cancelled', now, { control: 'cancel', finishedAt: now, eta: null, ...resumedFrom(job, now) }, input.reason);
       if (s === 'running' && job.control !== 'cancel') return control('cancel', now, input.by);
-      if (s === 'running') return move(job, 'cancelled', now, { finishedAt: now, eta: null, leaseOwner: null, leaseExpiresAt: null }, 'acknowledged');
+      if (s === 'running') return acknowledges(job, input) ? move(job, 'cancelled', now, { finishedAt: now, eta: null, leaseOwner: null, leaseExpiresAt: null }, 'acknowledged') : unchanged();
       break;
     case 'retry':
       if (s !== 'failed' && s !== 'cancelled') break;
@@ -89,6 +94,16 @@ export function planAction(job: JobRecord, action: JobAction, input: TransitionI
       }, input.reason ?? 'retried by hand');
   }
   throw illegalTransition(job, action);
+}
+
+/** A request repeated while its acknowledgement is awaited: answered with the job as it is. */
+function unchanged(): TransitionPlan {
+  return { patch: {}, events: [] };
+}
+
+/** Whether this call may acknowledge the pending intent: anyone's, unless a runtime holds the lease. */
+function acknowledges(job: JobRecord, input: TransitionInput): boolean {
+  return job.leaseOwner === null || input.leaseHolder === job.leaseOwner;
 }
 
 function planFailure(job: JobRecord, input: TransitionInput): TransitionPlan {

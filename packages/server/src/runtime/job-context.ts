@@ -35,7 +35,7 @@ export function createJobContext(held: HeldJob, jobs: JobsService, logger: Logge
       }
       if (held.control === 'cancel' || held.abort.signal.aborted) throw new JobCancelledSignal(id);
       if (held.control === 'pause') {
-        await jobs.act(id, 'pause', { checkpoint: lastCheckpoint ?? null }, SYSTEM);
+        await jobs.act(id, 'pause', { checkpoint: lastCheckpoint ?? null, leaseHolder: held.leaseOwner }, SYSTEM);
         held.paused = true;
         throw new JobPausedSignal(id);
       }

@@ -124,7 +124,7 @@ export class WorkerRuntime implements Runtime {
   }
 
   private run(pool: Pool, job: JobRecord): void {
-    const held: HeldJob = { job: { ...job }, control: job.control, abort: new AbortController(), leaseLost: false, paused: false };
+    const held: HeldJob = { job: { ...job }, leaseOwner: this.deps.nodeId, control: job.control, abort: new AbortController(), leaseLost: false, paused: false };
     pool.running.add(job.id);
     this.held.set(job.id, held);
     const ctx = createJobContext(held, this.deps.jobs, this.deps.logger);
@@ -153,7 +153,7 @@ export class WorkerRuntime implements Runtime {
   private async finish(held: HeldJob, action: 'complete' | 'cancel' | 'fail', input: { result?: unknown; error?: { message: string; code?: string } }): Promise<void> {
     if (held.leaseLost) return; // another node owns the job now
     try {
-      await this.deps.jobs.act(held.job.id, action, input, SYSTEM);
+      await this.deps.jobs.act(held.job.id, action, { ...input, leaseHolder: held.leaseOwner }, SYSTEM);
     } catch (error) {
       if (error instanceof HeadwayError && error.code === 'ILLEGAL_TRANSITION') {
         this.deps.logger.warn({ jobId: held.job.id, action, reason: error.message }, 'runtime:job changed under its handler');

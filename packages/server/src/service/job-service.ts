@@ -21,6 +21,12 @@ export interface ActionInput {
   retry?: boolean;
   /** Checkpoint saved with pause/complete acknowledgements from workers. */
   checkpoint?: unknown;
+  /**
+   * The node whose runtime holds the job's lease, acknowledging the pause or cancel it was asked
+   * for. In-process only: HTTP bodies cannot carry it. A leased job's pending pause or cancel is
+   * acknowledged by its lease holder alone; the same request again from anyone else changes nothing.
+   */
+  leaseHolder?: string;
 }
 
 /**

@@ -134,9 +134,23 @@ describe('status machine: what each transition records', () => {
     const running = jobWith({ status: 'running', leaseOwner: 'node-a', leaseExpiresAt: 9 });
     const asked = planAction(running, 'pause', { now: 4_000, by: 'alice' });
     expect(asked.patch).toEqual({ control: 'pause', updatedAt: 4_000 });
-    const acked = planAction({ ...running, ...asked.patch }, 'pause', { now: 5_000, checkpoint: { row: 40_000 } });
+    const acked = planAction({ ...running, ...asked.patch }, 'pause', { now: 5_000, checkpoint: { row: 40_000 }, leaseHolder: 'node-a' });
     expect(acked.patch).toMatchObject({ status: 'paused', pausedAt: 5_000, checkpoint: { row: 40_000 }, leaseOwner: null, leaseExpiresAt: null });
     expect(acked.events).toEqual([{ kind: 'transition', from: 'running', to: 'paused', reason: 'acknowledged' }]);
+  });
+
+  it('a leased job is acknowledged by its lease holder only: asking again changes nothing', () => {
+    for (const intent of ['pause', 'cancel'] as const) {
+      const pending = jobWith({ status: 'running', control: intent, leaseOwner: 'node-a', leaseExpiresAt: 9 });
+      for (const input of [{ now: 5_000, by: 'alice' }, { now: 5_000, leaseHolder: 'node-b' }]) {
+        expect(planAction(pending, intent, input), `${intent} by ${JSON.stringify(input)}`).toEqual({ patch: {}, events: [] });
+      }
+      const acked = planAction(pending, intent, { now: 5_000, leaseHolder: 'node-a' });
+      expect(acked.patch).toMatchObject({ status: intent === 'pause' ? 'paused' : 'cancelled', leaseOwner: null });
+    }
+    // A job reported from outside has no lease: its worker acknowledges by asking again.
+    const reported = jobWith({ status: 'running', control: 'pause', leaseOwner: null });
+    expect(planAction(reported, 'pause', { now: 5_000 }).patch).toMatchObject({ status: 'paused' });
   });
 
   it('time spent paused is added to pausedMs when the job is resumed or cancelled', () => {

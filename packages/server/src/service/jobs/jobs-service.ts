@@ -212,12 +212,14 @@ export class JobsService implements JobService {
     requireScope(actor, 'jobs:write');
     await this.visibleRecord(id, actor);
     const { record } = await this.deps.committer.change(id, (current) => planAction(current, action, this.input(input, actor)));
+    // A lease holder acknowledges for its own job only: the children have handlers of their own.
+    const { leaseHolder: _own, ...forChildren } = input;
     await applyToChildren(
       this.deps.store,
       id,
       action,
       (child) => canSeeOwner(actor, child.owner),
-      (childId) => this.deps.committer.change(childId, (child) => planAction(child, action, this.input(input, actor))),
+      (childId) => this.deps.committer.change(childId, (child) => planAction(child, action, this.input(forChildren, actor))),
     );
     return toJobView(record);
   }
@@ -288,6 +290,7 @@ export class JobsService implements JobService {
       checkpoint: input.checkpoint,
       retry: input.retry,
       by: actor ? actorName(actor) : undefined,
+      leaseHolder: input.leaseHolder,
       backoffMs: this.deps.backoffMs,
     };
   }
