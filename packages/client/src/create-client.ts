@@ -8,6 +8,7 @@ import { LiveHub } from './live/live-hub.js';
 import { DEFAULT_LIVENESS, type LivenessOptions } from './live/liveness.js';
 import { channelOf, type WatchTarget } from './live/watch-target.js';
 import type { WebSocketConstructor } from './live/ws-transport.js';
+import { DEFAULT_UPGRADE_PROBE } from './live/upgrade-probe.js';
 import { notificationWatcher, type NotificationWatchOptions } from './notifications/notification-watcher.js';
 import { NotificationsApi } from './notifications/notifications-api.js';
 import { ProgressOutbox } from './reporter/progress-outbox.js';
@@ -29,6 +30,13 @@ export interface ClientOptions {
   liveness?: Partial<LivenessOptions>;
   /** Interval of list polling, and the pause between long-polls of a finished job (default 2000). */
   pollIntervalMs?: number;
+  /**
+   * While on a fallback (SSE, polling) that stays open, WebSocket is tried again beside it after
+   * these delays: from `baseMs`, doubling up to `maxMs`, each between half and all of that (default
+   * 30,000 and 300,000: 15–30 s, then 30–60 s, … up to 2.5–5 min). The first that opens takes
+   * over every watch, resuming from its last seq. `false`: stay on the fallback until it drops.
+   */
+  upgradeProbe?: Partial<BackoffOptions> | false;
 }
 
 export interface WatchOptions {
@@ -53,6 +61,7 @@ export class HeadwayClient extends JobsApi {
       backoff: { ...DEFAULT_BACKOFF, ...options.reconnect },
       liveness: { ...DEFAULT_LIVENESS, ...options.liveness },
       pollIntervalMs: options.pollIntervalMs ?? 2_000,
+      upgradeProbe: options.upgradeProbe === false ? null : { ...DEFAULT_UPGRADE_PROBE, ...options.upgradeProbe },
       WebSocket: options.WebSocket,
     });
     this.connection = this.hub.connection;

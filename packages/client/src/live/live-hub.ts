@@ -8,6 +8,7 @@ import type { LivenessOptions } from './liveness.js';
 import { PollTransport } from './poll-transport.js';
 import { SseTransport } from './sse-transport.js';
 import type { Transport, TransportClose, TransportHandlers } from './transport.js';
+import { UpgradeProbe } from './upgrade-probe.js';
 import { resolveWebSocket, WebSocketTransport, type WebSocketConstructor } from './ws-transport.js';
 
 export interface LiveOptions {
@@ -16,6 +17,8 @@ export interface LiveOptions {
   backoff: BackoffOptions;
   liveness: LivenessOptions;
   pollIntervalMs: number;
+  /** Delays between tries of WebSocket while on a fallback that stays open; absent: no tries. */
+  upgradeProbe?: BackoffOptions | null;
   WebSocket?: WebSocketConstructor;
   random?: () => number;
 }
@@ -52,10 +55,20 @@ export class LiveHub {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** A transport is being made (loading `ws`); channels added meanwhile are subscribed when it exists. */
   private creatingGeneration: number | null = null;
-  /** Bumped on every connect and disconnect, so late callbacks of an old transport are ignored. */
+  /** Bumped on every connect, disconnect and upgrade, so late callbacks of an old transport are ignored. */
   private generation = 0;
+  private readonly upgrade: UpgradeProbe | null;
 
-  constructor(private readonly endpoint: Endpoint, private readonly api: JobsApi, private readonly options: LiveOptions) {}
+  constructor(private readonly endpoint: Endpoint, private readonly api: JobsApi, private readonly options: LiveOptions) {
+    this.upgrade = options.upgradeProbe
+      ? new UpgradeProbe({
+          open: (handlers) => this.createTransport('websocket', handlers),
+          opened: (transport, rebind) => this.upgraded(transport, rebind),
+          backoff: options.upgradeProbe,
+          random: options.random,
+        })
+      : null;
+  }
 
   watch(channel: Channel, watcher: Watcher): () => void {
     let sub = this.subs.get(channel);
@@ -92,6 +105,7 @@ export class LiveHub {
 
   private disconnect(): void {
     this.generation++;
+    this.upgrade?.stop();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.transport?.close();
@@ -105,19 +119,12 @@ export class LiveHub {
 
   private async connect(): Promise<void> {
     this.retryTimer = null;
+    this.upgrade?.stop();
     const generation = ++this.generation;
     const kind = this.options.transports[this.kindIndex] ?? 'polling';
     const status = this.connection.get().status === 'closed' && this.attempt === 0 ? 'connecting' : 'reconnecting';
     this.connection.set({ status, transport: kind, retryAt: null });
-    const handlers: TransportHandlers = {
-      onOpen: () => generation === this.generation && this.opened(),
-      onMessage: (message) => generation === this.generation && this.route(message),
-      onClose: (info) => {
-        if (generation !== this.generation) return;
-        this.transport = null;
-        void this.closed(info);
-      },
-    };
+    const handlers = this.handlersFor(generation);
     try {
       this.creatingGeneration = generation;
       const transport = await this.createTransport(kind, handlers).finally(() => {
@@ -129,6 +136,19 @@ export class LiveHub {
     } catch (error) {
       if (generation === this.generation) await this.closed({ error: error instanceof Error ? error : new Error(String(error)), opened: false, fatal: false });
     }
+  }
+
+  /** Callbacks of the transport of `generation`; they go quiet once another connection replaced it. */
+  private handlersFor(generation: number): TransportHandlers {
+    return {
+      onOpen: () => generation === this.generation && this.opened(),
+      onMessage: (message) => generation === this.generation && this.route(message),
+      onClose: (info) => {
+        if (generation !== this.generation) return;
+        this.transport = null;
+        void this.closed(info);
+      },
+    };
   }
 
   private async createTransport(kind: TransportKind, handlers: TransportHandlers): Promise<Transport> {
@@ -148,9 +168,33 @@ export class LiveHub {
     this.attempt = 0;
     this.blockedStrikes = 0;
     this.connection.set({ status: 'open', attempt: 0, retryAt: null, lastError: null });
+    // A fallback that never drops would otherwise keep the client off WebSocket for good.
+    const best = this.options.transports.indexOf('websocket');
+    if (best >= 0 && best < this.kindIndex) this.upgrade?.start();
+  }
+
+  /**
+   * A WebSocket probe opened beside the fallback: every channel moves to it, resuming from its
+   * last seq or cursor. The fallback's callbacks stop here (the generation moves on), so nothing
+   * it still had in flight reaches a watcher; the WebSocket replays it, and ChannelState drops
+   * what was delivered already. The connection stays open throughout: only the transport changes.
+   */
+  private upgraded(transport: Transport, rebind: (handlers: TransportHandlers) => void): void {
+    const fallback = this.transport;
+    if (!fallback || this.subs.size === 0) return transport.close();
+    const generation = ++this.generation;
+    rebind(this.handlersFor(generation));
+    this.transport = transport;
+    fallback.close();
+    this.kindIndex = this.options.transports.indexOf(transport.kind);
+    this.attempt = 0;
+    this.blockedStrikes = 0;
+    for (const [channel, sub] of this.subs) transport.subscribe(channel, sub.state.resumeAfter);
+    this.connection.set({ status: 'open', transport: transport.kind, attempt: 0, retryAt: null, lastError: null });
   }
 
   private async closed(info: TransportClose): Promise<void> {
+    this.upgrade?.stop();
     if (this.subs.size === 0) return this.disconnect();
     if (info.fatal) {
       const error = info.error ?? new HeadwayError('UNAUTHORIZED', 'the server rejected the token');

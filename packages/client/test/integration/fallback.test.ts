@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobsApi } from '../../src/http/jobs-api.js';
 import { Endpoint } from '../../src/http/rest.js';
-import { createClient, type ConnectionState, type HeadwayClient } from '../../src/index.js';
+import { createClient, type ClientOptions, type ConnectionState, type HeadwayClient, type TransportKind } from '../../src/index.js';
 import { LiveHub } from '../../src/live/live-hub.js';
 import { DEFAULT_LIVENESS } from '../../src/live/liveness.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
@@ -24,9 +24,9 @@ describe('fallback transports', () => {
     await server.close();
   });
 
-  async function watcherBehind(rules: ConstructorParameters<typeof TcpProxy>[1]) {
+  async function watcherBehind(rules: ConstructorParameters<typeof TcpProxy>[1], options: Partial<ClientOptions> = {}) {
     const proxy = await new TcpProxy(() => server.port, rules).start();
-    const watcher = createClient({ url: proxy.url, token: server.adminKey, reconnect: { baseMs: 50, maxMs: 400 }, pollIntervalMs: 200 });
+    const watcher = createClient({ url: proxy.url, token: server.adminKey, reconnect: { baseMs: 50, maxMs: 400 }, pollIntervalMs: 200, ...options });
     cleanups.push(() => proxy.stop(), () => watcher.close());
     return { proxy, watcher };
   }
@@ -134,4 +134,98 @@ describe('fallback transports', () => {
     // Long-polls may skip states; the events fetched in between restore every transition.
     expect(recorder.transitions()).toEqual(['queued→running', 'running→failed', 'failed→queued', 'queued→running', 'running→completed']);
   });
+
+  it('while on SSE that stays open, a refused WebSocket probe changes nothing: the watch stays open on SSE and probes again later', async () => {
+    const { proxy, watcher } = await watcherBehind({ refuseUpgrades: true }, { upgradeProbe: { baseMs: 100, maxMs: 200 } });
+    const states: ConnectionState[] = [];
+    watcher.connection.subscribe((state) => states.push(state));
+    const job = await admin.createJob({ type: 'upgrade-refused' });
+    const recorder = new WatchRecorder(watcher, job.id);
+    await waitFor('the snapshot over SSE', () => recorder.latest?.job && watcher.connection.get().transport === 'sse');
+    // Three refusals before the fallback, then one per probe.
+    await waitFor('two refused probes', () => proxy.refusedUpgrades >= 5);
+    await admin.start(job.id);
+    await waitFor('a live update over SSE', () => recorder.latest?.job?.status === 'running');
+    const sinceOpen = states.slice(states.findIndex((state) => state.status === 'open'));
+    expect(sinceOpen.every((state) => state.status === 'open' && state.transport === 'sse')).toBe(true);
+    expect(recorder.errors).toEqual([]);
+    recorder.stop();
+  });
+
+  it.each<TransportKind>(['sse', 'polling'])(
+    'on %s that never drops, WebSocket is probed in the background and takes over once it passes: resumed from the last seq, nothing missed or repeated, the fallback closed',
+    async (fallback) => {
+      const rules = { refuseUpgrades: true, refusePaths: fallback === 'polling' ? ['/v1/stream/sse'] : [] };
+      const network = trackedFetch();
+      const { watcher } = await watcherBehind(rules, { upgradeProbe: { baseMs: 100, maxMs: 400 }, fetch: network.fetch });
+      const states: ConnectionState[] = [];
+      let requestsAtSwitch = -1;
+      watcher.connection.subscribe((state) => {
+        states.push(state);
+        if (state.transport === 'websocket' && state.status === 'open' && requestsAtSwitch < 0) requestsAtSwitch = network.requests.length;
+      });
+      const job = await admin.createJob({ type: `upgrade-from-${fallback}` });
+      const recorder = new WatchRecorder(watcher, job.id);
+      const snapshot = await waitFor(`the snapshot over ${fallback}`, () => watcher.connection.get().transport === fallback && recorder.latest?.job);
+
+      // Step changes (durable events) keep coming before, during and after the switch.
+      let reporting = true;
+      const reporter = (async () => {
+        for (let i = 0; reporting; i++) {
+          await admin.reportProgress(job.id, { step: `step-${i % 10}` });
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      // Stopped before the server closes, also when an assertion below fails.
+      cleanups.push(() => ((reporting = false), reporter));
+      await waitFor(`events over ${fallback}`, () => recorder.events.length >= 4);
+      rules.refuseUpgrades = false;
+      await waitFor('WebSocket, with no reconnect', () => watcher.connection.get().transport === 'websocket');
+      const madeBySwitch = (await admin.events(job.id, { after: snapshot.seq, limit: 1_000 })).length;
+      await waitFor('events over WebSocket', () => recorder.events.length >= madeBySwitch + 4);
+      reporting = false;
+      await reporter;
+      await admin.complete(job.id);
+      await waitFor('the completion', () => recorder.latest?.job?.status === 'completed');
+
+      const made = await admin.events(job.id, { after: snapshot.seq, limit: 1_000 });
+      expect(recorder.seqs(job.id)).toEqual(made.map((event) => event.seq));
+      expect(recorder.errors).toEqual([]);
+      const sinceOpen = states.slice(states.findIndex((state) => state.status === 'open'));
+      expect(sinceOpen.every((state) => state.status === 'open')).toBe(true);
+      expect(watcher.connection.get()).toMatchObject({ status: 'open', transport: 'websocket', attempt: 0, lastError: null });
+      // The fallback's requests ended with the switch, and none started after it.
+      const fallbackRequests = network.requests.filter((request) => (fallback === 'sse' ? request.path === '/v1/stream/sse' : request.path.startsWith(`/v1/jobs/${job.id}`)));
+      expect(fallbackRequests.length).toBeGreaterThan(0);
+      expect(fallbackRequests.filter((request) => request.index >= requestsAtSwitch && !request.abortedAtStart)).toEqual([]);
+      await waitFor('the fallback requests ended', () => fallbackRequests.every((request) => request.signal?.aborted || (fallback === 'polling' && request.settled)));
+      recorder.stop();
+    },
+  );
 });
+
+interface TrackedRequest {
+  index: number;
+  path: string;
+  signal: AbortSignal | undefined;
+  /** Started with an aborted signal: it never reached the network. */
+  abortedAtStart: boolean;
+  /** The answer's head arrived or the request failed. */
+  settled: boolean;
+}
+
+/** The real fetch, keeping every request's path and signal, to tell whether a transport let its requests go. */
+function trackedFetch() {
+  const requests: TrackedRequest[] = [];
+  const fetchTracked = async (input: string, init?: RequestInit): Promise<Response> => {
+    const signal = init?.signal ?? undefined;
+    const request: TrackedRequest = { index: requests.length, path: new URL(input).pathname, signal, abortedAtStart: signal?.aborted ?? false, settled: false };
+    requests.push(request);
+    try {
+      return await fetch(input, init);
+    } finally {
+      request.settled = true;
+    }
+  };
+  return { fetch: fetchTracked, requests };
+}
