@@ -1,9 +1,9 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type HeadwayClient } from '@headway/client';
+import { describe, expect, it } from 'vitest';
+import type { HeadwayClient } from '@headway/client';
 // The real server the client talks to; the client package's test helper starts it.
-import { startLiveServer, type LiveServer } from '../../client/test/support/live-server.js';
+import { liveServerPerSuite } from '../../client/test/support/live-server.js';
 import { waitFor } from '../../client/test/support/wait.js';
 import { HeadwayProvider, useConnectionState, useJob, useJobs, watchStoreFor, WatchStore } from '../src/index.js';
 
@@ -19,18 +19,10 @@ function JobList(props: { client: HeadwayClient }) {
 }
 
 describe('react hooks over live watches', () => {
-  let server: LiveServer;
-  let client: HeadwayClient;
-  beforeAll(async () => {
-    server = await startLiveServer();
-    client = createClient({ url: server.url, token: server.adminKey });
-  });
-  afterAll(async () => {
-    client.close();
-    await server.close();
-  });
+  const live = liveServerPerSuite();
 
   it('the store under useJob publishes live updates at most once per frame', async () => {
+    const client = live.admin;
     const job = await client.createJob({ type: 'react', title: 'Render me', total: 1000 });
     const frames: Array<() => void> = [];
     const store = new WatchStore(client, job.id, (callback) => frames.push(callback));
@@ -57,6 +49,7 @@ describe('react hooks over live watches', () => {
   });
 
   it('useJob and useJobs render the live state (under a provider, and with an explicit client)', async () => {
+    const client = live.admin;
     const first = await client.createJob({ type: 'react-list', title: 'First' });
     await client.createJob({ type: 'react-list', title: 'Second' });
     const job = await client.createJob({ type: 'react', title: 'Video', total: 10 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient, HeadwayError, type FetchLike, type HeadwayClient } from '@headway/client';
-import type { TestServer } from '../../server/test/support/server.js';
+import { liveServerPerSuite } from '../../client/test/support/live-server.js';
 import { startNotifyingServer } from '../../client/test/support/notify-server.js';
 import { waitFor } from '../../client/test/support/wait.js';
 import { MutedJobsStore, mutedJobsStoreFor, NotificationFeedStore } from '../src/index.js';
@@ -8,22 +8,14 @@ import { MutedJobsStore, mutedJobsStoreFor, NotificationFeedStore } from '../src
 const runNow = (callback: () => void) => callback();
 
 describe('muted jobs and seen marks over the real API', () => {
-  let server: TestServer;
-  let admin: HeadwayClient;
+  const live = liveServerPerSuite(startNotifyingServer);
   let eva: HeadwayClient;
   beforeAll(async () => {
-    server = await startNotifyingServer();
-    admin = createClient({ url: server.url, token: server.adminKey });
-    eva = createClient({ url: server.url, token: (await admin.mintToken('eva', { ttlSeconds: 600 })).token });
-  });
-  afterAll(async () => {
-    eva.close();
-    admin.close();
-    await server.close();
+    eva = live.client({ token: (await live.admin.mintToken('eva', { ttlSeconds: 600 })).token });
   });
 
   it('mutes and unmutes one job, keeping the jobs muted elsewhere, and two stores of the same client share one state', async () => {
-    await admin.notifications.savePreferences('eva', { mutedJobs: ['job-from-the-preferences-page'] });
+    await live.admin.notifications.savePreferences('eva', { mutedJobs: ['job-from-the-preferences-page'] });
     const store = mutedJobsStoreFor(eva, 'eva');
     expect(mutedJobsStoreFor(eva, 'eva')).toBe(store);
     const stop = store.subscribe(() => {});
@@ -35,11 +27,11 @@ describe('muted jobs and seen marks over the real API', () => {
     expect(store.getSnapshot().saving.has('job-a')).toBe(true);
     await saving;
     expect(store.getSnapshot().saving.size).toBe(0);
-    expect((await admin.notifications.preferences('eva')).mutedJobs).toEqual(['job-from-the-preferences-page', 'job-a']);
+    expect((await live.admin.notifications.preferences('eva')).mutedJobs).toEqual(['job-from-the-preferences-page', 'job-a']);
 
     await store.setMuted('job-a', false);
     expect([...store.getSnapshot().muted!]).toEqual(['job-from-the-preferences-page']);
-    expect((await admin.notifications.preferences('eva')).mutedJobs).toEqual(['job-from-the-preferences-page']);
+    expect((await live.admin.notifications.preferences('eva')).mutedJobs).toEqual(['job-from-the-preferences-page']);
     stop();
   });
 
@@ -60,13 +52,13 @@ describe('muted jobs and seen marks over the real API', () => {
   });
 
   it('two mutes in flight together both stay shown, whichever answer lands last', async () => {
-    const token = (await admin.mintToken('gil', { ttlSeconds: 600 })).token;
+    const token = (await live.admin.mintToken('gil', { ttlSeconds: 600 })).token;
     // Holds the answer to muting job-x (stored already) until released, so job-y's answer lands first.
     let holding = () => {};
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     const gated = createClient({
-      url: server.url,
+      url: live.server.url,
       token,
       fetch: async (input, init) => {
         const answer = await fetch(input, init);
@@ -90,15 +82,15 @@ describe('muted jobs and seen marks over the real API', () => {
     await x;
     expect([...store.getSnapshot().muted!].sort()).toEqual(['job-x', 'job-y']);
     expect(store.getSnapshot().saving.size).toBe(0);
-    expect([...(await admin.notifications.preferences('gil')).mutedJobs].sort()).toEqual(['job-x', 'job-y']);
+    expect([...(await live.admin.notifications.preferences('gil')).mutedJobs].sort()).toEqual(['job-x', 'job-y']);
     stop();
     gated.close();
   });
 
   it('markSeen records the shown notifications as seen without reading them', async () => {
-    const job = await admin.createJob({ type: 'report.build', owner: 'eva', title: 'Seen check' });
-    await admin.start(job.id);
-    await admin.complete(job.id);
+    const job = await live.admin.createJob({ type: 'report.build', owner: 'eva', title: 'Seen check' });
+    await live.admin.start(job.id);
+    await live.admin.complete(job.id);
     const feed = new NotificationFeedStore(eva, 'eva', runNow);
     const stop = feed.subscribe(() => {});
     await waitFor('both notifications listed', () => feed.getSnapshot().items.filter((n) => n.jobId === job.id && n.status === 'sent').length === 2);
@@ -119,10 +111,10 @@ describe('muted jobs and seen marks over the real API', () => {
   });
 
   it('a seen mark made while a reload is in flight is kept when the older answer lands', async () => {
-    const job = await admin.createJob({ type: 'report.build', owner: 'eva', title: 'Seen during reload' });
-    await admin.start(job.id);
-    await admin.complete(job.id);
-    const token = (await admin.mintToken('eva', { ttlSeconds: 600 })).token;
+    const job = await live.admin.createJob({ type: 'report.build', owner: 'eva', title: 'Seen during reload' });
+    await live.admin.start(job.id);
+    await live.admin.complete(job.id);
+    const token = (await live.admin.mintToken('eva', { ttlSeconds: 600 })).token;
     // Holds answers to the feed's list (read before the mark) until released.
     let hold: Promise<void> | null = null;
     let release = () => {};
@@ -131,7 +123,7 @@ describe('muted jobs and seen marks over the real API', () => {
       if (hold && new URL(input).pathname === '/v1/notifications') await hold;
       return answer;
     };
-    const gated = createClient({ url: server.url, token, fetch: held });
+    const gated = createClient({ url: live.server.url, token, fetch: held });
     const feed = new NotificationFeedStore(gated, 'eva', runNow);
     const stop = feed.subscribe(() => {});
     await waitFor('both notifications listed', () => feed.getSnapshot().items.filter((n) => n.jobId === job.id && n.status === 'sent').length === 2);

@@ -1,8 +1,8 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type HeadwayClient } from '@headway/client';
-import type { TestServer } from '../../server/test/support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HeadwayClient } from '@headway/client';
+import { liveServerPerSuite } from '../../client/test/support/live-server.js';
 import { startNotifyingServer } from '../../client/test/support/notify-server.js';
 import { waitFor } from '../../client/test/support/wait.js';
 import { HeadwayProvider, NotificationFeedStore, notificationStoreFor, useNotifications, useUnreadCount } from '../src/index.js';
@@ -14,24 +14,16 @@ function Bell(props: { userId: string | null }) {
 }
 
 describe('notification hooks over the live feed', () => {
-  let server: TestServer;
-  let admin: HeadwayClient;
+  const live = liveServerPerSuite(startNotifyingServer);
   let ada: HeadwayClient;
   beforeAll(async () => {
-    server = await startNotifyingServer();
-    admin = createClient({ url: server.url, token: server.adminKey });
-    ada = createClient({ url: server.url, token: (await admin.mintToken('ada', { ttlSeconds: 600 })).token });
-  });
-  afterAll(async () => {
-    ada.close();
-    admin.close();
-    await server.close();
+    ada = live.client({ token: (await live.admin.mintToken('ada', { ttlSeconds: 600 })).token });
   });
 
   async function completeJobOf(owner: string): Promise<string> {
-    const job = await admin.createJob({ type: 'report.build', owner, title: `Report for ${owner}` });
-    await admin.start(job.id);
-    await admin.complete(job.id);
+    const job = await live.admin.createJob({ type: 'report.build', owner, title: `Report for ${owner}` });
+    await live.admin.start(job.id);
+    await live.admin.complete(job.id);
     return job.id;
   }
 
@@ -85,7 +77,7 @@ describe('notification hooks over the live feed', () => {
 
   it('the admin key follows a named user, with its count', async () => {
     await completeJobOf('bo');
-    const store = notificationStoreFor(admin, 'bo');
+    const store = notificationStoreFor(live.admin, 'bo');
     const stop = store.subscribe(() => {});
     await waitFor('bo feed loaded', () => store.getSnapshot().items.length === 2 && store.getSnapshot().unread === 2);
     stop();

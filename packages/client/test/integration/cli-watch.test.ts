@@ -1,9 +1,8 @@
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // The CLI command lives in the server package but is a pure client of the SDK; it is tested here.
 import { runWatch } from '../../../server/src/cli/watch.js';
-import { createClient, type HeadwayClient } from '../../src/index.js';
-import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { liveServerPerSuite } from '../support/live-server.js';
 import { waitFor } from '../support/wait.js';
 
 /** A writable that collects output, optionally pretending to be a terminal. */
@@ -16,27 +15,18 @@ function capture(tty: boolean): { stream: NodeJS.WriteStream; text: () => string
 }
 
 describe('headway watch <jobId>', () => {
-  let server: LiveServer;
-  let admin: HeadwayClient;
-  beforeAll(async () => {
-    server = await startLiveServer();
-    admin = createClient({ url: server.url, token: server.adminKey });
-  });
-  afterAll(async () => {
-    admin.close();
-    await server.close();
-  });
+  const live = liveServerPerSuite();
 
   it('without a terminal prints one line per change with step, percent and counts, and exits 0 on completion', async () => {
-    const job = await admin.createJob({ type: 'cli', total: 200, unit: 'rows', steps: [{ name: 'extract' }, { name: 'load' }] });
+    const job = await live.admin.createJob({ type: 'cli', total: 200, unit: 'rows', steps: [{ name: 'extract' }, { name: 'load' }] });
     const out = capture(false);
-    const exit = runWatch({ url: server.url, token: server.adminKey, jobId: job.id, out: out.stream });
+    const exit = runWatch({ url: live.server.url, token: live.server.adminKey, jobId: job.id, out: out.stream });
     await waitFor('the first line', () => out.text().includes('queued'));
-    await admin.reportProgress(job.id, { step: 'extract', done: 50 });
+    await live.admin.reportProgress(job.id, { step: 'extract', done: 50 });
     await waitFor('the extract line', () => out.text().includes('step 1/2 extract'));
-    await admin.reportProgress(job.id, { step: 'load', done: 150 });
+    await live.admin.reportProgress(job.id, { step: 'load', done: 150 });
     await waitFor('the load line', () => out.text().includes('step 2/2 load'));
-    await admin.complete(job.id);
+    await live.admin.complete(job.id);
     expect(await exit).toBe(0);
     const lines = out.text().trim().split('\n');
     expect(lines.some((l) => /\[█+░*\]\s+25\.0% · step 1\/2 extract · 50\/200 rows/.test(l))).toBe(true);
@@ -45,13 +35,13 @@ describe('headway watch <jobId>', () => {
   });
 
   it('on a terminal redraws one line in place and exits 1 when the job fails', async () => {
-    const job = await admin.createJob({ type: 'cli', total: 10 });
+    const job = await live.admin.createJob({ type: 'cli', total: 10 });
     const out = capture(true);
-    const exit = runWatch({ url: server.url, token: server.adminKey, jobId: job.id, out: out.stream });
+    const exit = runWatch({ url: live.server.url, token: live.server.adminKey, jobId: job.id, out: out.stream });
     await waitFor('the first draw', () => out.text().includes('queued'));
-    await admin.reportProgress(job.id, { done: 4 });
+    await live.admin.reportProgress(job.id, { done: 4 });
     await waitFor('the 40% draw', () => out.text().includes('40.0%'));
-    await admin.fail(job.id, { message: 'disk full' }, { retry: false });
+    await live.admin.fail(job.id, { message: 'disk full' }, { retry: false });
     expect(await exit).toBe(1);
     expect(out.text()).toContain('\r\x1b[2K');
     expect(out.text().trim().split('\n').at(-1)).toBe(`job ${job.id} failed: disk full`);
@@ -59,7 +49,7 @@ describe('headway watch <jobId>', () => {
 
   it('exits 2 with a message when the job does not exist', async () => {
     const out = capture(false);
-    expect(await runWatch({ url: server.url, token: server.adminKey, jobId: 'no-such-job', out: out.stream })).toBe(2);
+    expect(await runWatch({ url: live.server.url, token: live.server.adminKey, jobId: 'no-such-job', out: out.stream })).toBe(2);
     expect(out.text()).toContain('cannot watch job no-such-job');
   });
 });

@@ -1,45 +1,38 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { JobsApi } from '../../src/http/jobs-api.js';
 import { Endpoint } from '../../src/http/rest.js';
-import { createClient, type ClientOptions, type ConnectionState, type HeadwayClient, type TransportKind } from '../../src/index.js';
+import { createClient, type ClientOptions, type ConnectionState, type TransportKind } from '../../src/index.js';
 import { LiveHub } from '../../src/live/live-hub.js';
 import { DEFAULT_LIVENESS } from '../../src/live/liveness.js';
-import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { liveServerPerSuite } from '../support/live-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
 
 describe('fallback transports', () => {
-  let server: LiveServer;
-  let admin: HeadwayClient;
+  const live = liveServerPerSuite();
   const cleanups: Array<() => Promise<void> | void> = [];
 
-  beforeAll(async () => {
-    server = await startLiveServer();
-    admin = createClient({ url: server.url, token: server.adminKey });
-  });
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
-    admin.close();
-    await server.close();
   });
 
   async function watcherBehind(rules: ConstructorParameters<typeof TcpProxy>[1], options: Partial<ClientOptions> = {}) {
-    const proxy = await new TcpProxy(() => server.port, rules).start();
-    const watcher = createClient({ url: proxy.url, token: server.adminKey, reconnect: { baseMs: 50, maxMs: 400 }, pollIntervalMs: 200, ...options });
+    const proxy = await new TcpProxy(() => live.server.port, rules).start();
+    const watcher = createClient({ url: proxy.url, token: live.server.adminKey, reconnect: { baseMs: 50, maxMs: 400 }, pollIntervalMs: 200, ...options });
     cleanups.push(() => proxy.stop(), () => watcher.close());
     return { proxy, watcher };
   }
 
   it('uses SSE when the network refuses WebSocket, with live updates', async () => {
     const { watcher } = await watcherBehind({ refuseUpgrades: true });
-    const job = await admin.createJob({ type: 'sse-test', total: 10 });
+    const job = await live.admin.createJob({ type: 'sse-test', total: 10 });
     const recorder = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot over SSE', () => recorder.latest?.job);
     expect(watcher.connection.get()).toMatchObject({ status: 'open', transport: 'sse' });
-    await admin.reportProgress(job.id, { done: 5 });
+    await live.admin.reportProgress(job.id, { done: 5 });
     await waitFor('live progress', () => recorder.latest?.job?.done === 5);
-    await admin.complete(job.id);
+    await live.admin.complete(job.id);
     await waitFor('the completion', () => recorder.latest?.job?.status === 'completed');
     expect(recorder.transitions()).toEqual(['queued→running', 'running→completed']);
   });
@@ -48,7 +41,7 @@ describe('fallback transports', () => {
     const { proxy, watcher } = await watcherBehind({ refuseUpgrades: true });
     const states: ConnectionState[] = [];
     watcher.connection.subscribe((state) => states.push(state));
-    const job = await admin.createJob({ type: 'fallback-strikes' });
+    const job = await live.admin.createJob({ type: 'fallback-strikes' });
     const recorder = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot over SSE', () => recorder.latest?.job && watcher.connection.get().transport === 'sse');
     expect(proxy.refusedUpgrades).toBe(3);
@@ -58,14 +51,14 @@ describe('fallback transports', () => {
   });
 
   it('each blocked transport backs off by its own strikes: the next one starts afresh, not after ever longer waits', async () => {
-    const proxy = await new TcpProxy(() => server.port, { refuseUpgrades: true, refusePaths: ['/v1/stream/sse'] }).start();
-    const endpoint = new Endpoint(proxy.url, server.adminKey, undefined);
+    const proxy = await new TcpProxy(() => live.server.port, { refuseUpgrades: true, refusePaths: ['/v1/stream/sse'] }).start();
+    const endpoint = new Endpoint(proxy.url, live.server.adminKey, undefined);
     // random → 0.999: every delay is (just under) its backoff cap, so the caps can be read back.
     const hub = new LiveHub(endpoint, new JobsApi(endpoint), { transports: ['websocket', 'sse', 'polling'], backoff: { baseMs: 100, maxMs: 10_000 }, liveness: DEFAULT_LIVENESS, pollIntervalMs: 200, random: () => 0.999 });
     cleanups.push(() => proxy.stop(), () => hub.close());
     const delayCaps: number[] = [];
     hub.connection.subscribe((state) => void (state.retryAt !== null && delayCaps.push(Math.round((state.retryAt - Date.now()) / 100) * 100)));
-    const job = await admin.createJob({ type: 'fallback-backoff' });
+    const job = await live.admin.createJob({ type: 'fallback-backoff' });
     let snapshots = 0;
     hub.watch(`job:${job.id}`, { onUpdate: () => snapshots++ });
     await waitFor('the snapshot by polling', () => snapshots > 0 && hub.connection.get().transport === 'polling');
@@ -76,14 +69,14 @@ describe('fallback transports', () => {
   it('tries WebSocket again when the SSE connection it fell back to drops', async () => {
     const rules = { refuseUpgrades: true };
     const { proxy, watcher } = await watcherBehind(rules);
-    const job = await admin.createJob({ type: 'fallback-recovers' });
+    const job = await live.admin.createJob({ type: 'fallback-recovers' });
     const recorder = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot over SSE', () => recorder.latest?.job && watcher.connection.get().transport === 'sse');
     // The proxy passes WebSocket again (its hiccup is over), then the SSE connection drops.
     rules.refuseUpgrades = false;
     proxy.cut();
     await waitFor('WebSocket again', () => watcher.connection.get().status === 'open' && watcher.connection.get().transport === 'websocket');
-    await admin.start(job.id);
+    await live.admin.start(job.id);
     await waitFor('a live update over WebSocket', () => recorder.latest?.job?.status === 'running');
     recorder.stop();
   });
@@ -91,7 +84,7 @@ describe('fallback transports', () => {
   it('a new watch after every watch ended tries WebSocket first again', async () => {
     const rules = { refuseUpgrades: true };
     const { watcher } = await watcherBehind(rules);
-    const job = await admin.createJob({ type: 'fallback-forgotten' });
+    const job = await live.admin.createJob({ type: 'fallback-forgotten' });
     const first = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot over SSE', () => first.latest?.job && watcher.connection.get().transport === 'sse');
     first.stop();
@@ -104,15 +97,15 @@ describe('fallback transports', () => {
 
   it('SSE resumes with Last-Event-ID after a cut and misses no transition', async () => {
     const { proxy, watcher } = await watcherBehind({ refuseUpgrades: true });
-    const job = await admin.createJob({ type: 'sse-resume' });
+    const job = await live.admin.createJob({ type: 'sse-resume' });
     const recorder = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot over SSE', () => recorder.latest?.job && watcher.connection.get().transport === 'sse');
-    await admin.start(job.id);
+    await live.admin.start(job.id);
     await waitFor('the job running', () => recorder.latest?.job?.status === 'running');
     proxy.block();
     await waitFor('the reconnecting state', () => watcher.connection.get().status === 'reconnecting');
-    await admin.fail(job.id, { message: 'boom' }, { retry: false });
-    await admin.retry(job.id);
+    await live.admin.fail(job.id, { message: 'boom' }, { retry: false });
+    await live.admin.retry(job.id);
     proxy.unblock();
     await waitFor('the retried job', () => recorder.latest?.job?.status === 'queued');
     expect(recorder.transitions()).toEqual(['queued→running', 'running→failed', 'failed→queued']);
@@ -121,15 +114,15 @@ describe('fallback transports', () => {
 
   it('long-polls when neither WebSocket nor event streams get through', async () => {
     const { watcher } = await watcherBehind({ refuseUpgrades: true, refusePaths: ['/v1/stream/sse'] });
-    const job = await admin.createJob({ type: 'poll-test', total: 10 });
+    const job = await live.admin.createJob({ type: 'poll-test', total: 10 });
     const recorder = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot by polling', () => recorder.latest?.job && watcher.connection.get().transport === 'polling');
-    await admin.start(job.id);
-    await admin.reportProgress(job.id, { done: 3 });
-    await admin.fail(job.id, { message: 'boom' }, { retry: false });
-    await admin.retry(job.id);
-    await admin.start(job.id);
-    await admin.complete(job.id);
+    await live.admin.start(job.id);
+    await live.admin.reportProgress(job.id, { done: 3 });
+    await live.admin.fail(job.id, { message: 'boom' }, { retry: false });
+    await live.admin.retry(job.id);
+    await live.admin.start(job.id);
+    await live.admin.complete(job.id);
     await waitFor('the completion', () => recorder.latest?.job?.status === 'completed');
     // Long-polls may skip states; the events fetched in between restore every transition.
     expect(recorder.transitions()).toEqual(['queued→running', 'running→failed', 'failed→queued', 'queued→running', 'running→completed']);
@@ -139,12 +132,12 @@ describe('fallback transports', () => {
     const { proxy, watcher } = await watcherBehind({ refuseUpgrades: true }, { upgradeProbe: { baseMs: 100, maxMs: 200 } });
     const states: ConnectionState[] = [];
     watcher.connection.subscribe((state) => states.push(state));
-    const job = await admin.createJob({ type: 'upgrade-refused' });
+    const job = await live.admin.createJob({ type: 'upgrade-refused' });
     const recorder = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot over SSE', () => recorder.latest?.job && watcher.connection.get().transport === 'sse');
     // Three refusals before the fallback, then one per probe.
     await waitFor('two refused probes', () => proxy.refusedUpgrades >= 5);
-    await admin.start(job.id);
+    await live.admin.start(job.id);
     await waitFor('a live update over SSE', () => recorder.latest?.job?.status === 'running');
     const sinceOpen = states.slice(states.findIndex((state) => state.status === 'open'));
     expect(sinceOpen.every((state) => state.status === 'open' && state.transport === 'sse')).toBe(true);
@@ -164,7 +157,7 @@ describe('fallback transports', () => {
         states.push(state);
         if (state.transport === 'websocket' && state.status === 'open' && requestsAtSwitch < 0) requestsAtSwitch = network.requests.length;
       });
-      const job = await admin.createJob({ type: `upgrade-from-${fallback}` });
+      const job = await live.admin.createJob({ type: `upgrade-from-${fallback}` });
       const recorder = new WatchRecorder(watcher, job.id);
       const snapshot = await waitFor(`the snapshot over ${fallback}`, () => watcher.connection.get().transport === fallback && recorder.latest?.job);
 
@@ -172,7 +165,7 @@ describe('fallback transports', () => {
       let reporting = true;
       const reporter = (async () => {
         for (let i = 0; reporting; i++) {
-          await admin.reportProgress(job.id, { step: `step-${i % 10}` });
+          await live.admin.reportProgress(job.id, { step: `step-${i % 10}` });
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();
@@ -181,14 +174,14 @@ describe('fallback transports', () => {
       await waitFor(`events over ${fallback}`, () => recorder.events.length >= 4);
       rules.refuseUpgrades = false;
       await waitFor('WebSocket, with no reconnect', () => watcher.connection.get().transport === 'websocket');
-      const madeBySwitch = (await admin.events(job.id, { after: snapshot.seq, limit: 1_000 })).length;
+      const madeBySwitch = (await live.admin.events(job.id, { after: snapshot.seq, limit: 1_000 })).length;
       await waitFor('events over WebSocket', () => recorder.events.length >= madeBySwitch + 4);
       reporting = false;
       await reporter;
-      await admin.complete(job.id);
+      await live.admin.complete(job.id);
       await waitFor('the completion', () => recorder.latest?.job?.status === 'completed');
 
-      const made = await admin.events(job.id, { after: snapshot.seq, limit: 1_000 });
+      const made = await live.admin.events(job.id, { after: snapshot.seq, limit: 1_000 });
       expect(recorder.seqs(job.id)).toEqual(made.map((event) => event.seq));
       expect(recorder.errors).toEqual([]);
       const sinceOpen = states.slice(states.findIndex((state) => state.status === 'open'));

@@ -1,39 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../../../server/test/support/server.js';
-import { createClient, HeadwayError, type HeadwayClient, type InAppNotification } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { HeadwayError, type HeadwayClient, type InAppNotification } from '../../src/index.js';
+import { liveServerPerSuite } from '../support/live-server.js';
 import { startNotifyingServer } from '../support/notify-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
 
 describe('notifications through the client', () => {
-  let server: TestServer;
-  let admin: HeadwayClient;
-  const clients: HeadwayClient[] = [];
+  const live = liveServerPerSuite(startNotifyingServer);
 
-  async function userClient(userId: string, url = server.url): Promise<HeadwayClient> {
-    const { token } = await admin.mintToken(userId, { ttlSeconds: 600 });
-    const client = createClient({ url, token, reconnect: { baseMs: 50, maxMs: 300 } });
-    clients.push(client);
-    return client;
+  async function userClient(userId: string, url = live.server.url): Promise<HeadwayClient> {
+    const { token } = await live.admin.mintToken(userId, { ttlSeconds: 600 });
+    return live.client({ url, token, reconnect: { baseMs: 50, maxMs: 300 } });
   }
 
   /** A job of `owner` taken to completed, as a worker would. */
   async function completeJobOf(owner: string, title: string): Promise<string> {
-    const job = await admin.createJob({ type: 'report.build', owner, title });
-    await admin.start(job.id);
-    await admin.complete(job.id, { ok: true });
+    const job = await live.admin.createJob({ type: 'report.build', owner, title });
+    await live.admin.start(job.id);
+    await live.admin.complete(job.id, { ok: true });
     return job.id;
   }
-
-  beforeAll(async () => {
-    server = await startNotifyingServer();
-    admin = createClient({ url: server.url, token: server.adminKey });
-  });
-  afterAll(async () => {
-    for (const client of clients) client.close();
-    admin.close();
-    await server.close();
-  });
 
   it('a user token lists, counts and marks its in-app notifications read, one or all', async () => {
     const ada = await userClient('ada');
@@ -59,7 +45,7 @@ describe('notifications through the client', () => {
     expect(await ada.notifications.markAllRead()).toMatchObject({ changed: 1, unread: 0 });
     expect(await ada.notifications.unreadCount()).toBe(0);
     // The admin key names the user it acts for.
-    expect(await admin.notifications.unreadCount({ user: 'ada' })).toBe(0);
+    expect(await live.admin.notifications.unreadCount({ user: 'ada' })).toBe(0);
   });
 
   it('watchNotifications pushes a completed job live over the one socket the job watch uses', async () => {
@@ -70,7 +56,7 @@ describe('notifications through the client', () => {
     const stopJobs = bea.watch({ user: 'bea' }, (update) => jobs.splice(0, jobs.length, ...update.jobs.map((j) => j.id)));
     const stopNotes = bea.watchNotifications('bea', (n) => pushed.push(n), { onSync: () => syncs++ });
     await waitFor('the channel synced', () => syncs === 1);
-    const connections = async () => (await server.request<{ liveConnections: number }>('GET', '/v1/system')).body.liveConnections;
+    const connections = async () => (await live.server.request<{ liveConnections: number }>('GET', '/v1/system')).body.liveConnections;
     const before = await connections();
 
     const jobId = await completeJobOf('bea', 'Nightly export');
@@ -87,7 +73,7 @@ describe('notifications through the client', () => {
   });
 
   it('after a cut connection it reconnects by itself and asks for a re-read (pushes are not replayed)', async () => {
-    const proxy = await new TcpProxy(() => server.port).start();
+    const proxy = await new TcpProxy(() => live.server.port).start();
     try {
       const cy = await userClient('cy', proxy.url);
       const pushed: InAppNotification[] = [];
@@ -97,7 +83,7 @@ describe('notifications through the client', () => {
       proxy.block();
       await waitFor('the reconnecting state', () => cy.connection.get().status === 'reconnecting');
       const missedJob = await completeJobOf('cy', 'Done while away');
-      await waitFor('the notification stored', async () => (await admin.notifications.unreadCount({ user: 'cy' })) === 2);
+      await waitFor('the notification stored', async () => (await live.admin.notifications.unreadCount({ user: 'cy' })) === 2);
       proxy.unblock();
       await waitFor('a second sync after reconnecting', () => syncs === 2);
       expect(pushed).toEqual([]);
@@ -113,9 +99,8 @@ describe('notifications through the client', () => {
   });
 
   it('pushes arrive over server-sent events too (the fallback when WebSocket is blocked)', async () => {
-    const { token } = await admin.mintToken('fay', { ttlSeconds: 600 });
-    const fay = createClient({ url: server.url, token, transports: ['sse'] });
-    clients.push(fay);
+    const { token } = await live.admin.mintToken('fay', { ttlSeconds: 600 });
+    const fay = live.client({ token, transports: ['sse'] });
     const pushed: InAppNotification[] = [];
     let syncs = 0;
     const stop = fay.watchNotifications('fay', (n) => pushed.push(n), { onSync: () => syncs++ });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ConnectionState, type HeadwayClient } from '../../src/index.js';
-import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { liveServerPerSuite } from '../support/live-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
@@ -13,41 +13,36 @@ async function transitionsWhileAway(admin: HeadwayClient, jobId: string): Promis
 }
 
 describe('reconnect and resume', () => {
-  let server: LiveServer;
+  const live = liveServerPerSuite();
   let proxy: TcpProxy;
-  let admin: HeadwayClient;
   let watcher: HeadwayClient;
   const states: ConnectionState[] = [];
 
   beforeAll(async () => {
-    server = await startLiveServer();
-    proxy = await new TcpProxy(() => server.port).start();
-    admin = createClient({ url: server.url, token: server.adminKey });
-    watcher = createClient({ url: proxy.url, token: server.adminKey, reconnect: { baseMs: 50, maxMs: 400 } });
+    proxy = await new TcpProxy(() => live.server.port).start();
+    watcher = createClient({ url: proxy.url, token: live.server.adminKey, reconnect: { baseMs: 50, maxMs: 400 } });
     watcher.connection.subscribe((state) => states.push(state));
   });
   afterAll(async () => {
     watcher.close();
-    admin.close();
     await proxy.stop();
-    await server.close();
   });
 
   it('after a forced disconnect it reconnects by itself and misses no transition', async () => {
-    const job = await admin.createJob({ type: 'resume-test', total: 100 });
+    const job = await live.admin.createJob({ type: 'resume-test', total: 100 });
     const recorder = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot', () => recorder.latest?.job);
-    await admin.reportProgress(job.id, { done: 10 });
+    await live.admin.reportProgress(job.id, { done: 10 });
     await waitFor('the job running', () => recorder.latest?.job?.status === 'running');
 
     proxy.block();
     await waitFor('the reconnecting state', () => watcher.connection.get().status === 'reconnecting');
-    await transitionsWhileAway(admin, job.id);
+    await transitionsWhileAway(live.admin, job.id);
     // Keep it out for a few failed attempts, so backoff is exercised, then let it back.
     await waitFor('a few failed attempts', () => watcher.connection.get().attempt >= 3);
     proxy.unblock();
     await waitFor('the state after the outage', () => recorder.transitions().length === 4);
-    await admin.complete(job.id, { ok: true });
+    await live.admin.complete(job.id, { ok: true });
     await waitFor('the completion', () => recorder.latest?.job?.status === 'completed');
 
     expect(recorder.transitions()).toEqual(['queued→running', 'running→failed', 'failed→queued', 'queued→running', 'running→completed']);
@@ -63,9 +58,9 @@ describe('reconnect and resume', () => {
     await waitFor('the jobs snapshot', () => recorder.latest);
     proxy.block();
     await waitFor('the reconnecting state', () => watcher.connection.get().status === 'reconnecting');
-    const created = await admin.createJob({ type: 'while-away' });
-    await admin.start(created.id);
-    await admin.complete(created.id);
+    const created = await live.admin.createJob({ type: 'while-away' });
+    await live.admin.start(created.id);
+    await live.admin.complete(created.id);
     proxy.unblock();
     await waitFor('the job created while away', () => recorder.latest?.jobs.find((j) => j.id === created.id)?.status === 'completed');
     expect(recorder.transitions(created.id)).toEqual(['queued→running', 'running→completed']);

@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, JobCancelledError, type HeadwayClient } from '../../src/index.js';
-import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JobCancelledError, type HeadwayClient } from '../../src/index.js';
+import { liveServerPerSuite } from '../support/live-server.js';
 import { waitFor } from '../support/wait.js';
 
 describe('reporter honours control', () => {
-  let server: LiveServer;
-  let admin: HeadwayClient;
+  const live = liveServerPerSuite();
   let worker: HeadwayClient;
-
-  beforeAll(async () => {
-    server = await startLiveServer();
-    admin = createClient({ url: server.url, token: server.adminKey });
-    worker = createClient({ url: server.url, token: server.adminKey });
-  });
-  afterAll(async () => {
-    admin.close();
-    worker.close();
-    await server.close();
-  });
+  beforeAll(() => void (worker = live.client()));
 
   it('pause is acknowledged and waits, resume restarts the job, cancel acknowledges and throws', async () => {
-    const job = await admin.createJob({ type: 'remote-worker', total: 1_000_000, unit: 'rows' });
+    const job = await live.admin.createJob({ type: 'remote-worker', total: 1_000_000, unit: 'rows' });
     const reporter = worker.report(job.id, { throttleMs: 20 });
     const log: string[] = [];
     let done = 0;
@@ -35,38 +24,38 @@ describe('reporter honours control', () => {
     })();
     const outcome = work.catch((error: unknown) => error);
 
-    await waitFor('the job running', async () => (await admin.getJob(job.id)).status === 'running');
-    await admin.pause(job.id);
+    await waitFor('the job running', async () => (await live.admin.getJob(job.id)).status === 'running');
+    await live.admin.pause(job.id);
     const paused = await waitFor('the worker to acknowledge the pause', async () => {
-      const current = await admin.getJob(job.id);
+      const current = await live.admin.getJob(job.id);
       return current.status === 'paused' && current;
     });
     expect(reporter.control).toBe('pause');
     const doneWhenPaused = done;
 
-    await admin.resume(job.id);
-    await waitFor('the worker to start again', async () => (await admin.getJob(job.id)).status === 'running' && log.length === 1);
+    await live.admin.resume(job.id);
+    await waitFor('the worker to start again', async () => (await live.admin.getJob(job.id)).status === 'running' && log.length === 1);
     expect(log).toEqual([`resumed after ${doneWhenPaused}`]);
     expect(reporter.control).toBe('run');
-    await waitFor('progress after the resume', async () => (await admin.getJob(job.id)).done > paused.done);
+    await waitFor('progress after the resume', async () => (await live.admin.getJob(job.id)).done > paused.done);
 
-    await admin.cancel(job.id);
+    await live.admin.cancel(job.id);
     const error = await outcome;
     expect(error).toBeInstanceOf(JobCancelledError);
-    expect((await admin.getJob(job.id)).status).toBe('cancelled');
-    const transitions = (await admin.events(job.id)).filter((e) => e.kind === 'transition').map((e) => (e.kind === 'transition' ? e.to : ''));
+    expect((await live.admin.getJob(job.id)).status).toBe('cancelled');
+    const transitions = (await live.admin.events(job.id)).filter((e) => e.kind === 'transition').map((e) => (e.kind === 'transition' ? e.to : ''));
     expect(transitions).toEqual(expect.arrayContaining(['running', 'paused', 'queued', 'cancelled']));
   });
 
   it('complete flushes the waiting progress first', async () => {
-    const job = await admin.createJob({ type: 'remote-worker', total: 10 });
+    const job = await live.admin.createJob({ type: 'remote-worker', total: 10 });
     const reporter = worker.report(job.id, { throttleMs: 60_000 });
     reporter.progress(1);
     reporter.message('almost there');
     reporter.progress(9);
     const completed = await reporter.complete({ ok: true });
     expect(completed.status).toBe('completed');
-    const final = await admin.getJob(job.id);
+    const final = await live.admin.getJob(job.id);
     expect(final).toMatchObject({ status: 'completed', message: 'almost there', result: { ok: true } });
   });
 });

@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HeadwayError } from '@headway/protocol';
 import { createClient, JobCancelledError, type HeadwayClient } from '../../src/index.js';
-import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { liveServerPerSuite } from '../support/live-server.js';
 import { recordingFetch } from '../support/recording-fetch.js';
 
 describe('reports the server refuses', () => {
-  let server: LiveServer;
-  let admin: HeadwayClient;
+  const live = liveServerPerSuite();
   let worker: HeadwayClient;
-
-  beforeAll(async () => {
-    server = await startLiveServer();
-    admin = createClient({ url: server.url, token: server.adminKey });
-    worker = createClient({ url: server.url, token: server.adminKey });
-  });
-  afterAll(async () => {
-    admin.close();
-    worker.close();
-    await server.close();
-  });
+  beforeAll(() => void (worker = live.client()));
 
   const twoSteps = { type: 'refusals', steps: [{ name: 's1' }, { name: 's2' }] };
 
   it("one job's invalid report fails only that job's reporter; another job's step change in the same request lands", async () => {
     const recorder = recordingFetch();
-    const client = createClient({ url: server.url, token: server.adminKey, fetch: recorder.fetch });
-    const [a, b] = await Promise.all([admin.createJob(twoSteps), admin.createJob(twoSteps)]);
+    const client = createClient({ url: live.server.url, token: live.server.adminKey, fetch: recorder.fetch });
+    const [a, b] = await Promise.all([live.admin.createJob(twoSteps), live.admin.createJob(twoSteps)]);
     const errors = { a: [] as string[], b: [] as string[] };
     const reporterA = client.report(a.id, { onError: (error) => errors.a.push((error as HeadwayError).code) });
     const reporterB = client.report(b.id, { onError: (error) => errors.b.push((error as HeadwayError).code) });
@@ -38,20 +27,20 @@ describe('reports the server refuses', () => {
     expect([first.path, first.status, (JSON.parse(first.body) as unknown[]).length]).toEqual(['/v1/progress', 400, 2]);
     expect(flushB.status).toBe('fulfilled');
     expect(errors.b).toEqual([]);
-    expect((await admin.getJob(b.id)).currentStep).toBe('s2');
+    expect((await live.admin.getJob(b.id)).currentStep).toBe('s2');
     expect(flushA).toMatchObject({ status: 'rejected', reason: { code: 'VALIDATION_FAILED' } });
     expect(errors.a).toEqual(['VALIDATION_FAILED']);
     expect(reporterA.lastError).toBeInstanceOf(HeadwayError);
 
     reporterA.step('s2');
     await reporterA.flush();
-    expect((await admin.getJob(a.id)).currentStep).toBe('s2');
+    expect((await live.admin.getJob(a.id)).currentStep).toBe('s2');
     client.close();
   });
 
   it('checkpoint() throws JobCancelledError once reports are refused because the job was cancelled', async () => {
-    const job = await admin.createJob({ type: 'refusals' });
-    await admin.cancel(job.id);
+    const job = await live.admin.createJob({ type: 'refusals' });
+    await live.admin.cancel(job.id);
     const reporter = worker.report(job.id, { onError: () => {} });
     reporter.progress(1);
     await expect(reporter.flush()).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
@@ -59,9 +48,9 @@ describe('reports the server refuses', () => {
   });
 
   it('checkpoint() throws once reports are refused because the job was completed elsewhere', async () => {
-    const job = await admin.createJob({ type: 'refusals' });
-    await admin.start(job.id);
-    await admin.complete(job.id);
+    const job = await live.admin.createJob({ type: 'refusals' });
+    await live.admin.start(job.id);
+    await live.admin.complete(job.id);
     const reporter = worker.report(job.id, { onError: () => {} });
     reporter.progress(1);
     await expect(reporter.flush()).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
@@ -76,8 +65,8 @@ describe('reports the server refuses', () => {
   });
 
   it("in a batch, only the cancelled job's checkpoint() throws", async () => {
-    const [cancelled, running] = await Promise.all([admin.createJob({ type: 'refusals' }), admin.createJob({ type: 'refusals' })]);
-    await admin.cancel(cancelled.id);
+    const [cancelled, running] = await Promise.all([live.admin.createJob({ type: 'refusals' }), live.admin.createJob({ type: 'refusals' })]);
+    await live.admin.cancel(cancelled.id);
     const stopping = worker.report(cancelled.id, { onError: () => {} });
     const going = worker.report(running.id);
     stopping.progress(1);
@@ -85,11 +74,11 @@ describe('reports the server refuses', () => {
     await Promise.allSettled([stopping.flush(), going.flush()]);
     await expect(stopping.checkpoint()).rejects.toBeInstanceOf(JobCancelledError);
     await expect(going.checkpoint()).resolves.toBeUndefined();
-    expect((await admin.getJob(running.id)).status).toBe('running');
+    expect((await live.admin.getJob(running.id)).status).toBe('running');
   });
 
   it('ticks of a step still waiting for the throttle when the next step starts are credited to the old step', async () => {
-    const job = await admin.createJob({ type: 'refusals', steps: [{ name: 'a' }, { name: 'b' }] });
+    const job = await live.admin.createJob({ type: 'refusals', steps: [{ name: 'a' }, { name: 'b' }] });
     const reporter = worker.report(job.id, { throttleMs: 60_000 });
     reporter.step('a');
     reporter.progress(10, 100);
@@ -97,7 +86,7 @@ describe('reports the server refuses', () => {
     reporter.progress(90, 100);
     reporter.step('b');
     await reporter.flush();
-    const after = await admin.getJob(job.id);
+    const after = await live.admin.getJob(job.id);
     // Step a counted its own units (its total came while it ran), so b starts a fresh count.
     expect(after).toMatchObject({ currentStep: 'b', done: 0, total: null });
     expect(after.steps.map(({ name, status, total }) => ({ name, status, total }))).toEqual([
@@ -116,7 +105,7 @@ describe('reports the server refuses', () => {
       [new Error('bad\0byte'), { message: 'bad\uFFFDbyte', code: null }],
     ];
     for (const [thrown, expected] of cases) {
-      const job = await admin.createJob({ type: 'refusals' });
+      const job = await live.admin.createJob({ type: 'refusals' });
       const reporter = worker.report(job.id);
       reporter.progress(1);
       const failed = await reporter.fail(thrown, { retry: false });

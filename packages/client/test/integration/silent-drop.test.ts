@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createClient, type ConnectionState, type HeadwayClient, type TransportKind, type WebSocketConstructor } from '../../src/index.js';
-import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { createClient, type ConnectionState, type TransportKind, type WebSocketConstructor } from '../../src/index.js';
+import { liveServerPerSuite } from '../support/live-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
@@ -14,24 +14,14 @@ import { WatchRecorder } from '../support/watch-recorder.js';
 const FAST_LIVENESS = { websocketIdleMs: 300, websocketProbeTimeoutMs: 300, sseSilenceMs: 1_000, longPollTimeoutMs: 1_000, pollRequestTimeoutMs: 1_000 };
 
 describe('a connection lost without FIN or RST', () => {
-  let server: LiveServer;
-  let admin: HeadwayClient;
-
-  beforeAll(async () => {
-    server = await startLiveServer();
-    admin = createClient({ url: server.url, token: server.adminKey });
-  });
-  afterAll(async () => {
-    admin.close();
-    await server.close();
-  });
+  const live = liveServerPerSuite();
 
   /** Reports progress every 50 ms, as a running job does, until stopped. */
   function keepReporting(jobId: string): () => Promise<void> {
     let reporting = true;
     const loop = (async () => {
       for (let done = 1; reporting; done++) {
-        await admin.reportProgress(jobId, { done });
+        await live.admin.reportProgress(jobId, { done });
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
@@ -42,12 +32,12 @@ describe('a connection lost without FIN or RST', () => {
   }
 
   it.each<TransportKind>(['websocket', 'sse', 'polling'])('over %s the client notices the silence, reconnects and resumes without missing a transition', async (kind) => {
-    const proxy = await new TcpProxy(() => server.port).start();
-    const watcher = createClient({ url: proxy.url, token: server.adminKey, transports: [kind], reconnect: { baseMs: 50, maxMs: 400 }, liveness: FAST_LIVENESS });
+    const proxy = await new TcpProxy(() => live.server.port).start();
+    const watcher = createClient({ url: proxy.url, token: live.server.adminKey, transports: [kind], reconnect: { baseMs: 50, maxMs: 400 }, liveness: FAST_LIVENESS });
     const states: ConnectionState[] = [];
     watcher.connection.subscribe((state) => states.push(state));
     try {
-      const job = await admin.createJob({ type: `silent-drop-${kind}`, total: 1_000 });
+      const job = await live.admin.createJob({ type: `silent-drop-${kind}`, total: 1_000 });
       const recorder = new WatchRecorder(watcher, job.id);
       await waitFor('the snapshot', () => recorder.latest?.job);
       const stopReporting = keepReporting(job.id);
@@ -55,7 +45,7 @@ describe('a connection lost without FIN or RST', () => {
 
       proxy.freeze();
       await stopReporting();
-      await admin.complete(job.id);
+      await live.admin.complete(job.id);
       await waitFor('the completion, over a new connection', () => recorder.latest?.job?.status === 'completed');
 
       expect(recorder.transitions()).toEqual(['queued→running', 'running→completed']);
@@ -79,8 +69,8 @@ describe('a connection lost without FIN or RST', () => {
       }
     }
     const watcher = createClient({
-      url: server.url,
-      token: server.adminKey,
+      url: live.server.url,
+      token: live.server.adminKey,
       transports: ['websocket'],
       WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
       liveness: { websocketIdleMs: 100, websocketProbeTimeoutMs: 5_000 },
@@ -88,7 +78,7 @@ describe('a connection lost without FIN or RST', () => {
     const statuses: string[] = [];
     watcher.connection.subscribe((state) => statuses.push(state.status));
     try {
-      const job = await admin.createJob({ type: 'quiet-websocket' });
+      const job = await live.admin.createJob({ type: 'quiet-websocket' });
       const recorder = new WatchRecorder(watcher, job.id);
       await waitFor('three probes answered', () => pongs >= 3);
       expect(statuses).toEqual(['connecting', 'open']);

@@ -1,38 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, HeadwayError, type HeadwayClient } from '../../src/index.js';
-import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { describe, expect, it } from 'vitest';
+import { HeadwayError } from '../../src/index.js';
+import { liveServerPerSuite } from '../support/live-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
 
 describe('client.watch against a real server', () => {
-  let server: LiveServer;
-  let admin: HeadwayClient;
-  const clients: HeadwayClient[] = [];
-  const client = (token = server.adminKey, url = server.url) => {
-    const made = createClient({ url, token, reconnect: { baseMs: 50, maxMs: 500 } });
-    clients.push(made);
-    return made;
-  };
-
-  beforeAll(async () => {
-    server = await startLiveServer();
-    admin = client();
-  });
-  afterAll(async () => {
-    for (const made of clients) made.close();
-    await server.close();
-  });
+  const live = liveServerPerSuite();
+  const client = (token = live.server.adminKey, url = live.server.url) => live.client({ url, token, reconnect: { baseMs: 50, maxMs: 500 } });
 
   it('gets the snapshot first, then every transition and live progress, each once', async () => {
-    const job = await admin.createJob({ type: 'import', total: 1000, unit: 'rows', steps: [{ name: 'read' }, { name: 'write' }] });
+    const job = await live.admin.createJob({ type: 'import', total: 1000, unit: 'rows', steps: [{ name: 'read' }, { name: 'write' }] });
     const watcher = client();
     const recorder = new WatchRecorder(watcher, job.id);
     await waitFor('the snapshot', () => recorder.latest?.job);
     expect(recorder.updates[0]).toMatchObject({ cause: 'snapshot', channel: `job:${job.id}` });
     expect(recorder.updates[0]?.job?.status).toBe('queued');
 
-    const reporter = admin.report(job.id, { throttleMs: 20 });
+    const reporter = live.admin.report(job.id, { throttleMs: 20 });
     reporter.step('read');
     for (let done = 50; done <= 500; done += 50) reporter.progress(done);
     await reporter.flush();
@@ -52,10 +37,10 @@ describe('client.watch against a real server', () => {
   });
 
   it('several watches share one WebSocket, and the last unsubscribe closes it', async () => {
-    const proxy = await new TcpProxy(() => server.port).start();
+    const proxy = await new TcpProxy(() => live.server.port).start();
     try {
-      const jobs = await Promise.all([1, 2, 3].map((n) => admin.createJob({ type: 'share', title: `job ${n}` })));
-      const watcher = client(server.adminKey, proxy.url);
+      const jobs = await Promise.all([1, 2, 3].map((n) => live.admin.createJob({ type: 'share', title: `job ${n}` })));
+      const watcher = client(live.server.adminKey, proxy.url);
       const recorders = [...jobs.map((job) => new WatchRecorder(watcher, job.id)), new WatchRecorder(watcher, 'jobs')];
       await waitFor('every snapshot', () => recorders.every((r) => r.latest));
       // One client-side socket and its upstream twin.
@@ -69,8 +54,8 @@ describe('client.watch against a real server', () => {
   });
 
   it('a job the token may not see ends the watch with JOB_NOT_FOUND', async () => {
-    const job = await admin.createJob({ type: 'private', owner: 'alice' });
-    const { token } = await admin.mintToken('bob', { ttlSeconds: 60 });
+    const job = await live.admin.createJob({ type: 'private', owner: 'alice' });
+    const { token } = await live.admin.mintToken('bob', { ttlSeconds: 60 });
     const recorder = new WatchRecorder(client(token), job.id);
     const error = await waitFor('the watch error', () => recorder.errors[0]);
     expect(error).toBeInstanceOf(HeadwayError);
@@ -79,7 +64,7 @@ describe('client.watch against a real server', () => {
   });
 
   it('a user token watches its own jobs live', async () => {
-    const { token } = await admin.mintToken('carol', { ttlSeconds: 60 });
+    const { token } = await live.admin.mintToken('carol', { ttlSeconds: 60 });
     const carol = client(token);
     const recorder = new WatchRecorder(carol, { user: 'carol' });
     await waitFor('the user snapshot', () => recorder.latest);
@@ -89,7 +74,7 @@ describe('client.watch against a real server', () => {
   });
 
   it('a rejected token ends every watch with UNAUTHORIZED and the connection is closed', async () => {
-    const job = await admin.createJob({ type: 'auth' });
+    const job = await live.admin.createJob({ type: 'auth' });
     const stranger = client('not-a-real-token');
     const recorder = new WatchRecorder(stranger, job.id);
     const error = await waitFor('the watch error', () => recorder.errors[0]);
