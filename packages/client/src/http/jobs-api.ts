@@ -17,6 +17,16 @@ export interface JobPage {
   nextCursor: string | null;
 }
 
+export interface WaitForChangeOptions {
+  /**
+   * How long the server may hold the request before it answers the unchanged job, in ms: 0 to
+   * 30,000 (the server refuses others with VALIDATION_FAILED); by default the server's, 25,000.
+   * A caller that aborts a silent request itself should allow it longer than this.
+   */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 export interface MintedToken {
   token: string;
   expiresAt: number;
@@ -40,9 +50,13 @@ export class JobsApi {
     return this.endpoint.request('GET', 'v1/jobs', { query: { ...query }, signal });
   }
 
-  /** Long-poll: the job once its seq or progress moves past `afterSeq` (or the server's timeout, up to 30 s). */
-  waitForChange(id: string, afterSeq: number, signal?: AbortSignal): Promise<Job> {
-    return this.endpoint.request('GET', `v1/jobs/${enc(id)}`, { query: { waitForChangeAfter: afterSeq }, signal });
+  /**
+   * Long-poll: the job once its seq or progress moves past `afterSeq`, or as it is when
+   * `timeoutMs` passes. A bare AbortSignal as the third argument is still accepted.
+   */
+  waitForChange(id: string, afterSeq: number, options: WaitForChangeOptions | AbortSignal = {}): Promise<Job> {
+    const { timeoutMs, signal } = 'aborted' in options ? { timeoutMs: undefined, signal: options } : options;
+    return this.endpoint.request('GET', `v1/jobs/${enc(id)}`, { query: { waitForChangeAfter: afterSeq, timeoutMs }, signal });
   }
 
   /** One progress report; the answer carries the job's control intent. */

@@ -10,7 +10,10 @@ export interface LivenessOptions {
   websocketProbeTimeoutMs: number;
   /** Event-stream silence after which the stream is dropped. The server writes a keep-alive comment every 15 s. */
   sseSilenceMs: number;
-  /** How long a long-poll may take. The server answers one within 25 s (30 s at most). */
+  /**
+   * How long a long-poll may take before it is presumed dead. Each long-poll asks the server to
+   * answer within 15 s less (half as long, when that is shorter), and never more than 25 s.
+   */
   longPollTimeoutMs: number;
   /**
    * How long any other polling request may take. Kept short: after a network change, requests
@@ -26,6 +29,19 @@ export const DEFAULT_LIVENESS: LivenessOptions = {
   longPollTimeoutMs: 40_000,
   pollRequestTimeoutMs: 10_000,
 };
+
+/** The longest wait a long-poll asks for: the server's default (it accepts up to 30 s). */
+const LONG_POLL_WAIT_MS = 25_000;
+
+/**
+ * The wait a long-poll asks the server for, given how long the client lets it run: the server
+ * would otherwise hold it 25 s, and a shorter `longPollTimeoutMs` would abort every quiet
+ * long-poll as dead. The margin is for the answer to cross the network and a busy server.
+ */
+export function longPollWaitMs(longPollTimeoutMs: number): number {
+  const marginMs = Math.min(15_000, longPollTimeoutMs / 2);
+  return Math.max(0, Math.floor(Math.min(LONG_POLL_WAIT_MS, longPollTimeoutMs - marginMs)));
+}
 
 /**
  * Calls `onSilence` once nothing was heard for a while. `heard()` only notes the time, since it

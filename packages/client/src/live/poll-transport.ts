@@ -1,5 +1,6 @@
 import { FINAL_STATUSES, HeadwayError, type Channel } from '@headway/protocol';
 import type { JobsApi } from '../http/jobs-api.js';
+import { longPollWaitMs } from './liveness.js';
 import { missedEvents, REPLAY_LIMIT } from './missed-events.js';
 import type { Transport, TransportHandlers } from './transport.js';
 
@@ -8,7 +9,7 @@ const LIST_LIMIT = 200;
 export interface PollTiming {
   /** Pause between list polls, and between long-polls of a finished job. */
   intervalMs: number;
-  /** A long-poll taking longer went down with its connection (no FIN, no RST): it is aborted. */
+  /** A long-poll taking longer went down with its connection (no FIN, no RST): it is aborted. The server is asked to answer sooner. */
   longPollTimeoutMs: number;
   /** The same for every other request, which the server answers at once. */
   requestTimeoutMs: number;
@@ -58,6 +59,7 @@ export class PollTransport implements Transport {
     let seq = after;
     let updatedAt = -1;
     const { requestTimeoutMs, longPollTimeoutMs } = this.timing;
+    const timeoutMs = longPollWaitMs(longPollTimeoutMs);
     const eventPage = (from: number, limit: number) => this.bounded((request) => this.api.events(jobId, { after: from, limit }, request), signal, requestTimeoutMs);
     let job = await this.bounded((request) => this.api.getJob(jobId, request), signal, requestTimeoutMs);
     this.markOpen();
@@ -83,7 +85,7 @@ export class PollTransport implements Transport {
       if (FINAL_STATUSES.includes(job.status) || !(moved || ticked)) await delay(this.timing.intervalMs, signal);
       if (signal.aborted) return;
       const since = seq;
-      job = await this.bounded((request) => this.api.waitForChange(jobId, since, request), signal, longPollTimeoutMs);
+      job = await this.bounded((request) => this.api.waitForChange(jobId, since, { timeoutMs, signal: request }), signal, longPollTimeoutMs);
     }
   }
 

@@ -135,7 +135,7 @@ export class Reporter {
       else {
         this.setControl('pause');
         const seq = job.seq;
-        job = await retryTransient(() => this.api.waitForChange(this.jobId, seq, signal), { signal });
+        job = await retryTransient(() => this.api.waitForChange(this.jobId, seq, { signal }), { signal });
       }
     }
   }
