@@ -5,6 +5,7 @@ export const ERROR_CATALOGUE = {
   FORBIDDEN: { status: 403 },
   JOB_NOT_FOUND: { status: 404 },
   NOT_FOUND: { status: 404 },
+  METHOD_NOT_ALLOWED: { status: 405 },
   ILLEGAL_TRANSITION: { status: 409 },
   CONFLICT: { status: 409 },
   PAYLOAD_TOO_LARGE: { status: 413 },

@@ -6,9 +6,10 @@ import { requireAuthentication } from './auth/request-actor.js';
 import { endKeptAliveConnectionsOnClose } from './close-kept-alive.js';
 import { registerCors } from './cors.js';
 import { DEFAULT_DASHBOARD_DIR, registerDashboard } from './dashboard.js';
-import { MAX_PATH_SEGMENT_CHARS, errorHandler, frameworkErrorHandler, routeNotFound } from './errors.js';
+import { MAX_PATH_SEGMENT_CHARS, errorHandler, frameworkErrorHandler } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import { loggerOptions, withoutToken } from './logger.js';
+import { installNotFoundHandler } from './not-found.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
 import { registerRateLimit } from './rate-limit.js';
 import { actionRoutes } from './routes/actions.js';
@@ -82,12 +83,6 @@ export async function buildHttpApp(headway: Headway, options: HttpAppOptions = {
   await registerNotificationRoutes(app, headway, authenticate);
 
   const dashboard = await registerDashboard(app, options.dashboardDir === undefined ? DEFAULT_DASHBOARD_DIR : options.dashboardDir);
-  app.setNotFoundHandler((request, reply) => {
-    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/v1');
-    // The dashboard routes in the browser: any page path loads its index.html.
-    if (dashboard && isPage) return reply.type('text/html').sendFile('index.html');
-    const error = routeNotFound(request);
-    return reply.status(error.code === 'NOT_FOUND' ? 404 : 400).send(error.toBody());
-  });
+  installNotFoundHandler(app, dashboard);
   return app;
 }

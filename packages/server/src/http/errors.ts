@@ -44,6 +44,8 @@ function codeForStatus(status: number): ErrorCode {
       return 'FORBIDDEN';
     case 404:
       return 'NOT_FOUND';
+    case 405:
+      return 'METHOD_NOT_ALLOWED';
     case 409:
       return 'CONFLICT';
     case 413:
@@ -87,8 +89,13 @@ const ECHOED_PATH_CHARS = 200;
 export function routeNotFound(request: FastifyRequest): HeadwayError {
   const path = request.url.split('?')[0]!;
   if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT_CHARS)) return pathSegmentTooLong();
-  const shown = path.length > ECHOED_PATH_CHARS ? `${path.slice(0, ECHOED_PATH_CHARS)}…` : path;
-  return new HeadwayError('NOT_FOUND', `no route ${request.method} ${shown}; the API is described at /v1/openapi.json`);
+  return new HeadwayError('NOT_FOUND', `no route ${request.method} ${echoedPath(request)}; the API is described at /v1/openapi.json`);
+}
+
+/** The request's path as error messages repeat it: without the query, cut after ECHOED_PATH_CHARS. */
+export function echoedPath(request: FastifyRequest): string {
+  const path = request.url.split('?')[0]!;
+  return path.length > ECHOED_PATH_CHARS ? `${path.slice(0, ECHOED_PATH_CHARS)}…` : path;
 }
 
 function pathSegmentTooLong(): HeadwayError {
