@@ -11,7 +11,7 @@ type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
  * Validates requests with the TypeBox schemas of @headway/protocol, compiled once per route.
  * Bodies are checked as sent (no coercion, unknown fields rejected, never silently dropped);
  * query strings and params are converted from strings first, numbers only from plain decimal
- * text. Failures name the field.
+ * text, booleans only from `true` and `false`. Failures name the field.
  * Bodies were already checked for unstorable text by the JSON parser; query strings and params
  * (a few short strings: `%00` decodes to NUL) are checked here, before they can reach a SQL parameter.
  */
@@ -19,9 +19,9 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   const check = TypeCompiler.Compile(schema);
   const part = (httpPart ?? 'body') as HttpPart;
   const converts = part !== 'body';
-  const numberFields = converts ? numberFieldsOf(schema) : [];
+  const scalarFields = converts ? scalarFieldsOf(schema) : [];
   return (data: unknown) => {
-    const misread = numberFields.length > 0 ? unreadableNumber(numberFields, data, part) : null;
+    const misread = scalarFields.length > 0 ? unreadableScalar(scalarFields, data, part) : null;
     if (misread) return { error: new HeadwayError('VALIDATION_FAILED', misread) };
     // A body-less POST (curl -X POST .../pause) means "no fields".
     const input = part === 'body' && (data === undefined || data === null) ? {} : converts ? Value.Convert(schema, data) : data;
@@ -33,15 +33,17 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   };
 };
 
-interface NumberField {
+const SCALAR_KINDS = new Set(['Integer', 'Number', 'Boolean']);
+
+interface ScalarField {
   name: string;
-  kind: 'Integer' | 'Number';
+  kind: 'Integer' | 'Number' | 'Boolean';
 }
 
-/** The integer and number fields of an object schema (query strings and params are flat objects). */
-function numberFieldsOf(schema: TSchema): NumberField[] {
+/** The integer, number and boolean fields of an object schema (query strings and params are flat objects). */
+function scalarFieldsOf(schema: TSchema): ScalarField[] {
   const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
-  return Object.entries(properties).flatMap(([name, field]) => (field[Kind] === 'Integer' || field[Kind] === 'Number' ? [{ name, kind: field[Kind] }] : []));
+  return Object.entries(properties).flatMap(([name, field]) => (SCALAR_KINDS.has(field[Kind]) ? [{ name, kind: field[Kind] as ScalarField['kind'] }] : []));
 }
 
 // Value.Convert reads number text with parseInt/parseFloat after an isNaN test, so "1e3" becomes 1,
@@ -49,12 +51,17 @@ function numberFieldsOf(schema: TSchema): NumberField[] {
 const INTEGER_TEXT = /^-?\d+$/;
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
-/** Why one of the number fields' text cannot be read as sent, or null. Arrays (a repeated parameter) are left to the schema. */
-function unreadableNumber(fields: NumberField[], data: unknown, part: HttpPart): string | null {
+/**
+ * Why one of the scalar fields' text cannot be read as sent, or null. Arrays (a repeated parameter) are left to the schema.
+ * Booleans are `true` or `false` as written: Value.Convert also took TRUE, False, 1, 0 and -0, and a
+ * client sending `?unread=1` or `?unread=yes` should learn the one spelling rather than have some guessed.
+ */
+function unreadableScalar(fields: ScalarField[], data: unknown, part: HttpPart): string | null {
   for (const { name, kind } of fields) {
     const text = (data as Record<string, unknown> | undefined)?.[name];
     if (typeof text !== 'string') continue;
     const where = `${PART_NAMES[part]} "${name}"`;
+    if (kind === 'Boolean' && text !== 'true' && text !== 'false') return `${where} must be true or false, got ${shown(text)}`;
     if (kind === 'Number' && !(DECIMAL_TEXT.test(text) && Number.isFinite(Number(text)))) return `${where} must be a decimal number written in plain digits, e.g. 2.5, got ${shown(text)}`;
     if (kind === 'Integer' && !INTEGER_TEXT.test(text)) return `${where} must be a whole number written in plain digits, e.g. 1000, got ${shown(text)}`;
     if (kind === 'Integer' && !Number.isSafeInteger(Number(text))) return `${where} is too large a number to read exactly (beyond ±${Number.MAX_SAFE_INTEGER}), got ${shown(text)}`;
