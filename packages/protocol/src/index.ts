@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './requests.js';
 export * from './stream.js';
 export * from './analytics.js';
+export * from './responses.js';
+export * from './analytics-responses.js';

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import type { ActionInput } from '../../service/job-service.js';
 import { requireScope } from '../auth/request-actor.js';
+import { JobRef, answer, authenticatedAnswers } from './answers.js';
 import { JobIdParams, bearer } from './schemas.js';
 
 const BODIES: Record<JobAction, TSchema> = {
@@ -31,7 +32,17 @@ export async function actionRoutes(app: FastifyInstance, headway: Headway): Prom
   for (const action of JOB_ACTIONS) {
     app.post<{ Params: JobIdParams; Body: ActionInput }>(
       `/v1/jobs/:id/${action}`,
-      { schema: { tags: ['actions'], summary: SUMMARIES[action], params: JobIdParams, body: BODIES[action], security: bearer } },
+      {
+        schema: {
+          tags: ['actions'],
+          summary: SUMMARIES[action],
+          params: JobIdParams,
+          body: BODIES[action],
+          security: bearer,
+          // 409: the action does not apply to the job's status (ILLEGAL_TRANSITION, with details), or a concurrent change (CONFLICT).
+          response: authenticatedAnswers({ 200: answer('The job after the action', JobRef) }, [400, 404, 409, 413]),
+        },
+      },
       async (request) => headway.jobs.act(request.params.id, action, request.body, requireScope(request, 'jobs:write')),
     );
   }

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
 import { requireScope } from '../auth/request-actor.js';
+import { JobRef, answer, authenticatedAnswers, pageOf } from './answers.js';
 import { JobIdParams, bearer } from './schemas.js';
 
 /** A long-poll never holds a request longer than this (proxies commonly cut at 30–60 s). */
@@ -22,7 +23,15 @@ type GetJobQuery = Static<typeof GetJobQuery>;
 export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
   app.post<{ Body: CreateJobBody }>(
     '/v1/jobs',
-    { schema: { tags: ['jobs'], summary: 'Create a job (with optional children)', body: CreateJobBody, security: bearer } },
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Create a job (with optional children)',
+        body: CreateJobBody,
+        security: bearer,
+        response: authenticatedAnswers({ 201: answer('The job as created (queued); its children are listed with ?parentId=', JobRef) }, [400, 404, 413]),
+      },
+    },
     async (request, reply) => {
       const job = await headway.jobs.create(request.body, requireScope(request, 'jobs:write'));
       return reply.status(201).send(job);
@@ -31,7 +40,16 @@ export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise
 
   app.get<{ Params: JobIdParams; Querystring: GetJobQuery }>(
     '/v1/jobs/:id',
-    { schema: { tags: ['jobs'], summary: 'Read a job; with waitForChangeAfter, wait for its next change', params: JobIdParams, querystring: GetJobQuery, security: bearer } },
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Read a job; with waitForChangeAfter, wait for its next change',
+        params: JobIdParams,
+        querystring: GetJobQuery,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('The job (after a long-poll: once it changed, or as it is at the timeout)', JobRef) }, [400, 404]),
+      },
+    },
     async (request, reply) => {
       const actor = requireScope(request, 'jobs:read');
       const { waitForChangeAfter, timeoutMs } = request.query;
@@ -49,7 +67,15 @@ export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise
 
   app.get<{ Querystring: ListJobsQuery }>(
     '/v1/jobs',
-    { schema: { tags: ['jobs'], summary: 'List jobs (status may be a comma list); page with nextCursor', querystring: ListJobsQuery, security: bearer } },
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'List jobs (status may be a comma list); page with nextCursor',
+        querystring: ListJobsQuery,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('One page of jobs', pageOf(JobRef)) }, [400]),
+      },
+    },
     async (request) => headway.jobs.list(request.query, requireScope(request, 'jobs:read')),
   );
 }

@@ -4,6 +4,8 @@ import type { Headway } from '../../headway.js';
 import { requireUserAccess } from '../../notify/access.js';
 import { withJobMuted } from '../../notify/preferences/muted-jobs.js';
 import { MAX_MUTED_JOBS, MutedJobId } from '../../notify/preferences/schema.js';
+import { answer, authenticatedAnswers } from './answers.js';
+import { PreferencesAnswer } from './notification-answers.js';
 import { bearer } from './schemas.js';
 
 const MutedJobParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), jobId: MutedJobId }, { additionalProperties: false });
@@ -28,6 +30,7 @@ export async function mutedJobRoutes(app: FastifyInstance, headway: Headway): Pr
         description: `Idempotent; answers the whole preferences. A user mutes at most ${MAX_MUTED_JOBS} jobs: one more is refused with 409 CONFLICT.`,
         params: MutedJobParams,
         security: bearer,
+        response: authenticatedAnswers({ 200: answer('The preferences as stored', PreferencesAnswer) }, [400, 409]),
       },
     },
     async (request) => {
@@ -45,6 +48,7 @@ export async function mutedJobRoutes(app: FastifyInstance, headway: Headway): Pr
         description: 'Idempotent (a job that is not muted is no error); answers the whole preferences.',
         params: MutedJobParams,
         security: bearer,
+        response: authenticatedAnswers({ 200: answer('The preferences as stored', PreferencesAnswer) }, [400]),
       },
     },
     async (request) => {

@@ -9,6 +9,8 @@ import { requireAuthentication } from '../auth/request-actor.js';
 import { requireNotificationsAdmin, requireUserAccess } from '../../notify/access.js';
 import { mutedJobRoutes } from './muted-jobs.js';
 import { preferenceRoutes } from './preferences.js';
+import { answer, authenticatedAnswers } from './answers.js';
+import { MarkedAnswer, NotificationPage, UnreadCountAnswer } from './notification-answers.js';
 import { bearer } from './schemas.js';
 import { templateRoutes } from './templates.js';
 
@@ -42,7 +44,7 @@ const ListQuery = Type.Object(
     type: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     channel: Type.Optional(Type.Union(CHANNEL_NAMES.map((c) => Type.Literal(c)))),
     jobId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    unread: Type.Optional(Type.Boolean({ description: 'in-app notifications not read yet' })),
+    unread: Type.Optional(Type.Boolean({ description: 'true: only in-app notifications not read yet. Exactly true or false (1, 0, TRUE, yes are refused)' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'page size, default 50' })),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
   },
@@ -75,7 +77,15 @@ async function notificationRoutes(app: FastifyInstance, headway: Headway): Promi
 
   app.get<{ Querystring: ListQuery }>(
     '/v1/notifications',
-    { schema: { tags: ['notifications'], summary: 'List notifications with their delivery state and attempt history (newest first)', querystring: ListQuery, security: bearer } },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'List notifications with their delivery state and attempt history (newest first)',
+        querystring: ListQuery,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('One page of notifications', NotificationPage) }, [400]),
+      },
+    },
     async (request) => {
       const q = request.query;
       const userId = userOf(request, q.user, 'notifications');
@@ -96,7 +106,15 @@ async function notificationRoutes(app: FastifyInstance, headway: Headway): Promi
 
   app.get<{ Querystring: UserQuery }>(
     '/v1/notifications/unread-count',
-    { schema: { tags: ['notifications'], summary: 'Number of unread in-app notifications of a user', querystring: UserQuery, security: bearer } },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Number of unread in-app notifications of a user',
+        querystring: UserQuery,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('The count', UnreadCountAnswer) }, [400]),
+      },
+    },
     async (request) => {
       const userId = requiredUser(userOf(request, request.query.user, 'notifications'));
       return { user: userId, count: await store.unreadCount(userId) };
@@ -106,7 +124,15 @@ async function notificationRoutes(app: FastifyInstance, headway: Headway): Promi
   for (const state of ['read', 'seen'] as const) {
     app.post<{ Body: MarkBody }>(
       `/v1/notifications/${state}`,
-      { schema: { tags: ['notifications'], summary: `Mark in-app notifications ${state} (all of the user's when ids is left out)`, body: MarkBody, security: bearer } },
+      {
+        schema: {
+          tags: ['notifications'],
+          summary: `Mark in-app notifications ${state} (all of the user's when ids is left out)`,
+          body: MarkBody,
+          security: bearer,
+          response: authenticatedAnswers({ 200: answer('How many changed, and how many are still unread', MarkedAnswer) }, [400, 413]),
+        },
+      },
       async (request) => {
         const userId = requiredUser(userOf(request, request.body.user, 'notifications'));
         const now = headway.now();

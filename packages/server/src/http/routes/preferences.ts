@@ -6,6 +6,8 @@ import { resolveTimeZone } from '../../model/zone-clock.js';
 import { newWebhookSecret } from '../../notify/channels/webhook-signature.js';
 import { defaultPreferences, PreferencesBodySchema, type Preferences, type PreferencesBody } from '../../notify/preferences/schema.js';
 import { requireUserAccess } from '../../notify/access.js';
+import { answer, authenticatedAnswers } from './answers.js';
+import { PreferencesAnswer, WatchAnswer, WatchesAnswer } from './notification-answers.js';
 import { bearer } from './schemas.js';
 
 const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
@@ -27,7 +29,15 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
 
   app.get<{ Params: UserParams }>(
     '/v1/users/:id/preferences',
-    { schema: { tags: ['notifications'], summary: 'Read a user notification preferences (defaults when never set)', params: UserParams, security: bearer } },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Read a user notification preferences (defaults when never set)',
+        params: UserParams,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('The preferences', PreferencesAnswer) }, [400]),
+      },
+    },
     async (request) => {
       requireUserAccess(request.actor, request.params.id, 'preferences');
       return load(request.params.id);
@@ -45,6 +55,7 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
         params: UserParams,
         body: PreferencesBodySchema,
         security: bearer,
+        response: authenticatedAnswers({ 200: answer('The preferences as stored', PreferencesAnswer) }, [400, 413]),
       },
     },
     async (request) => {
@@ -57,7 +68,15 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
 
   app.get<{ Params: UserParams }>(
     '/v1/users/:id/watches',
-    { schema: { tags: ['notifications'], summary: 'Jobs and job types a user watches', params: UserParams, security: bearer } },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Jobs and job types a user watches',
+        params: UserParams,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('The watches', WatchesAnswer) }, [400]),
+      },
+    },
     async (request) => {
       requireUserAccess(request.actor, request.params.id, 'watches');
       const watches = await store.watchesOf(request.params.id);
@@ -67,7 +86,16 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
 
   app.post<{ Params: UserParams; Body: WatchTarget }>(
     '/v1/users/:id/watches',
-    { schema: { tags: ['notifications'], summary: 'Watch a job or a job type: its notifications reach this user too', params: UserParams, body: WatchTarget, security: bearer } },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Watch a job or a job type: its notifications reach this user too',
+        params: UserParams,
+        body: WatchTarget,
+        security: bearer,
+        response: authenticatedAnswers({ 201: answer('Now watched', WatchAnswer), 200: answer('Already watched', WatchAnswer) }, [400, 404, 413]),
+      },
+    },
     async (request, reply) => {
       const userId = request.params.id;
       requireUserAccess(request.actor, userId, 'watches');
@@ -79,7 +107,16 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
 
   app.delete<{ Params: UserParams; Querystring: WatchTarget }>(
     '/v1/users/:id/watches',
-    { schema: { tags: ['notifications'], summary: 'Stop watching a job (?jobId=) or a job type (?jobType=)', params: UserParams, querystring: WatchTarget, security: bearer } },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Stop watching a job (?jobId=) or a job type (?jobType=)',
+        params: UserParams,
+        querystring: WatchTarget,
+        security: bearer,
+        response: authenticatedAnswers({ 204: answer('No longer watched', null) }, [400, 404]),
+      },
+    },
     async (request, reply) => {
       requireUserAccess(request.actor, request.params.id, 'watches');
       const target = request.query.jobId ? { kind: 'job' as const, value: request.query.jobId } : { kind: 'type' as const, value: exactlyOne(request.query) };

@@ -8,6 +8,8 @@ import { sampleData } from '../../notify/templates/sample.js';
 import { summaryOf } from '../../notify/triggers.js';
 import { CHANNEL_NAMES, DIGEST_TEMPLATE, NOTIFICATION_TYPE_PATTERN, type ChannelName } from '../../notify/types.js';
 import { requireNotificationsAdmin } from '../../notify/access.js';
+import { answer, authenticatedAnswers } from './answers.js';
+import { PreviewAnswer, SavedTemplateAnswer, TemplateAnswer, TemplatesAnswer } from './notification-answers.js';
 import { bearer } from './schemas.js';
 
 const TemplateParams = Type.Object(
@@ -50,7 +52,8 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
   const catalog = new TemplateCatalog(headway.store.notifications, Date.now);
   const route = '/v1/notification-templates/:type/:channel';
 
-  app.get('/v1/notification-templates', { schema: { tags: ['notifications'], summary: 'Every built-in template and every saved override', security: bearer } }, async (request) => {
+  const listAnswers = authenticatedAnswers({ 200: answer('The templates', TemplatesAnswer) }, []);
+  app.get('/v1/notification-templates', { schema: { tags: ['notifications'], summary: 'Every built-in template and every saved override', security: bearer, response: listAnswers } }, async (request) => {
     requireNotificationsAdmin(request.actor);
     const custom = await headway.store.notifications.listTemplates();
     const items = TemplateCatalog.knownTypes().flatMap((type) =>
@@ -59,7 +62,8 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
     return { items: [...custom.map((c) => ({ type: c.type, channel: c.channel, source: 'custom', template: c.template, updatedAt: c.updatedAt })), ...items] };
   });
 
-  app.get<{ Params: TemplateParams }>(route, { schema: { tags: ['notifications'], summary: 'The template in use for a type and channel', params: TemplateParams, security: bearer } }, async (request) => {
+  const getAnswers = authenticatedAnswers({ 200: answer('The template in use', TemplateAnswer) }, [400]);
+  app.get<{ Params: TemplateParams }>(route, { schema: { tags: ['notifications'], summary: 'The template in use for a type and channel', params: TemplateParams, security: bearer, response: getAnswers } }, async (request) => {
     requireNotificationsAdmin(request.actor);
     const { type, channel } = request.params;
     checkType(type);
@@ -69,7 +73,16 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
 
   app.put<{ Params: TemplateParams; Body: TemplateBody }>(
     route,
-    { schema: { tags: ['notifications'], summary: 'Save an override; a broken template is rejected (TEMPLATE_INVALID with line and reason)', params: TemplateParams, body: TemplateBody, security: bearer } },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Save an override; a broken template is rejected (TEMPLATE_INVALID with line and reason)',
+        params: TemplateParams,
+        body: TemplateBody,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('Saved, with a rendering against the sample job', SavedTemplateAnswer) }, [400, 413]),
+      },
+    },
     async (request) => {
       requireNotificationsAdmin(request.actor);
       const { type, channel } = request.params;
@@ -79,7 +92,8 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
     },
   );
 
-  app.delete<{ Params: TemplateParams }>(route, { schema: { tags: ['notifications'], summary: 'Go back to the built-in template', params: TemplateParams, security: bearer } }, async (request, reply) => {
+  const resetAnswers = authenticatedAnswers({ 204: answer('The built-in template is in use again', null) }, [400, 404]);
+  app.delete<{ Params: TemplateParams }>(route, { schema: { tags: ['notifications'], summary: 'Go back to the built-in template', params: TemplateParams, security: bearer, response: resetAnswers } }, async (request, reply) => {
     requireNotificationsAdmin(request.actor);
     const { type, channel } = request.params;
     if (!(await catalog.reset(type, channel))) throw new HeadwayError('NOT_FOUND', `no saved template for ${type} × ${channel}; the built-in one is in use`);
@@ -88,7 +102,16 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
 
   app.post<{ Params: TemplateParams; Body: PreviewBody }>(
     `${route}/preview`,
-    { schema: { tags: ['notifications'], summary: 'Render a template (the one sent, else the one in use) against a sample job or a real one', params: TemplateParams, body: PreviewBody, security: bearer } },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Render a template (the one sent, else the one in use) against a sample job or a real one',
+        params: TemplateParams,
+        body: PreviewBody,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('The rendering', PreviewAnswer) }, [400, 404, 413]),
+      },
+    },
     async (request) => {
       requireNotificationsAdmin(request.actor);
       const { type, channel } = request.params;

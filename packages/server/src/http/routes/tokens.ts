@@ -5,6 +5,7 @@ import type { Headway } from '../../headway.js';
 import { ensureTokenSecret } from '../auth/secrets.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, mintUserToken } from '../auth/user-tokens.js';
 import { hasScope } from '../../service/actor.js';
+import { answer, authenticatedAnswers } from './answers.js';
 import { bearer } from './schemas.js';
 
 const CreateTokenBody = Type.Object(
@@ -16,6 +17,11 @@ const CreateTokenBody = Type.Object(
 );
 type CreateTokenBody = Static<typeof CreateTokenBody>;
 
+const TokenAnswer = Type.Object({
+  token: Type.String({ description: 'a JWT for Authorization: Bearer, or ?token= on the live streams' }),
+  expiresAt: Type.Integer({ description: 'epoch ms, a whole second' }),
+});
+
 /** What a user token may do to its own jobs, so what the key minting it must already hold. */
 const MINTING_SCOPES = ['jobs:read', 'jobs:write'] as const;
 
@@ -24,7 +30,15 @@ export async function tokenRoutes(app: FastifyInstance, headway: Headway): Promi
   const secret = await ensureTokenSecret(headway.store.keys, headway.config.tokenSecret);
   app.post<{ Body: CreateTokenBody }>(
     '/v1/tokens',
-    { schema: { tags: ['auth'], summary: 'Mint a user token {token, expiresAt} (the admin key, or an API key with jobs:read and jobs:write)', body: CreateTokenBody, security: bearer } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Mint a user token {token, expiresAt} (the admin key, or an API key with jobs:read and jobs:write)',
+        body: CreateTokenBody,
+        security: bearer,
+        response: authenticatedAnswers({ 201: answer('The token', TokenAnswer) }, [400, 413]),
+      },
+    },
     async (request, reply) => {
       if (request.actor.kind === 'user') throw new HeadwayError('FORBIDDEN', 'a user token cannot mint tokens; call POST /v1/tokens with an API key');
       // A user token reads and changes its user's jobs: a key without both powers must not hand them out.
