@@ -7,7 +7,7 @@ import { FAST_NOTIFY, runJob } from '../notify/support/notify-server.js';
 import type { ErrorAnswer } from './fixtures.js';
 
 interface Feed {
-  items: Array<{ id: string; type: string; readAt: number | null }>;
+  items: Array<{ id: string; readAt: number | null }>;
 }
 
 /**
@@ -23,15 +23,15 @@ describe('boolean query parameters', () => {
   beforeAll(async () => {
     server = await startTestServer({ config: { notify: FAST_NOTIFY as never } });
     await runJob(server, 'dave', 'completed', { title: 'Backup' });
-    await runJob(server, 'dave', 'failed', { title: 'Import' });
-    feed = '/v1/notifications?user=dave&channel=in_app&status=sent';
+    await runJob(server, 'dave', 'completed', { title: 'Import' });
+    // One job.completed per job: a feed that cannot grow while the tests read it.
+    feed = '/v1/notifications?user=dave&channel=in_app&status=sent&type=job.completed';
     const sent = await eventually(async () => {
       const res = await server.request<Feed>('GET', feed);
-      const types = res.body.items.map((n) => n.type);
-      return types.includes('job.completed') && types.includes('job.failed') ? res.body.items : null;
+      return res.body.items.length === 2 ? res.body.items : null;
     });
     all = sent.map((n) => n.id).sort();
-    read = sent.find((n) => n.type === 'job.completed')!.id;
+    read = sent[0]!.id;
     const marked = await server.request('POST', '/v1/notifications/read', { body: { user: 'dave', ids: [read] } });
     expect(marked.status).toBe(200);
   });
