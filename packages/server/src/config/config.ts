@@ -60,7 +60,13 @@ export const ConfigSchema = Type.Object({
       concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
       /** A claimed notification not confirmed within this time is sent again (crash of its sender). */
       leaseMs: Type.Integer({ minimum: 1_000, default: 60_000 }),
-      maxAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+      /**
+       * Transient failures (SMTP down, webhook 5xx) are retried until this many attempts. With the
+       * defaults (5 s doubling, capped at 1 h) 48 attempts span about 38 h, at least 28.8 h with the
+       * worst jitter: an outage of a day loses nothing, and a mail arrives at most ~75 min after
+       * its server is back. Keep maxAttempts × backoffMaxMs above your longest plausible outage.
+       */
+      maxAttempts: Type.Integer({ minimum: 1, maximum: 1_000, default: 48 }),
       backoffBaseMs: Type.Integer({ minimum: 1, default: 5_000 }),
       backoffMaxMs: Type.Integer({ minimum: 1, default: 3_600_000 }),
       /** An urgent notification that failed this many times is also sent on the user's next channel. */

@@ -64,16 +64,68 @@ export function loadConfig(flags: ConfigFlags, env: Env): Config {
     raw.sms = sms;
     origin.sms = 'HEADWAY_SMS_*';
   }
+  const notify = notifyFromEnv(env);
+  if (Object.keys(notify.values).length > 0) {
+    raw.notify = notify.values;
+    Object.assign(origin, notify.origin);
+  }
   const config = Value.Default(ConfigSchema, raw) as Config;
   const firstError = Value.Errors(ConfigSchema, config).First();
   if (firstError) {
-    const setting = firstError.path.replace(/^\//, '').replace(/\//g, '.');
-    const top = setting.split('.')[0]!;
-    const from = origin[top] ? ` (from ${origin[top]})` : '';
+    const path = firstError.path.split('/').filter(Boolean);
+    const setting = path.join('.');
+    const top = path[0]!;
+    const source = path.map((_, i) => origin[path.slice(0, path.length - i).join('.')]).find((o) => o !== undefined);
+    const from = source ? ` (from ${source})` : '';
     const shown = SECRET_SETTINGS.has(top) ? '' : ` ${JSON.stringify(firstError.value)}`;
     throw new HeadwayError('VALIDATION_FAILED', `invalid setting "${setting}"${from}:${shown} ${firstError.message.toLowerCase()}`);
   }
+  if (config.notify.backoffBaseMs > config.notify.backoffMaxMs) {
+    throw new HeadwayError('VALIDATION_FAILED', `invalid setting "notify.backoffBaseMs": ${config.notify.backoffBaseMs} is more than notify.backoffMaxMs (${config.notify.backoffMaxMs}); raise HEADWAY_NOTIFY_BACKOFF_MAX_MS or lower HEADWAY_NOTIFY_BACKOFF_BASE_MS`);
+  }
   return config;
+}
+
+const NOTIFY_SETTINGS = ConfigSchema.properties.notify.properties;
+
+/**
+ * Every notify.* setting is `HEADWAY_NOTIFY_<SETTING_IN_SNAKE_CASE>` (taken from the schema, so a new
+ * setting cannot be forgotten): numbers and booleans as text, lists comma-separated, and milestones
+ * as `report.build=10,50,90;import=25,75` (or a JSON object).
+ */
+function notifyFromEnv(env: Env): { values: Record<string, unknown>; origin: Record<string, string> } {
+  const values: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(NOTIFY_SETTINGS)) {
+    const variable = `HEADWAY_NOTIFY_${snake(name)}`;
+    const text = nonEmpty(env[variable]);
+    if (text === undefined) continue;
+    const kind = (schema as { type?: string }).type;
+    values[name] = kind === 'integer' || kind === 'number' ? toNumber(text) : kind === 'boolean' ? toBoolean(text) : kind === 'array' ? listOf(text) : name === 'milestones' ? milestonesOf(text, variable) : text;
+    origin[`notify.${name}`] = variable;
+  }
+  return { values, origin };
+}
+
+function listOf(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function milestonesOf(text: string, variable: string): unknown {
+  if (text.trim().startsWith('{')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new HeadwayError('VALIDATION_FAILED', `invalid setting "notify.milestones" (from ${variable}): not valid JSON; use report.build=10,50,90;import=25,75 or {"report.build":[10,50,90]}`);
+    }
+  }
+  const milestones: Record<string, unknown[]> = {};
+  for (const entry of text.split(';').map((e) => e.trim()).filter((e) => e !== '')) {
+    const [type, percents] = entry.split('=', 2).map((part) => part.trim());
+    if (!type || percents === undefined) throw new HeadwayError('VALIDATION_FAILED', `invalid setting "notify.milestones" (from ${variable}): ${JSON.stringify(entry)} is not <job type>=<percent>,<percent>; e.g. report.build=10,50,90;import=25,75`);
+    milestones[type] = listOf(percents).map(toNumber);
+  }
+  return milestones;
 }
 
 const SECRET_SETTINGS = new Set(['adminKey', 'tokenSecret', 'smtp', 'sms']);
@@ -97,10 +149,22 @@ function smtpFromEnv(env: Env): Record<string, unknown> | undefined {
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
-    ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
-    ...(url.password ? { pass: decodeURIComponent(url.password) } : {}),
+    ...(url.username ? { user: decodedCredential(url.username, 'user name') } : {}),
+    ...(url.password ? { pass: decodedCredential(url.password, 'password') } : {}),
     ...(from ? { from } : {}),
   };
+}
+
+/** The credential itself is never shown: the message says which part to fix and how. */
+function decodedCredential(encoded: string, what: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new HeadwayError(
+      'VALIDATION_FAILED',
+      `invalid setting "smtp" (from HEADWAY_SMTP_URL): the ${what} has a "%" that is not followed by two hex digits; percent-encode special characters in it (% as %25, @ as %40, : as %3A, / as %2F, # as %23)`,
+    );
+  }
 }
 
 /** An SMS provider needs all four settings; some but not all is a mistake worth failing on. */

@@ -66,4 +66,45 @@ describe('loadConfig', () => {
     const config = loadConfig({}, { HEADWAY_SMS_BASE_URL: 'http://127.0.0.1:9', HEADWAY_SMS_ACCOUNT_SID: 'AC1', HEADWAY_SMS_AUTH_TOKEN: 't', HEADWAY_SMS_FROM: '+15550001' });
     expect(config.sms).toEqual({ baseUrl: 'http://127.0.0.1:9', accountSid: 'AC1', authToken: 't', from: '+15550001' });
   });
+
+  it('every notify setting can be set by a HEADWAY_NOTIFY_* variable', () => {
+    const config = loadConfig(
+      {},
+      {
+        HEADWAY_NOTIFY_MAX_ATTEMPTS: '60',
+        HEADWAY_NOTIFY_BACKOFF_BASE_MS: '1000',
+        HEADWAY_NOTIFY_BACKOFF_MAX_MS: '600000',
+        HEADWAY_NOTIFY_ESCALATE_AFTER_ATTEMPTS: '5',
+        HEADWAY_NOTIFY_WEBHOOK_TIMEOUT_MS: '5000',
+        HEADWAY_NOTIFY_DISPATCH_INTERVAL_MS: '250',
+        HEADWAY_NOTIFY_CRITICAL_TYPES: 'alert.stalled, job.failed',
+        HEADWAY_NOTIFY_MILESTONES: 'report.build=10,50,90; import.csv=25',
+      },
+    );
+    expect(config.notify).toMatchObject({
+      maxAttempts: 60,
+      backoffBaseMs: 1000,
+      backoffMaxMs: 600_000,
+      escalateAfterAttempts: 5,
+      webhookTimeoutMs: 5000,
+      dispatchIntervalMs: 250,
+      criticalTypes: ['alert.stalled', 'job.failed'],
+      milestones: { 'report.build': [10, 50, 90], 'import.csv': [25] },
+    });
+    expect(loadConfig({}, { HEADWAY_NOTIFY_MILESTONES: '{"etl":[33,66]}' }).notify.milestones).toEqual({ etl: [33, 66] });
+  });
+
+  it('a bad notify value fails at boot naming the setting and its variable', () => {
+    expect(failure(() => loadConfig({}, { HEADWAY_NOTIFY_MAX_ATTEMPTS: 'many' }))).toMatch(/"notify\.maxAttempts" \(from HEADWAY_NOTIFY_MAX_ATTEMPTS\): "many"/);
+    expect(failure(() => loadConfig({}, { HEADWAY_NOTIFY_MILESTONES: 'report.build=10,150' }))).toMatch(/"notify\.milestones\.report\.build\.1" \(from HEADWAY_NOTIFY_MILESTONES\): 150/);
+    expect(failure(() => loadConfig({}, { HEADWAY_NOTIFY_MILESTONES: 'report.build' }))).toMatch(/HEADWAY_NOTIFY_MILESTONES.*report\.build=10,50,90/);
+    expect(failure(() => loadConfig({}, { HEADWAY_NOTIFY_BACKOFF_BASE_MS: '7200000' }))).toMatch(/notify\.backoffBaseMs.*HEADWAY_NOTIFY_BACKOFF_MAX_MS/);
+  });
+
+  it('an SMTP password with a bare % says what to fix, without showing the password', () => {
+    const message = failure(() => loadConfig({}, { HEADWAY_SMTP_URL: 'smtp://ops:50%off!@mail.local:2525' }));
+    expect(message).toMatch(/HEADWAY_SMTP_URL.*password.*% as %25/);
+    expect(message).not.toContain('50%off');
+    expect(loadConfig({}, { HEADWAY_SMTP_URL: 'smtp://ops:50%25off!@mail.local:2525' }).smtp?.pass).toBe('50%off!');
+  });
 });
