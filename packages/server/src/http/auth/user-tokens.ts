@@ -1,5 +1,6 @@
 import { HeadwayError } from '@headway/protocol';
 import { SignJWT, errors, jwtVerify } from 'jose';
+import type { JobsOnlyUser } from '../../notify/access.js';
 import type { Actor } from '../../service/actor.js';
 import { unstorableTextMessage } from '../text-guard.js';
 
@@ -11,12 +12,21 @@ export function looksLikeJwt(token: string): boolean {
   return /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
 }
 
+/**
+ * The claim limiting a user token to its user's jobs (value "jobs"). Absent, the token also reaches
+ * its user's notifications, preferences and watches, as every token signed before it existed does.
+ */
+export const REACH_CLAIM = 'hw_reach';
+/** What a user token reaches: everything of its user, or only its user's jobs. */
+export type UserTokenReach = 'all' | 'jobs';
+
 /** Signs a user token (HS256) for `sub`; the host app can sign the same with the shared secret. */
-export async function mintUserToken(secret: string, sub: string, ttlSeconds: number, nowMs: number): Promise<{ token: string; expiresAt: number }> {
+export async function mintUserToken(secret: string, sub: string, ttlSeconds: number, nowMs: number, reach: UserTokenReach = 'all'): Promise<{ token: string; expiresAt: number }> {
   const issuedAt = Math.floor(nowMs / 1000);
   // Rounded up: rounded down with iat, a 1-second token could arrive already expired.
   const exp = Math.ceil(nowMs / 1000) + ttlSeconds;
-  const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt(issuedAt).setExpirationTime(exp).sign(keyOf(secret));
+  const claims = reach === 'jobs' ? { [REACH_CLAIM]: 'jobs' } : {};
+  const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt(issuedAt).setExpirationTime(exp).sign(keyOf(secret));
   return { token, expiresAt: exp * 1000 };
 }
 
@@ -28,7 +38,12 @@ export async function verifyUserToken(secret: string, token: string, nowMs: numb
     // The user id becomes an owner in SQL parameters: NUL there is a 500 on PostgreSQL, not a refusal.
     const unstorable = unstorableTextMessage(payload.sub, 'user token claim "sub"');
     if (unstorable) throw unauthorized(unstorable);
-    return { kind: 'user', userId: payload.sub };
+    const reach = payload[REACH_CLAIM];
+    if (reach === undefined) return { kind: 'user', userId: payload.sub };
+    // Fail closed: a claim this server does not understand must not widen what the token reaches.
+    if (reach !== 'jobs') throw unauthorized(`user token claim "${REACH_CLAIM}" must be "jobs" (or absent for full access to its user), got ${JSON.stringify(reach)?.slice(0, 60)}`);
+    const jobsOnly: JobsOnlyUser = { kind: 'user', userId: payload.sub, reach: 'jobs' };
+    return jobsOnly;
   } catch (error) {
     if (error instanceof HeadwayError) throw error;
     if (error instanceof errors.JWTExpired) {

@@ -34,6 +34,8 @@ export async function tokenRoutes(app: FastifyInstance, headway: Headway): Promi
       schema: {
         tags: ['auth'],
         summary: 'Mint a user token {token, expiresAt} (the admin key, or an API key with jobs:read and jobs:write)',
+        description:
+          'The token reads and changes its user\'s jobs. It also reaches its user\'s notifications, preferences and watches only when the minting key has notifications:admin (or is the admin key); otherwise it carries the claim hw_reach "jobs" and those routes answer 403.',
         body: CreateTokenBody,
         security: bearer,
         response: authenticatedAnswers({ 201: answer('The token', TokenAnswer) }, [400, 413]),
@@ -48,7 +50,9 @@ export async function tokenRoutes(app: FastifyInstance, headway: Headway): Promi
         }
       }
       const { sub, ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS } = request.body;
-      return reply.status(201).send(await mintUserToken(secret, sub, ttlSeconds, headway.now()));
+      // Nor may a token reach its user's notifications when its key could not (requireUserAccess reads the claim).
+      const reach = hasScope(request.actor, 'notifications:admin') ? 'all' : 'jobs';
+      return reply.status(201).send(await mintUserToken(secret, sub, ttlSeconds, headway.now(), reach));
     },
   );
 }
