@@ -7,9 +7,9 @@ import { StreamHub } from '../../src/http/stream/stream-hub.js';
 import { Subscription } from '../../src/http/stream/subscription.js';
 
 function accessOf(channel: Channel): ChannelAccess {
-  if (channel.startsWith('job:')) return { channel, owner: undefined, jobId: channel.slice(4), includes: (job) => job.id === channel.slice(4) };
-  if (channel.startsWith('user:')) return { channel, owner: channel.slice(5), jobId: undefined, includes: (job) => job.owner === channel.slice(5) };
-  return { channel, owner: undefined, jobId: undefined, includes: () => true };
+  if (channel.startsWith('job:')) return { channel, owner: undefined, jobId: channel.slice(4), includes: (job) => job.id === channel.slice(4), carriesNotifications: false };
+  if (channel.startsWith('user:')) return { channel, owner: channel.slice(5), jobId: undefined, includes: (job) => job.owner === channel.slice(5), carriesNotifications: true };
+  return { channel, owner: undefined, jobId: undefined, includes: () => true, carriesNotifications: false };
 }
 
 /** A live subscription (its catch-up already answered) that counts what reaches it. */

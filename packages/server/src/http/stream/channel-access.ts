@@ -1,5 +1,6 @@
 import { HeadwayError, type Channel } from '@headway/protocol';
 import type { Headway } from '../../headway.js';
+import { canReadUserNotifications } from '../../notify/access.js';
 import { canSeeOwner, hasScope, type Actor } from '../../service/actor.js';
 import { unstorableTextMessage } from '../text-guard.js';
 
@@ -10,6 +11,12 @@ export interface ChannelAccess {
   jobId: string | undefined;
   /** Whether a job's messages belong on this channel for this actor. */
   includes(job: { id: string; owner: string | null }): boolean;
+  /**
+   * Whether the user channel's in-app notifications go to this actor: only to those who may read
+   * them over REST (the user's own token, the admin key, a key with notifications:admin). A key
+   * with only jobs:read still follows the channel's job updates.
+   */
+  carriesNotifications: boolean;
 }
 
 const CHANNEL = /^(?:job:(.{1,64})|user:(.{1,200})|jobs)$/;
@@ -30,14 +37,14 @@ export async function authorizeChannel(headway: Headway, actor: Actor, raw: unkn
   const [, jobId, userId] = match;
   if (jobId !== undefined) {
     await headway.jobs.get(jobId, actor); // JOB_NOT_FOUND for someone else's job, as over REST
-    return { channel, owner: undefined, jobId, includes: (job) => job.id === jobId };
+    return { channel, owner: undefined, jobId, includes: (job) => job.id === jobId, carriesNotifications: false };
   }
   if (userId !== undefined) {
     if (actor.kind === 'user' && actor.userId !== userId) throw new HeadwayError('FORBIDDEN', `a user token may follow only its own channel user:${actor.userId}, not ${channel}`);
-    return { channel, owner: userId, jobId: undefined, includes: (job) => job.owner === userId };
+    return { channel, owner: userId, jobId: undefined, includes: (job) => job.owner === userId, carriesNotifications: canReadUserNotifications(actor, userId) };
   }
   const owner = actor.kind === 'user' ? actor.userId : undefined;
-  return { channel, owner, jobId: undefined, includes: (job) => canSeeOwner(actor, job.owner) };
+  return { channel, owner, jobId: undefined, includes: (job) => canSeeOwner(actor, job.owner), carriesNotifications: false };
 }
 
 /** What an error repeats of a channel the client sent: enough to recognise it, never the whole of a 16 KB message. */

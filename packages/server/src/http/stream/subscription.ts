@@ -57,7 +57,7 @@ export class Subscription {
     const notification = notificationOf(message);
     if (notification) {
       const channel = `user:${notification.userId}` as const;
-      if (this.access.channel === channel) this.emit(outgoing({ type: 'notification', channel, notification: notification.notification }));
+      if (this.access.channel === channel && this.access.carriesNotifications) this.emit(outgoing({ type: 'notification', channel, notification: notification.notification }));
       return;
     }
     const out = shared ? shared() : outgoingOf(message, this.access.channel);
