@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import type { NewDigestItem, NewNotification } from '../store/notification-store.js';
 import type { Store } from '../store/store.js';
+import { retryDelayMs } from './backoff.js';
 import { planFor, type PlanContext } from './plan.js';
 import type { Trigger } from './types.js';
 
 /** Triggers written per transaction: a burst is cut into slices (~50 ms of work each here), with the event loop free between them. */
 const SLICE = 100;
+/** Retries of a failed outbox write back off from the enqueue interval up to this (a locked or unreachable database). */
+const RETRY_MAX_MS = 5_000;
 
 export interface EnqueuerDeps {
   store: Store;
@@ -32,47 +35,82 @@ interface Pending {
 export class Enqueuer {
   private pending: Pending[] = [];
   private maxCursor: number | undefined;
+  /** Bumped by every add() with a cursor: tells whether maxCursor moved while a slice was being written. */
+  private cursorVersion = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** Outbox writes that failed in a row: the next timer waits longer. */
+  private failures = 0;
 
   constructor(private readonly deps: EnqueuerDeps) {}
 
   add(trigger: Trigger | null, cursor?: number): void {
-    if (cursor !== undefined) this.maxCursor = Math.max(this.maxCursor ?? 0, cursor);
+    if (cursor !== undefined) {
+      this.maxCursor = Math.max(this.maxCursor ?? 0, cursor);
+      this.cursorVersion++;
+    }
     if (trigger) this.pending.push({ trigger, ...(cursor !== undefined ? { cursor } : {}) });
     if (this.pending.length > 0 || cursor !== undefined) this.schedule();
   }
 
-  /** Writes everything added so far; resolves when it is stored. */
+  /** Writes everything added so far; resolves when it is stored, rejects (keeping it all pending) when the store failed. */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    // Another caller's failed write is theirs to report: this one tries again.
+    while (this.flushing) await this.flushing.catch(() => undefined);
     if (this.pending.length === 0 && this.maxCursor === undefined) return;
     this.flushing = this.writeAll().finally(() => (this.flushing = null));
-    await this.flushing;
+    try {
+      await this.flushing;
+      this.failures = 0;
+    } catch (error) {
+      this.failures++;
+      // One writer per node: no jitter (0.5 is the midpoint), just a growing pause.
+      this.schedule(retryDelayMs(this.failures, { baseMs: this.deps.intervalMs, maxMs: RETRY_MAX_MS }, 0.5));
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.flush();
+    this.cancelTimer();
+    try {
+      await this.flush();
+    } finally {
+      // No retry after stop: what is still pending is replayed from the saved cursor on the next start.
+      this.cancelTimer();
+    }
   }
 
-  private schedule(): void {
+  private cancelTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(delayMs = this.deps.intervalMs): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.flush().catch((err: unknown) => this.deps.logger.error({ err }, 'notify:enqueue failed; the events are replayed from the store on the next start'));
-    }, this.deps.intervalMs);
+      // flush() has scheduled the retry when it failed.
+      this.flush().catch((err: unknown) =>
+        this.deps.logger.error({ err, pending: this.pending.length, failures: this.failures }, 'notify:enqueue failed; the triggers stay pending and are written again in order, with backoff (the saved cursor stays before them)'),
+      );
+    }, delayMs);
     this.timer.unref?.();
   }
 
+  /**
+   * A slice leaves `pending` only once its transaction committed, and the cursor is saved only
+   * with the slice that holds every trigger added up to it: a failed write loses nothing and
+   * never moves the cursor past an event that is not in the outbox (a restart replays from it).
+   */
   private async writeAll(): Promise<void> {
     while (this.pending.length > 0 || this.maxCursor !== undefined) {
-      const slice = this.pending.splice(0, SLICE);
-      // The cursor moves only with the last slice: every event up to it is then written.
-      const cursor = this.pending.length === 0 ? this.maxCursor : undefined;
-      if (this.pending.length === 0) this.maxCursor = undefined;
+      const slice = this.pending.slice(0, SLICE);
+      const cursor = slice.length === this.pending.length ? this.maxCursor : undefined;
+      const version = this.cursorVersion;
       const written = await this.write(slice, cursor);
+      // add() may have appended (never removed) meanwhile: the written slice is still the head.
+      this.pending.splice(0, slice.length);
+      if (cursor !== undefined && this.cursorVersion === version) this.maxCursor = undefined;
       if (written > 0) this.deps.onEnqueued();
       if (this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
