@@ -1,10 +1,20 @@
 import type { SendResult } from './channel.js';
 
 /**
- * What an HTTP answer means for delivery: 2xx sent; 410 gone for good; 408/429/5xx retry more
- * slowly (honouring Retry-After); other 4xx cannot succeed by retrying.
+ * Which non-2xx answers cannot succeed by retrying. Webhooks (Standard Webhooks): none but 410, so a
+ * receiver that is briefly misconfigured (404 while deploying, 401 after a key rotation, 400 from a
+ * bug) loses nothing. SMS: the provider's 4xx are about the message (invalid number), except
+ * 401/403/404, which are our account settings and hit every message alike.
  */
-export async function resultOfHttpAnswer(response: Response, what: string): Promise<SendResult> {
+export type HttpRetryPolicy = 'webhook' | 'sms';
+
+const SMS_SETTINGS_STATUSES = new Set([401, 403, 404]);
+
+/**
+ * What an HTTP answer means for delivery: 2xx sent; 410 gone for good; 408/429/5xx retry more
+ * slowly (honouring Retry-After); other statuses per the policy above.
+ */
+export async function resultOfHttpAnswer(response: Response, what: string, policy: HttpRetryPolicy): Promise<SendResult> {
   if (response.ok) return { ok: true, detail: `HTTP ${response.status}` };
   const body = (await response.text().catch(() => '')).slice(0, 200);
   const error = `${what} answered HTTP ${response.status}${body ? `: ${body}` : ''}`;
@@ -13,7 +23,8 @@ export async function resultOfHttpAnswer(response: Response, what: string): Prom
     const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
     return { ok: false, error, retryable: true, slowDown: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
-  return { ok: false, error, retryable: false };
+  const retryable = policy === 'webhook' || SMS_SETTINGS_STATUSES.has(response.status);
+  return { ok: false, error, retryable };
 }
 
 /** Retry-After in seconds or as an HTTP date, capped at a day. */

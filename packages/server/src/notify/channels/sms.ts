@@ -25,7 +25,7 @@ export function smsChannel(sms: NonNullable<Config['sms']>, options: { timeoutMs
           body,
           signal: AbortSignal.timeout(options.timeoutMs),
         });
-        return await resultOfHttpAnswer(response, 'SMS provider');
+        return await resultOfHttpAnswer(response, 'SMS provider', 'sms');
       } catch (error) {
         return failureOf(error);
       }

@@ -1,15 +1,19 @@
 import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
-import { failureOf, type NotificationChannel, type OutgoingMessage, type SendResult } from './channel.js';
+import type { NotificationChannel, OutgoingMessage, SendResult } from './channel.js';
+import { smtpFailureOf } from './smtp-failure.js';
 
-/** SMTP reply codes 5xx are permanent (bad mailbox, rejected content): retrying cannot help. */
-const PERMANENT_SMTP_CODE = /^5\d\d$/;
+/** An operator problem (bad password, server down) is warned about once per this interval, not once per mail. */
+const WARN_EVERY_MS = 60_000;
 
 /**
  * Email over SMTP with nodemailer, pooled so a burst reuses connections. The Message-ID comes
  * from the notification id, so a mail re-sent after a crash can be recognised by the receiver.
  */
-export function smtpChannel(smtp: NonNullable<Config['smtp']>, options: { maxConnections: number; ignoreTLS?: boolean }): NotificationChannel {
+export function smtpChannel(smtp: NonNullable<Config['smtp']>, options: { maxConnections: number; ignoreTLS?: boolean; logger?: Logger; nowMs?: () => number }): NotificationChannel {
+  const nowMs = options.nowMs ?? Date.now;
+  const lastWarnedAt = new Map<string, number>();
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -39,9 +43,14 @@ export function smtpChannel(smtp: NonNullable<Config['smtp']>, options: { maxCon
         });
         return { ok: true, detail: info.response };
       } catch (error) {
-        const code = String((error as { responseCode?: number }).responseCode ?? '');
-        if (PERMANENT_SMTP_CODE.test(code)) return { ok: false, error: (error as Error).message, retryable: false };
-        return failureOf(error);
+        const failure = smtpFailureOf(error);
+        const problem = failure.operatorProblem;
+        if (problem && options.logger && nowMs() - (lastWarnedAt.get(problem) ?? -Infinity) >= WARN_EVERY_MS) {
+          lastWarnedAt.set(problem, nowMs());
+          // Host and port only: never the URL, which carries the credentials.
+          options.logger.warn({ smtpHost: smtp.host, smtpPort: smtp.port }, `notify:email ${problem}`);
+        }
+        return failure.result;
       }
     },
     async close() {

@@ -30,7 +30,7 @@ export function webhookChannel(options: { timeoutMs: number; nowMs: () => number
           redirect: 'manual',
           signal: AbortSignal.timeout(options.timeoutMs),
         });
-        return await resultOfHttpAnswer(response, `webhook ${new URL(endpoint.url).host}`);
+        return await resultOfHttpAnswer(response, `webhook ${new URL(endpoint.url).host}`, 'webhook');
       } catch (error) {
         return failureOf(error);
       }
