@@ -22,7 +22,8 @@ export async function listNotifications(db: PgDb, query: NotificationQuery) {
   if (query.type !== undefined) where.push(`type = ${param(query.type)}`);
   if (query.channel !== undefined) where.push(`channel = ${param(query.channel)}`);
   if (query.jobId !== undefined) where.push(`job_id = ${param(query.jobId)}`);
-  if (query.unreadOnly) where.push("channel = 'in_app' AND read_at IS NULL");
+  // The same items unreadCount counts: delivered and not read (see markAt).
+  if (query.unreadOnly) where.push("channel = 'in_app' AND status = 'sent' AND read_at IS NULL");
   if (query.cursor !== undefined) {
     const [createdAt, id] = decodeCursor(query.cursor);
     where.push(`(created_at, id) < (${param(createdAt)}, ${param(id)})`);
@@ -69,8 +70,9 @@ export async function unreadCount(db: PgDb, userId: string): Promise<number> {
   return (await db.one<{ n: number }>("SELECT COUNT(*)::int AS n FROM notifications WHERE user_id = $1 AND channel = 'in_app' AND read_at IS NULL AND status = 'sent'", [userId]))!.n;
 }
 
+/** Only delivered items: one deferred by quiet hours marked now would be delivered already read. */
 export async function markAt(db: PgDb, column: 'read_at' | 'seen_at', userId: string, ids: string[] | undefined, now: number): Promise<number> {
-  const base = `UPDATE notifications SET ${column} = $1 WHERE user_id = $2 AND channel = 'in_app' AND ${column} IS NULL`;
+  const base = `UPDATE notifications SET ${column} = $1 WHERE user_id = $2 AND channel = 'in_app' AND status = 'sent' AND ${column} IS NULL`;
   if (ids === undefined) return db.run(base, [now, userId]);
   if (ids.length === 0) return 0;
   return db.run(`${base} AND id = ANY($3::text[])`, [now, userId, ids]);

@@ -21,7 +21,8 @@ export function listNotifications(db: SqliteDb, query: NotificationQuery) {
   if (query.type !== undefined) add('type = ?', query.type);
   if (query.channel !== undefined) add('channel = ?', query.channel);
   if (query.jobId !== undefined) add('job_id = ?', query.jobId);
-  if (query.unreadOnly) add("channel = 'in_app' AND read_at IS NULL");
+  // The same items unreadCount counts: delivered and not read (see in-app.ts).
+  if (query.unreadOnly) add("channel = 'in_app' AND status = 'sent' AND read_at IS NULL");
   if (query.cursor !== undefined) {
     const [createdAt, id] = decodeCursor(query.cursor);
     add('(created_at < ? OR (created_at = ? AND id < ?))', createdAt, createdAt, id);
