@@ -6,6 +6,7 @@ import { channelsTried, escalationKey } from './plan.js';
 import { quietHoursEnd } from './preferences/quiet-hours.js';
 import { nextEscalationChannel } from './preferences/resolve.js';
 import { defaultPreferences, type Preferences } from './preferences/schema.js';
+import { defaultTemplate, type TemplateSource } from './templates/defaults.js';
 import { renderMessage, type RenderedMessage } from './templates/render.js';
 import { DIGEST_TEMPLATE, type NotificationView } from './types.js';
 
@@ -43,10 +44,28 @@ export class Delivery {
     if (!result.ok && row.urgent && !row.escalated && (attempt >= this.deps.settings.escalateAfterAttempts || !result.retryable)) await this.escalate(row, prefs);
   }
 
+  /**
+   * A saved template passed validation against a sample job only, so real data can still break it
+   * (a loop over a huge number hits the memory limit): the user then gets the built-in template's
+   * message, and the operator a warning naming the template. Only a broken built-in one fails the send.
+   */
   private async render(row: NotificationRecord): Promise<RenderedMessage> {
+    const { engine } = this.deps.templates;
     const templateType = row.data.digest ? DIGEST_TEMPLATE : row.type;
     const source = await this.deps.templates.resolve(templateType, row.channel);
-    return renderMessage(this.deps.templates.engine, row.channel, source, row.data, row.userId);
+    const builtIn = defaultTemplate(templateType, row.channel);
+    try {
+      return renderMessage(engine, row.channel, source, row.data, row.userId);
+    } catch (error) {
+      if (sameTemplate(source, builtIn)) throw error;
+      // The template's position and reason only: never the data or the rendered text, which may hold what the user keeps private.
+      const reason = error instanceof Error ? error.message : String(error);
+      this.deps.logger.warn(
+        { notificationId: row.id, templateType, channel: row.channel, reason },
+        `notify:template ${templateType}/${row.channel} failed to render (${reason}); sent with the built-in template instead. Fix or reset it: PUT or DELETE /v1/notification-templates/${templateType}/${row.channel}`,
+      );
+      return renderMessage(engine, row.channel, builtIn, row.data, row.userId);
+    }
   }
 
   private async send(channel: NotificationChannel, row: NotificationRecord, rendered: RenderedMessage, prefs: Preferences, attempt: number): Promise<SendResult> {
@@ -108,6 +127,10 @@ export class Delivery {
     );
     if (disabled) logger.warn({ userId }, 'notify:webhook endpoint answered 410 Gone and is disabled');
   }
+}
+
+function sameTemplate(a: TemplateSource, b: TemplateSource): boolean {
+  return a.subject === b.subject && a.text === b.text && a.html === b.html && a.json === b.json;
 }
 
 export function viewOf(row: NotificationRecord): NotificationView {
