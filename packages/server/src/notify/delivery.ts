@@ -102,7 +102,7 @@ export class Delivery {
 
   private async escalate(row: NotificationRecord, prefs: Preferences): Promise<void> {
     const { store, now, newId, channels, logger } = this.deps;
-    const next = nextEscalationChannel(prefs, channelsTried(row.key), new Set(channels.keys()));
+    const next = nextEscalationChannel(prefs, channelsTried(row.key), new Set(channels.keys()), row.type);
     await store.notifications.markEscalated(row.id);
     if (next === null) return;
     const escalation = { id: newId(), key: escalationKey(row.key, next), userId: row.userId, type: row.type, channel: next, jobId: row.jobId, urgent: true, data: row.data, dueAt: now(), escalatedFrom: row.id };

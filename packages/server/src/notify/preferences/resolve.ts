@@ -71,7 +71,18 @@ export function hasContact(prefs: Preferences, channel: ChannelName): boolean {
   }
 }
 
-/** The user's next channel for an urgent notification whose channels so far keep failing. */
-export function nextEscalationChannel(prefs: Preferences, tried: readonly ChannelName[], sendable: ReadonlySet<ChannelName>): ChannelName | null {
-  return prefs.escalation.find((c) => !tried.includes(c) && sendable.has(c) && hasContact(prefs, c)) ?? null;
+/**
+ * The user's next channel for an urgent notification of `type` whose channels so far keep failing.
+ * Never one the user switched off (for this type, else for all types: the order resolveDelivery
+ * follows), nor one the event already went to: those tried along the chain and those the event
+ * itself was sent on (which resolveDelivery gives again from the same preferences). Without `type`
+ * only the channel switches and the tried channels count.
+ */
+export function nextEscalationChannel(prefs: Preferences, tried: readonly ChannelName[], sendable: ReadonlySet<ChannelName>, type?: string): ChannelName | null {
+  const typeSwitches = type === undefined ? undefined : prefs.types[type]?.channels;
+  const switchedOff = (c: ChannelName) => (typeSwitches?.[c] ?? prefs.channels[c]) === false;
+  // No job id: a muted job's event has no row to escalate from, so muting cannot change the answer.
+  const eventWentTo = type === undefined ? [] : resolveDelivery(type, null, prefs, typePolicy(type, []), sendable).channels;
+  const used = new Set([...tried, ...eventWentTo]);
+  return prefs.escalation.find((c) => !used.has(c) && !switchedOff(c) && sendable.has(c) && hasContact(prefs, c)) ?? null;
 }
