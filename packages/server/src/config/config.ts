@@ -57,7 +57,10 @@ export const ConfigSchema = Type.Object({
       enqueueIntervalMs: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }),
       /** Notifications claimed per dispatcher round, and sent at most this many at once. */
       batchSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 200 }),
+      /** Network sends (webhook, email, SMS) in flight at once, over all channels; in-app and log are not counted. */
       concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+      /** Sends in flight at once on one channel, so a slow webhook or SMTP server cannot take every slot. */
+      channelConcurrency: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
       /** A claimed notification not confirmed within this time is sent again (crash of its sender). */
       leaseMs: Type.Integer({ minimum: 1_000, default: 60_000 }),
       /**

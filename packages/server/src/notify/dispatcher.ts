@@ -1,23 +1,31 @@
-import type { NotificationRecord } from '../store/notification-store.js';
 import { Delivery } from './delivery.js';
 import type { DispatcherDeps } from './dispatcher-deps.js';
+import { SendPool, type ClaimedRow } from './send-pool.js';
+import { CHANNEL_NAMES } from './types.js';
 
 export type { DispatcherDeps };
 
+/** A claimed row whose channel has no free slot nor waiting place goes back to the outbox, due this much later. */
+const CHANNEL_BUSY_RETRY_MS = 1_000;
+
 /**
- * Sends what is due in the outbox: closes ended digests, claims due rows with a lease, and
- * delivers them a few at a time. Runs on a timer and whenever the enqueuer wrote something;
- * one round at a time. Failures of a round are logged, never thrown into the timer.
+ * Sends what is due in the outbox: closes ended digests, claims due rows with a lease, and hands
+ * them to the send pool without waiting for the sends, so a slow endpoint holds only its own
+ * channel's slots. Runs on a timer, whenever the enqueuer wrote something and whenever a send
+ * ends; one round at a time. Failures of a round are logged, never thrown into the timer.
  */
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
-  private readonly delivery: Delivery;
+  private readonly pool: SendPool;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.delivery = new Delivery(deps);
+    const delivery = new Delivery(deps);
+    const send = ({ row, prefs }: ClaimedRow) =>
+      delivery.deliver(row, prefs).catch((err: unknown) => deps.logger.error({ err, notificationId: row.id }, 'notify:delivery failed before its outcome was recorded; the lease expiry re-sends it'));
+    this.pool = new SendPool(deps.settings, CHANNEL_NAMES, send, () => this.wake());
   }
 
   async start(): Promise<void> {
@@ -51,12 +59,14 @@ export class Dispatcher {
       });
   }
 
-  /** Waits for the round in progress; claimed rows it did not finish are re-sent after a restart. */
+  /** Waits for the round and the sends in progress; claimed rows not started go back to the outbox. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await this.release(this.pool.takeAllWaiting(), this.deps.now());
+    await this.pool.idle();
   }
 
   private async round(): Promise<void> {
@@ -64,19 +74,23 @@ export class Dispatcher {
     const n = store.notifications;
     await n.requeueLeased({ leaseExpiredBefore: now() }, now());
     await n.flushDigests(now(), newId);
-    const claimed = await n.claimDue(nodeId, now(), now() + settings.leaseMs, settings.batchSize);
+    // A row waits for a slot at most a quarter of its lease, so it is sent well before another node may take it.
+    await this.release(this.pool.takeStale(now() - settings.leaseMs / 4), now());
+    const limit = Math.min(settings.batchSize, this.pool.capacity());
+    if (limit === 0) return;
+    const claimedAt = now();
+    const claimed = await n.claimDue(nodeId, claimedAt, claimedAt + settings.leaseMs, limit);
     if (claimed.length === 0) return;
     const prefs = await n.getPreferences([...new Set(claimed.map((r) => r.userId))]);
-    await forEachLimited(claimed, settings.concurrency, (row) => this.delivery.deliver(row, prefs.get(row.userId)));
-    // A full batch means more may be due: go again without waiting for the timer.
-    if (claimed.length === settings.batchSize) this.again = true;
+    const overflow = claimed.map((row) => ({ row, prefs: prefs.get(row.userId), claimedAt })).filter((c) => !this.pool.offer(c));
+    await this.release(overflow, now() + CHANNEL_BUSY_RETRY_MS);
+    // A full claim that all found room means more may be due: go again without waiting for the timer.
+    if (claimed.length === limit && overflow.length === 0) this.again = true;
   }
-}
 
-async function forEachLimited(rows: NotificationRecord[], limit: number, work: (row: NotificationRecord) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, rows.length) }, async () => {
-    while (next < rows.length) await work(rows[next++]!);
-  });
-  await Promise.all(lanes);
+  /** Gives claimed rows back (not an attempt): due at `dueAt`, behind what is due now. */
+  private async release(rows: ClaimedRow[], dueAt: number): Promise<void> {
+    const { store, now, nodeId } = this.deps;
+    for (const { row } of rows) await store.notifications.defer(row.id, nodeId, dueAt, now());
+  }
 }
