@@ -77,11 +77,22 @@ function describe(error: ValueError, part: HttpPart): string {
   const where = field ? `${PART_NAMES[part]} "${field}"` : ROOT_NAMES[part];
   switch (error.type) {
     case ValueErrorType.ObjectAdditionalProperties:
-      return `unknown ${where}; remove it${allowedFields(error.schema)}`;
+      return `unknown ${where}; remove it${allowedFields(error.schema)}${allowedKeys(error.schema)}`;
     case ValueErrorType.ObjectRequiredProperty:
       return `${where} is required`;
-    case ValueErrorType.Union:
+    case ValueErrorType.Union: {
+      // `X | null` sent as something else than null: what is wrong is what is wrong with it as an X.
+      const asNonNull = nonNullVariantError(error);
+      if (asNonNull) return describe(asNonNull, part);
       return `${where} must be one of ${literalsOf(error.schema) ?? 'the documented shapes'}, got ${shown(error.value)}`;
+    }
+    case ValueErrorType.StringPattern:
+    case ValueErrorType.StringFormat: {
+      // A field's description says what to send ("HH:MM, 24-hour"); its regular expression does not.
+      const description = (error.schema as { description?: unknown }).description;
+      if (typeof description === 'string') return `${where} must be ${description}, got ${shown(error.value)}`;
+      return `${where}: ${lowerFirst(error.message)}, got ${shown(error.value)}`;
+    }
     default:
       return `${where}: ${lowerFirst(error.message)}, got ${shown(error.value)}`;
   }
@@ -101,6 +112,20 @@ function allowedFields(schema: TSchema): string {
   if (!properties) return '';
   const names = Object.keys(properties);
   return names.length > 0 ? ` (allowed: ${names.join(', ')})` : ' (this request takes no fields here; send {} or no body)';
+}
+
+function nonNullVariantError(error: ValueError): ValueError | undefined {
+  const options = (error.schema as { anyOf?: TSchema[] }).anyOf;
+  if (error.value === null || options?.length !== 2) return undefined;
+  const index = options.findIndex((o) => o[Kind] !== 'Null');
+  if (index < 0 || options[1 - index]![Kind] !== 'Null') return undefined;
+  return error.errors[index]?.First();
+}
+
+/** A map keyed by pattern (a TypeBox Record) says which keys it takes in its description. */
+function allowedKeys(schema: TSchema): string {
+  const { patternProperties, description } = schema as { patternProperties?: unknown; description?: unknown };
+  return patternProperties !== undefined && typeof description === 'string' ? ` or fix its name: the keys here are ${description}` : '';
 }
 
 function literalsOf(schema: TSchema): string | null {

@@ -29,9 +29,20 @@ export const TypePreferenceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * http(s), a host name, IPv4 or [IPv6] address, an optional port, then anything without blanks.
+ * Refuses at save time what would fail at every send: no host ("http://"), a blank in it, and
+ * credentials in the authority ("http://user:pw@host/": '@' is not a host character).
+ */
+const WEBHOOK_URL_PATTERN = '^https?://(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\\.?|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?(?:[/?#]\\S*)?$';
+
 export const WebhookContactSchema = Type.Object(
   {
-    url: Type.String({ pattern: '^https?://', maxLength: 2000 }),
+    url: Type.String({
+      pattern: WEBHOOK_URL_PATTERN,
+      maxLength: 2000,
+      description: 'an http(s) URL with a host and no user:password@ (the signature authenticates; a password here would be stored and listed), e.g. https://example.com/hooks/headway',
+    }),
     /** Standard Webhooks secret (`whsec_` + base64); generated when left out. */
     secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' })),
     /** Set by the server when the receiver answered 410 Gone; PUT the contact again to re-enable. */
@@ -50,7 +61,7 @@ export const PreferencesBodySchema = Type.Object(
     contacts: Type.Optional(
       Type.Object(
         {
-          email: Type.Optional(Type.Union([Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320 }), Type.Null()])),
+          email: Type.Optional(Type.Union([Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320, description: 'an email address, e.g. ada@example.com' }), Type.Null()])),
           phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +15551234567' }), Type.Null()])),
           webhook: Type.Optional(Type.Union([WebhookContactSchema, Type.Null()])),
         },
@@ -58,7 +69,13 @@ export const PreferencesBodySchema = Type.Object(
       ),
     ),
     channels: Type.Optional(ChannelSwitches),
-    types: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.-]*$' }), TypePreferenceSchema)),
+    // additionalProperties: a Record's key pattern alone lets any other key through unchecked.
+    types: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.-]*$' }), TypePreferenceSchema, {
+        additionalProperties: false,
+        description: 'notification types, e.g. job.completed or alert.stalled (lowercase letters, digits, ".", "_", "-")',
+      }),
+    ),
     quietHours: Type.Optional(Type.Union([Type.Object({ start: HourMinute, end: HourMinute }, { additionalProperties: false }), Type.Null()])),
     mutedJobs: Type.Optional(Type.Array(MutedJobId, { maxItems: MAX_MUTED_JOBS })),
     /** Channels to try, in order, when an urgent notification keeps failing on its channel. */
