@@ -1,3 +1,4 @@
+import type { Job, JobEvent } from '@headway/protocol';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Bus, BusMessage } from '../bus/bus.js';
@@ -8,6 +9,7 @@ import type { NotificationChannel } from './channels/channel.js';
 import { channelsFromConfig } from './channels/index.js';
 import { Dispatcher } from './dispatcher.js';
 import { Enqueuer } from './enqueuer.js';
+import { jobAfterEach } from './job-at-event.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { triggerOf } from './triggers.js';
 import type { ChannelName, NotificationData } from './types.js';
@@ -90,14 +92,43 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     for (;;) {
       const events = await store.jobs.eventsSince(cursor, REPLAY_PAGE);
       if (events.length === 0) break;
-      const jobs = new Map((await store.jobs.getMany([...new Set(events.map((e) => e.jobId))])).map((r) => [r.id, toJobView(r)]));
+      const asOf = await jobsAsOfEvents(events);
       for (const event of events) {
-        const job = jobs.get(event.jobId);
+        const job = asOf.get(event.jobId)?.get(event.seq);
         enqueuer.add(job ? triggerOf(event, job) : null, event.cursor);
       }
       cursor = events[events.length - 1]!.cursor ?? cursor;
       await enqueuer.flush();
     }
+  }
+
+  /**
+   * Replayed events are old: each notification describes the job as it was after its event, not
+   * as the row is now (a started event of a job completed since said "completed, 100% done").
+   * That needs every event of the job after the replayed ones, so their transitions can be undone.
+   */
+  async function jobsAsOfEvents(events: JobEvent[]): Promise<Map<string, Map<number, Job>>> {
+    const byJob = new Map<string, JobEvent[]>();
+    for (const event of events) {
+      const own = byJob.get(event.jobId);
+      if (own) own.push(event);
+      else byJob.set(event.jobId, [event]);
+    }
+    const records = await store.jobs.getMany([...byJob.keys()]);
+    const asOf = new Map<string, Map<number, Job>>();
+    for (const record of records) {
+      const own = byJob.get(record.id)!;
+      // Only up to the row just read: an event committed since is not in it.
+      const listed = own.filter((e) => e.seq <= record.seq);
+      for (let after = listed.at(-1)?.seq ?? record.seq; after < record.seq; ) {
+        const later = (await store.jobs.events(record.id, after, REPLAY_PAGE)).filter((e) => e.seq <= record.seq);
+        if (later.length === 0) break;
+        listed.push(...later);
+        after = later.at(-1)!.seq;
+      }
+      asOf.set(record.id, jobAfterEach(toJobView(record), record.milestones, listed));
+    }
+    return asOf;
   }
 
   return {
