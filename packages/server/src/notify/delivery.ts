@@ -1,3 +1,4 @@
+import { HeadwayError } from '@headway/protocol';
 import type { NotificationRecord } from '../store/notification-store.js';
 import { retryDelayMs } from './backoff.js';
 import type { NotificationChannel, SendResult } from './channels/channel.js';
@@ -58,8 +59,7 @@ export class Delivery {
       return renderMessage(engine, row.channel, source, row.data, row.userId);
     } catch (error) {
       if (sameTemplate(source, builtIn)) throw error;
-      // The template's position and reason only: never the data or the rendered text, which may hold what the user keeps private.
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = renderErrorOf(error);
       this.deps.logger.warn(
         { notificationId: row.id, templateType, channel: row.channel, reason },
         `notify:template ${templateType}/${row.channel} failed to render (${reason}); sent with the built-in template instead. Fix or reset it: PUT or DELETE /v1/notification-templates/${templateType}/${row.channel}`,
@@ -127,6 +127,15 @@ export class Delivery {
     );
     if (disabled) logger.warn({ userId }, 'notify:webhook endpoint answered 410 Gone and is disabled');
   }
+}
+
+/**
+ * What went wrong, for the operator's log: the field, position and reason, never the notification's
+ * data or rendered text (JSON.parse quotes the text it failed on, which holds the job's data).
+ */
+function renderErrorOf(error: unknown): string {
+  if (error instanceof HeadwayError && error.details?.field === 'json' && error.details.line === null) return 'template field "json" does not render valid JSON';
+  return error instanceof Error ? error.message : String(error);
 }
 
 function sameTemplate(a: TemplateSource, b: TemplateSource): boolean {
