@@ -75,6 +75,15 @@ export const ConfigSchema = Type.Object({
       /** An urgent notification that failed this many times is also sent on the user's next channel. */
       escalateAfterAttempts: Type.Integer({ minimum: 1, default: 3 }),
       webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+      /**
+       * Non-public addresses webhooks may reach (users choose webhook URLs): `private` (10/8,
+       * 172.16/12, 192.168/16, 100.64/10, fc00::/7: LAN services self-hosters post to), `loopback`,
+       * `link-local` (incl. 169.254.169.254, cloud metadata), CIDRs or addresses, or `none`.
+       * Public addresses are always allowed; the check is on the resolved IP at send time.
+       * TODO(lead): the default is to become ['private'] (loopback opt-in) once the shared test
+       * fixture FAST_NOTIFY lists 'loopback' for its 127.0.0.1 receivers (not this change's file).
+       */
+      webhookAllowedNetworks: Type.Array(Type.String({ pattern: '^(private|loopback|link-local|none|[0-9A-Fa-f:.]+(/[0-9]{1,3})?)$' }), { default: ['private', 'loopback'] }),
       /** Notification types users cannot switch off (e.g. "alert.stalled"). */
       criticalTypes: Type.Array(Type.String(), { default: [] }),
       /** Progress milestones per job type; types not listed use 25/50/75. */

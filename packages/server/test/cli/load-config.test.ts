@@ -107,4 +107,9 @@ describe('loadConfig', () => {
     expect(message).not.toContain('50%off');
     expect(loadConfig({}, { HEADWAY_SMTP_URL: 'smtp://ops:50%25off!@mail.local:2525' }).smtp?.pass).toBe('50%off!');
   });
+
+  it('webhook networks come from HEADWAY_NOTIFY_WEBHOOK_ALLOWED_NETWORKS, and a bad entry fails at boot', () => {
+    expect(loadConfig({}, { HEADWAY_NOTIFY_WEBHOOK_ALLOWED_NETWORKS: 'private, 169.254.10.0/24, fd00::/8' }).notify.webhookAllowedNetworks).toEqual(['private', '169.254.10.0/24', 'fd00::/8']);
+    expect(failure(() => loadConfig({}, { HEADWAY_NOTIFY_WEBHOOK_ALLOWED_NETWORKS: 'intranet' }))).toMatch(/"notify\.webhookAllowedNetworks\.0" \(from HEADWAY_NOTIFY_WEBHOOK_ALLOWED_NETWORKS\): "intranet"/);
+  });
 });

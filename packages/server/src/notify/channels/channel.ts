@@ -36,8 +36,13 @@ export interface NotificationChannel {
   close?(): Promise<void>;
 }
 
-/** Errors thrown by transports become retryable failures with their message (never with credentials). */
+/** Errors thrown by transports become retryable failures with their message, any URL credentials masked. */
 export function failureOf(error: unknown): SendResult {
   const message = error instanceof Error ? error.message : String(error);
-  return { ok: false, error: message, retryable: true };
+  return { ok: false, error: withoutUrlCredentials(message), retryable: true };
+}
+
+/** `http://user:pw@host/` → `http://***@host/`: error text ends up in lastError and the log. */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]+@/gi, '$1***@');
 }

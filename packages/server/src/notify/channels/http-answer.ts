@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { SendResult } from './channel.js';
 
 /**
@@ -10,20 +11,29 @@ export type HttpRetryPolicy = 'webhook' | 'sms';
 
 const SMS_SETTINGS_STATUSES = new Set([401, 403, 404]);
 
+/** The status of an answer and its Retry-After header: all delivery reads of it. */
+export interface HttpAnswer {
+  status: number;
+  retryAfter: string | null;
+}
+
 /**
  * What an HTTP answer means for delivery: 2xx sent; 410 gone for good; 408/429/5xx retry more
- * slowly (honouring Retry-After); other statuses per the policy above.
+ * slowly (honouring Retry-After); other statuses per the policy above. The error names the status
+ * and its standard reason only: the receiver's body and reason text never reach lastError or the
+ * log, so a webhook pointed at an internal service cannot read its answers (SSRF).
  */
-export async function resultOfHttpAnswer(response: Response, what: string, policy: HttpRetryPolicy): Promise<SendResult> {
-  if (response.ok) return { ok: true, detail: `HTTP ${response.status}` };
-  const body = (await response.text().catch(() => '')).slice(0, 200);
-  const error = `${what} answered HTTP ${response.status}${body ? `: ${body}` : ''}`;
-  if (response.status === 410) return { ok: false, error, retryable: false, gone: true };
-  if (response.status === 408 || response.status === 429 || response.status >= 500) {
-    const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+export function resultOfHttpAnswer(answer: HttpAnswer, what: string, policy: HttpRetryPolicy): SendResult {
+  const { status } = answer;
+  if (status >= 200 && status < 300) return { ok: true, detail: `HTTP ${status}` };
+  const reason = STATUS_CODES[status];
+  const error = `${what} answered HTTP ${status}${reason ? ` ${reason}` : ''}`;
+  if (status === 410) return { ok: false, error, retryable: false, gone: true };
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfterMs = retryAfterOf(answer.retryAfter);
     return { ok: false, error, retryable: true, slowDown: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
-  const retryable = policy === 'webhook' || SMS_SETTINGS_STATUSES.has(response.status);
+  const retryable = policy === 'webhook' || SMS_SETTINGS_STATUSES.has(status);
   return { ok: false, error, retryable };
 }
 

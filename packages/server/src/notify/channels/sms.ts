@@ -25,7 +25,8 @@ export function smsChannel(sms: NonNullable<Config['sms']>, options: { timeoutMs
           body,
           signal: AbortSignal.timeout(options.timeoutMs),
         });
-        return await resultOfHttpAnswer(response, 'SMS provider', 'sms');
+        await response.body?.cancel();
+        return resultOfHttpAnswer({ status: response.status, retryAfter: response.headers.get('retry-after') }, 'SMS provider', 'sms');
       } catch (error) {
         return failureOf(error);
       }

@@ -1,0 +1,81 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+/** Address ranges a webhook may not reach unless the operator lists them (a keyword or a CIDR). */
+type Range = 'loopback' | 'link-local' | 'private' | 'non-routable';
+
+const RANGES: Array<[Range, string, number, 'ipv4' | 'ipv6']> = [
+  ['loopback', '127.0.0.0', 8, 'ipv4'],
+  ['loopback', '::1', 128, 'ipv6'],
+  // Includes 169.254.169.254, the cloud metadata service.
+  ['link-local', '169.254.0.0', 16, 'ipv4'],
+  ['link-local', 'fe80::', 10, 'ipv6'],
+  ['private', '10.0.0.0', 8, 'ipv4'],
+  ['private', '172.16.0.0', 12, 'ipv4'],
+  ['private', '192.168.0.0', 16, 'ipv4'],
+  ['private', '100.64.0.0', 10, 'ipv4'],
+  ['private', 'fc00::', 7, 'ipv6'],
+  // 0.0.0.0 reaches this host on Linux; multicast, reserved and broadcast are no web servers.
+  ['non-routable', '0.0.0.0', 8, 'ipv4'],
+  ['non-routable', '::', 128, 'ipv6'],
+  ['non-routable', '224.0.0.0', 4, 'ipv4'],
+  ['non-routable', '240.0.0.0', 4, 'ipv4'],
+  ['non-routable', 'ff00::', 8, 'ipv6'],
+];
+
+const KEYWORDS = new Set(['private', 'loopback', 'link-local', 'none']);
+
+export class WebhookTargetRefused extends Error {}
+
+/**
+ * Which addresses webhooks may reach: public ones always; loopback, link-local and private ones
+ * only when `allowed` lists their keyword (or a CIDR covering them); non-routable ones only by CIDR.
+ */
+export class WebhookTargetPolicy {
+  private readonly allowedRanges: ReadonlySet<string>;
+  private readonly allowedCidrs = new BlockList();
+  private readonly ranges = new Map<Range, BlockList>();
+
+  constructor(allowed: readonly string[]) {
+    this.allowedRanges = new Set(allowed.filter((entry) => KEYWORDS.has(entry)));
+    for (const entry of allowed.filter((e) => !KEYWORDS.has(e))) {
+      const [address, prefix] = entry.split('/');
+      const family = isIP(address ?? '');
+      const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
+      if (family === 0 || !(bits <= (family === 4 ? 32 : 128))) throw new Error(`invalid setting "notify.webhookAllowedNetworks": ${JSON.stringify(entry)} is neither private, loopback, link-local, none nor an address or CIDR`);
+      this.allowedCidrs.addSubnet(address!, bits, family === 4 ? 'ipv4' : 'ipv6');
+    }
+    for (const [range, network, prefix, type] of RANGES) {
+      if (!this.ranges.has(range)) this.ranges.set(range, new BlockList());
+      this.ranges.get(range)!.addSubnet(network, prefix, type);
+    }
+  }
+
+  /** Why `address` is refused, or null when a webhook may reach it. */
+  refusal(address: string): string | null {
+    const unmapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
+    const type = isIP(unmapped) === 4 ? 'ipv4' : 'ipv6';
+    if (this.allowedCidrs.check(unmapped, type)) return null;
+    for (const [range, list] of this.ranges) {
+      if (!list.check(unmapped, type)) continue;
+      if (range !== 'non-routable' && this.allowedRanges.has(range)) return null;
+      return range === 'non-routable' ? 'a non-routable address' : `a ${range} address`;
+    }
+    return null;
+  }
+
+  /**
+   * Resolves the host (DNS, not just the text of the URL) and returns the address to connect to,
+   * so the check and the connection use the same answer (no DNS rebinding in between).
+   */
+  async resolve(hostname: string): Promise<{ address: string; family: 4 | 6 }> {
+    const host = hostname.replace(/^\[(.*)\]$/, '$1');
+    const answers = isIP(host) ? [{ address: host, family: isIP(host) as 4 | 6 }] : ((await lookup(host, { all: true })) as Array<{ address: string; family: 4 | 6 }>);
+    const allowed = answers.find((a) => this.refusal(a.address) === null);
+    if (allowed) return allowed;
+    const reason = answers.length > 0 ? this.refusal(answers[0]!.address) : 'no address';
+    throw new WebhookTargetRefused(
+      `webhook ${hostname} refused: it resolves to ${reason}, which webhooks may not reach; use a public address, or the operator can allow it with HEADWAY_NOTIFY_WEBHOOK_ALLOWED_NETWORKS`,
+    );
+  }
+}
