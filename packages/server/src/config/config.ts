@@ -80,10 +80,9 @@ export const ConfigSchema = Type.Object({
        * 172.16/12, 192.168/16, 100.64/10, fc00::/7: LAN services self-hosters post to), `loopback`,
        * `link-local` (incl. 169.254.169.254, cloud metadata), CIDRs or addresses, or `none`.
        * Public addresses are always allowed; the check is on the resolved IP at send time.
-       * TODO(lead): the default is to become ['private'] (loopback opt-in) once the shared test
-       * fixture FAST_NOTIFY lists 'loopback' for its 127.0.0.1 receivers (not this change's file).
+       * Loopback is opt-in: a user's webhook must not reach services bound to the server's own host.
        */
-      webhookAllowedNetworks: Type.Array(Type.String({ pattern: '^(private|loopback|link-local|none|[0-9A-Fa-f:.]+(/[0-9]{1,3})?)$' }), { default: ['private', 'loopback'] }),
+      webhookAllowedNetworks: Type.Array(Type.String({ pattern: '^(private|loopback|link-local|none|[0-9A-Fa-f:.]+(/[0-9]{1,3})?)$' }), { default: ['private'] }),
       /** Notification types users cannot switch off (e.g. "alert.stalled"). */
       criticalTypes: Type.Array(Type.String(), { default: [] }),
       /** Progress milestones per job type; types not listed use 25/50/75. */

@@ -12,6 +12,8 @@ export const FAST_NOTIFY: Partial<Config['notify']> = {
   maxAttempts: 6,
   escalateAfterAttempts: 2,
   leaseMs: 5_000,
+  // The test receivers listen on 127.0.0.1, which webhooks may reach only when allowed.
+  webhookAllowedNetworks: ['private', 'loopback'],
 };
 
 /** A Headway node with HTTP whose notifications go to the given SMTP port and SMS provider. */
