@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
+import { AlertMonitor } from './alerts/index.js';
 import type { Bus } from './bus/bus.js';
 import { LocalBus } from './bus/local-bus.js';
 import { createRedisBus } from './bus/redis-bus.js';
@@ -80,6 +81,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   const retention = new RetentionSweeper(store, logger, now, config.retentionDays);
   const textIndexer = new FinishedTextIndexer(store, logger);
   const notifier = createNotifier({ store, bus, config, logger, now, nodeId });
+  const alerts = new AlertMonitor({ store, notifier, settings: config.alerts, logger, now, priorDurations: (type) => priors.get(type) });
 
   return {
     config,
@@ -91,6 +93,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     jobs,
     runtime,
     notifier,
+    alerts,
     stats,
     interest,
     async start() {
@@ -99,8 +102,10 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
       textIndexer.start();
       await notifier.start();
       await runtime.start();
+      alerts.start();
     },
     async stop() {
+      await alerts.stop();
       await runtime.stop();
       retention.stop();
       await textIndexer.stop();

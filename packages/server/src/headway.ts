@@ -1,5 +1,6 @@
 import type { ProgressInterest } from './service/jobs/progress-interest.js';
 import type { Logger } from 'pino';
+import type { AlertMonitor } from './alerts/index.js';
 import type { Bus } from './bus/bus.js';
 import type { Config } from './config/config.js';
 import type { Notifier } from './notify/index.js';
@@ -29,10 +30,12 @@ export interface Headway {
   readonly runtime: Runtime;
   /** Notifications: raise alerts, flush the enqueuer, templates (src/notify). */
   readonly notifier: Notifier;
+  /** Looks for stalled, slow and failing jobs and deep queues, and raises alerts (src/alerts). */
+  readonly alerts: AlertMonitor;
   readonly stats: HeadwayStats;
   /** Who on this node follows which jobs' progress (progress nobody follows is not announced). */
   readonly interest: ProgressInterest;
-  /** Recovers this node's jobs and starts the flusher, lease renewer and claim loop. */
+  /** Recovers this node's jobs and starts the flusher, lease renewer, claim loop and alert checks. */
   start(): Promise<void>;
   /** Flushes pending progress, stops loops and handlers, closes the store and bus. */
   stop(): Promise<void>;

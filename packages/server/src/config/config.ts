@@ -90,6 +90,26 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  /** Alerts the service raises on its own (src/alerts): stalled, queue too deep, failing, slow. */
+  alerts: Type.Object(
+    {
+      /** Every node looks for alert conditions this often; the alert ids keep several nodes from notifying twice. */
+      checkIntervalMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 30_000 }),
+      /** Operators (user ids) told about every alert; the owner of a stalled or slow job is told too. */
+      recipients: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+      /** A running job with no progress nor transition for this long is stalled. */
+      stalledAfterMs: Type.Integer({ minimum: 1_000, default: 600_000 }),
+      /** Queued jobs of one type at or above this many: the queue is too deep. */
+      queueDepth: Type.Integer({ minimum: 1, default: 1_000 }),
+      /** A type is failing when, of its jobs finished within windowMs, at least minFinished did and failureRate of them failed. */
+      windowMs: Type.Integer({ minimum: 1_000, default: 900_000 }),
+      minFinished: Type.Integer({ minimum: 1, default: 5 }),
+      failureRate: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.5 }),
+      /** A running job is slow when its work time exceeds this many times the p90 of its type's completed durations. */
+      slowFactor: Type.Number({ exclusiveMinimum: 1, default: 3 }),
+    },
+    { default: {} },
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema>;

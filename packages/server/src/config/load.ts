@@ -64,10 +64,12 @@ export function loadConfig(flags: ConfigFlags, env: Env): Config {
     raw.sms = sms;
     origin.sms = 'HEADWAY_SMS_*';
   }
-  const notify = notifyFromEnv(env);
-  if (Object.keys(notify.values).length > 0) {
-    raw.notify = notify.values;
-    Object.assign(origin, notify.origin);
+  for (const section of ['notify', 'alerts'] as const) {
+    const settings = sectionFromEnv(env, section);
+    if (Object.keys(settings.values).length > 0) {
+      raw[section] = settings.values;
+      Object.assign(origin, settings.origin);
+    }
   }
   const config = Value.Default(ConfigSchema, raw) as Config;
   const firstError = Value.Errors(ConfigSchema, config).First();
@@ -86,23 +88,21 @@ export function loadConfig(flags: ConfigFlags, env: Env): Config {
   return config;
 }
 
-const NOTIFY_SETTINGS = ConfigSchema.properties.notify.properties;
-
 /**
- * Every notify.* setting is `HEADWAY_NOTIFY_<SETTING_IN_SNAKE_CASE>` (taken from the schema, so a new
- * setting cannot be forgotten): numbers and booleans as text, lists comma-separated, and milestones
- * as `report.build=10,50,90;import=25,75` (or a JSON object).
+ * Every notify.* and alerts.* setting is `HEADWAY_<SECTION>_<SETTING_IN_SNAKE_CASE>` (taken from the
+ * schema, so a new setting cannot be forgotten): numbers and booleans as text, lists comma-separated,
+ * and milestones as `report.build=10,50,90;import=25,75` (or a JSON object).
  */
-function notifyFromEnv(env: Env): { values: Record<string, unknown>; origin: Record<string, string> } {
+function sectionFromEnv(env: Env, section: 'notify' | 'alerts'): { values: Record<string, unknown>; origin: Record<string, string> } {
   const values: Record<string, unknown> = {};
   const origin: Record<string, string> = {};
-  for (const [name, schema] of Object.entries(NOTIFY_SETTINGS)) {
-    const variable = `HEADWAY_NOTIFY_${snake(name)}`;
+  for (const [name, schema] of Object.entries(ConfigSchema.properties[section].properties)) {
+    const variable = `HEADWAY_${section.toUpperCase()}_${snake(name)}`;
     const text = nonEmpty(env[variable]);
     if (text === undefined) continue;
     const kind = (schema as { type?: string }).type;
     values[name] = kind === 'integer' || kind === 'number' ? toNumber(text) : kind === 'boolean' ? toBoolean(text) : kind === 'array' ? listOf(text) : name === 'milestones' ? milestonesOf(text, variable) : text;
-    origin[`notify.${name}`] = variable;
+    origin[`${section}.${name}`] = variable;
   }
   return { values, origin };
 }

@@ -50,6 +50,6 @@ export class TemplateCatalog {
 
   /** Types with built-in templates (any other dotted type falls back to a generic one). */
   static knownTypes(): string[] {
-    return [...JOB_NOTIFICATION_TYPES, DIGEST_TEMPLATE, 'alert.stalled'];
+    return [...JOB_NOTIFICATION_TYPES, DIGEST_TEMPLATE, 'alert.stalled', 'alert.queue_deep', 'alert.failing', 'alert.slow'];
   }
 }

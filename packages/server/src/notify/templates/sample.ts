@@ -39,7 +39,18 @@ export function sampleData(type: string): NotificationData {
       return { type: 'job.completed', at: AT, job: null, digest: { count: items.length, windowStart: AT - 3_600_000, windowEnd: AT, items } };
     }
     default:
-      if (type.startsWith('alert.')) return { ...base, alert: { kind: type.slice('alert.'.length), message: '3 jobs stalled for more than 10 minutes' } };
+      if (type.startsWith('alert.')) {
+        const kind = type.slice('alert.'.length);
+        return { ...base, alert: { kind, message: SAMPLE_ALERT_MESSAGES[kind] ?? SAMPLE_ALERT_MESSAGES.stalled! } };
+      }
       return base;
   }
 }
+
+/** What the alert monitor (src/alerts) says for each kind it raises. */
+const SAMPLE_ALERT_MESSAGES: Record<string, string> = {
+  stalled: 'Import customers (import.csv 0193…) has shown no progress for 12 min',
+  queue_deep: '1250 jobs of type import.csv are waiting in the queue (threshold 1000)',
+  failing: '6 of the last 9 jobs of type import.csv failed (67%) within 15 min',
+  slow: 'Import customers (import.csv 0193…) has worked for 48 min, over 3× the usual 14 min (p90) of its type',
+};

@@ -1,0 +1,1 @@
+export { AlertMonitor, type AlertCheck, type AlertMonitorDeps } from './alert-monitor.js';

@@ -1,0 +1,55 @@
+import type { Config } from '../config/config.js';
+import type { JobRecord } from '../model/job-record.js';
+import type { AlertInput } from '../notify/notifier.js';
+import { p90 } from './p90.js';
+
+/** Completed durations a type needs before "slow" means anything. */
+export const MIN_SLOW_SAMPLES = 5;
+
+type Settings = Config['alerts'];
+
+function nameOf(job: JobRecord): string {
+  return job.title ? `${job.title} (${job.type} ${job.id})` : `${job.type} ${job.id}`;
+}
+
+function minutes(ms: number): string {
+  return `${Math.round(ms / 60_000)} min`;
+}
+
+/**
+ * A running job with no progress nor transition for stalledAfterMs. The id holds the last activity
+ * time too: every node reads the same row, so they raise the same id; the job moving again and
+ * stopping again is a new stall with a new alert. Pure.
+ */
+export function stalledAlert(job: JobRecord, now: number, settings: Settings): AlertInput | null {
+  const quietMs = now - job.updatedAt;
+  if (quietMs < settings.stalledAfterMs) return null;
+  return {
+    type: 'alert.stalled',
+    id: `stalled:${job.id}:${job.attempt}:${job.updatedAt}`,
+    message: `${nameOf(job)} has shown no progress for ${minutes(quietMs)}`,
+    jobId: job.id,
+    jobType: job.type,
+    owner: job.owner,
+    recipients: settings.recipients,
+    facts: { lastActivityAt: job.updatedAt, quietMs, attempt: job.attempt, percent: job.percent },
+  };
+}
+
+/** A running job working longer than slowFactor × the p90 of its type's completed durations. Pure. */
+export function slowAlert(job: JobRecord, now: number, priorDurationsMs: readonly number[], settings: Settings): AlertInput | null {
+  if (job.startedAt === null || priorDurationsMs.length < MIN_SLOW_SAMPLES) return null;
+  const typicalMs = p90(priorDurationsMs)!;
+  const workMs = now - job.startedAt - job.pausedMs;
+  if (workMs <= settings.slowFactor * typicalMs) return null;
+  return {
+    type: 'alert.slow',
+    id: `slow:${job.id}:${job.attempt}`,
+    message: `${nameOf(job)} has worked for ${minutes(workMs)}, over ${settings.slowFactor}× the usual ${minutes(typicalMs)} (p90) of its type`,
+    jobId: job.id,
+    jobType: job.type,
+    owner: job.owner,
+    recipients: settings.recipients,
+    facts: { workMs, p90Ms: typicalMs, slowFactor: settings.slowFactor, attempt: job.attempt, percent: job.percent },
+  };
+}

@@ -1,0 +1,38 @@
+import type { Config } from '../../src/config/config.js';
+import { eventually } from '../support/node.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { FAST_NOTIFY } from '../notify/support/notify-server.js';
+
+export const MINUTE = 60_000;
+
+export interface Listed {
+  items: Array<{ id: string; userId: string; type: string; channel: string; status: string; jobId: string | null; title: string | null }>;
+}
+
+/** A node whose clock the test moves, checking for alerts every 20 ms, with `ops` as operator. */
+export async function startAlertServer(alerts: Partial<Config['alerts']> = {}): Promise<{ server: TestServer; clock: { now: number } }> {
+  const clock = { now: Date.UTC(2026, 0, 5, 12, 0, 0) };
+  const server = await startTestServer({
+    config: { notify: FAST_NOTIFY as Config['notify'], alerts: { checkIntervalMs: 20, recipients: ['ops'], ...alerts } as Config['alerts'] },
+    headway: { now: () => clock.now },
+  });
+  return { server, clock };
+}
+
+/** A check that read the clock after the caller moved it (the first call may join a round already under way). */
+export async function checkNow(server: TestServer): Promise<string[]> {
+  const first = await server.headway.alerts.check();
+  const second = await server.headway.alerts.check();
+  await server.headway.notifier.flush();
+  return [...first.raised, ...second.raised];
+}
+
+/** In-app notifications of a type, once every queued one has been delivered. */
+export async function inApp(server: TestServer, type: string): Promise<Listed['items']> {
+  await server.headway.notifier.flush();
+  server.headway.notifier.wake();
+  return eventually(async () => {
+    const all = await server.request<Listed>('GET', `/v1/notifications?type=${type}&channel=in_app&limit=500`);
+    return all.body.items.every((n) => n.status === 'sent') ? all.body.items : null;
+  });
+}
