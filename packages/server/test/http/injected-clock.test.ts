@@ -11,7 +11,7 @@ const T = Date.UTC(2021, 2, 4, 9, 30);
 const HOUR = 3_600_000;
 
 type KeyView = { id: string; createdAt: number; revokedAt: number | null };
-type Listed = { items: Array<{ id: string; readAt: number | null; seenAt: number | null }> };
+type Listed = { items: Array<{ id: string; status: string; readAt: number | null; seenAt: number | null }> };
 
 /** Every HTTP route that stamps or compares a time uses the node's clock (createHeadway({ now })), in process. */
 describe('HTTP routes read the injected clock, not the wall clock', () => {
@@ -86,7 +86,11 @@ describe('HTTP routes read the injected clock, not the wall clock', () => {
   it('in-app notifications are marked seen and read at the injected time', async () => {
     await runJob(server, 'dave', 'completed');
     await server.headway.notifier.flush();
-    await eventually(async () => (await call<Listed>('GET', '/v1/notifications?user=dave&channel=in_app')).body.items.length > 0, 15_000, "dave's in-app notifications");
+    // Seen and read apply to delivered items only: wait until every one of them went out.
+    await eventually(async () => {
+      const { items } = (await call<Listed>('GET', '/v1/notifications?user=dave&channel=in_app')).body;
+      return items.length > 0 && items.every((item) => item.status === 'sent');
+    }, 15_000, "dave's in-app notifications to be delivered");
     at = T + 10_000;
     expect((await call<{ changed: number }>('POST', '/v1/notifications/seen', { body: { user: 'dave' } })).body.changed).toBeGreaterThan(0);
     at = T + 20_000;
