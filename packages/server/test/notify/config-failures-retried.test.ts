@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { smtpFailureOf } from '../../src/notify/channels/smtp-failure.js';
 import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { FAST_NOTIFY, putPreferences, runJob, startNotifyServer } from './support/notify-server.js';
+import { closeAfterEachTest, FAST_NOTIFY, putPreferences, runJob, startNotifyServer } from './support/notify-server.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -64,17 +64,11 @@ class PickySmtp {
 
 describe('configuration and receiver errors are retried, per-message rejections are not', () => {
   let server: TestServer | undefined;
-  const stops: Array<() => Promise<void>> = [];
-
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    for (const stop of stops.splice(0)) await stop();
-  });
+  const afterTest = closeAfterEachTest(() => server);
 
   it('an SMTP login refused with 535 keeps the mail, warns the operator without the password, and sends once the login works', async () => {
     const smtp = await new PickySmtp().start();
-    stops.push(() => smtp.stop());
+    afterTest(() => smtp.stop());
     const logs: string[] = [];
     server = await startTestServer({
       config: {
@@ -102,7 +96,7 @@ describe('configuration and receiver errors are retried, per-message rejections 
   it('a 550 for the recipient mailbox is permanent: dead after one attempt', async () => {
     const smtp = await new PickySmtp().start();
     smtp.acceptLogins = true;
-    stops.push(() => smtp.stop());
+    afterTest(() => smtp.stop());
     server = await startNotifyServer({ smtpPort: smtp.port });
     await putPreferences(server, 'bob', { contacts: { email: 'gone@example.test' } });
     await runJob(server, 'bob', 'completed');
@@ -113,7 +107,7 @@ describe('configuration and receiver errors are retried, per-message rejections 
 
   it('a webhook answering 404, then 401, then 400 is retried and delivered once it answers 200', async () => {
     const receiver = await new WebhookReceiver(SECRET).start();
-    stops.push(() => receiver.stop());
+    afterTest(() => receiver.stop());
     receiver.status = 404;
     server = await startNotifyServer({ notify: { webhookAllowedNetworks: ['private', 'loopback'] } as never });
     await putPreferences(server, 'ada', { contacts: { webhook: { url: receiver.url, secret: SECRET } }, types: { 'job.completed': { channels: { webhook: true } } } });

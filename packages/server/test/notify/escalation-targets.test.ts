@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nextEscalationChannel } from '../../src/notify/preferences/resolve.js';
 import { defaultPreferences, type Preferences } from '../../src/notify/preferences/schema.js';
 import { CHANNEL_NAMES } from '../../src/notify/types.js';
@@ -6,7 +6,7 @@ import { eventually } from '../support/node.js';
 import type { TestServer } from '../support/server.js';
 import { SmtpReceiver } from './support/smtp-receiver.js';
 import { TwilioReceiver } from './support/twilio-receiver.js';
-import { putPreferences, runJob, startNotifyServer } from './support/notify-server.js';
+import { closeAfterEachTest, putPreferences, runJob, startNotifyServer } from './support/notify-server.js';
 
 const ALL = new Set(CHANNEL_NAMES);
 const reachable = (overrides: Partial<Preferences> = {}): Preferences => ({
@@ -39,12 +39,7 @@ interface Listed {
 
 describe('escalation end to end (SMTP down for good)', () => {
   let server: TestServer | undefined;
-  const stops: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    for (const stop of stops.splice(0)) await stop();
-  });
+  const afterTest = closeAfterEachTest(() => server);
 
   async function deadSmtpPort(): Promise<number> {
     const closed = await new SmtpReceiver().start();
@@ -56,7 +51,7 @@ describe('escalation end to end (SMTP down for good)', () => {
 
   it('a user with sms switched off gets no escalation SMS, and one who got the in-app item does not get it twice', async () => {
     const twilio = await new TwilioReceiver('AC0123456789abcdef0123456789abcdef', 'auth-token-secret').start();
-    stops.push(() => twilio.stop());
+    afterTest(() => twilio.stop());
     server = await startNotifyServer({ smtpPort: await deadSmtpPort(), sms: { baseUrl: twilio.baseUrl, accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+15550009999' } });
     const s = server;
     await putPreferences(s, 'alice', { channels: { sms: false }, contacts: { email: 'alice@example.test', phone: '+15551230000' } });

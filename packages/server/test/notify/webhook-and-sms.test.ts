@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server.js';
 import { eventually } from '../support/node.js';
 import { SmtpReceiver } from './support/smtp-receiver.js';
 import { TwilioReceiver } from './support/twilio-receiver.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
-import { putPreferences, runJob, startNotifyServer } from './support/notify-server.js';
+import { closeAfterEachTest, putPreferences, runJob, startNotifyServer } from './support/notify-server.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -14,17 +14,11 @@ interface Listed {
 
 describe('webhooks and SMS', () => {
   let server: TestServer | undefined;
-  const stops: Array<() => Promise<void>> = [];
-
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    for (const stop of stops.splice(0)) await stop();
-  });
+  const afterTest = closeAfterEachTest(() => server);
 
   it('webhooks are signed per Standard Webhooks, keep their id across retries, and a 5xx is retried', async () => {
     const receiver = await new WebhookReceiver(SECRET).start();
-    stops.push(() => receiver.stop());
+    afterTest(() => receiver.stop());
     receiver.status = 503;
     server = await startNotifyServer();
     await putPreferences(server, 'ada', { contacts: { webhook: { url: receiver.url, secret: SECRET } }, types: { 'job.completed': { channels: { webhook: true } } } });
@@ -42,7 +36,7 @@ describe('webhooks and SMS', () => {
 
   it('a 410 Gone disables the endpoint and dead-letters the notification without retrying', async () => {
     const receiver = await new WebhookReceiver(SECRET).start();
-    stops.push(() => receiver.stop());
+    afterTest(() => receiver.stop());
     receiver.status = 410;
     server = await startNotifyServer();
     await putPreferences(server, 'ada', { contacts: { webhook: { url: receiver.url, secret: SECRET } }, types: { 'job.completed': { channels: { webhook: true } } } });
@@ -64,7 +58,7 @@ describe('webhooks and SMS', () => {
     const deadPort = closed.port;
     await closed.stop();
     const twilio = await new TwilioReceiver('AC0123456789abcdef0123456789abcdef', 'auth-token-secret').start();
-    stops.push(() => twilio.stop());
+    afterTest(() => twilio.stop());
     server = await startNotifyServer({ smtpPort: deadPort, sms: { baseUrl: twilio.baseUrl, accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+15550009999' } });
     await putPreferences(server, 'ada', { contacts: { email: 'ada@example.test', phone: '+15551230000' } });
     await runJob(server, 'ada', 'failed', { title: 'CSV import' });

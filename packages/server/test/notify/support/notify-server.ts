@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import type { Config } from '../../../src/config/config.js';
 import type { Job } from '@headway/protocol';
 import { SYSTEM } from '../../../src/service/actor.js';
@@ -44,4 +45,18 @@ export async function runJob(server: TestServer, owner: string, to: 'completed' 
   await jobs.act(job.id, 'start', {}, SYSTEM);
   if (to === 'completed') return jobs.act(job.id, 'complete', { result: { ok: true } }, SYSTEM);
   return jobs.act(job.id, 'fail', { error: { message: 'Import failed at row 40,112', code: 'BAD_ROW' } }, SYSTEM);
+}
+
+/**
+ * Closes what a test started once it ends: its node first (nothing is then sent to a receiver
+ * that is gone), then the receivers handed to the returned function, in that order.
+ * `node` reads the test file's current server (closing one twice is harmless).
+ */
+export function closeAfterEachTest(node: () => TestServer | undefined): (stop: () => Promise<void>) => void {
+  const stops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await node()?.close();
+    for (const stop of stops.splice(0)) await stop();
+  });
+  return (stop) => void stops.push(stop);
 }
