@@ -1,5 +1,6 @@
 import { HeadwayError } from '@headway/protocol';
 import type { NotificationRecord } from '../store/notification-store.js';
+import { resolveTimeZone } from '../model/zone-clock.js';
 import { retryDelayMs } from './backoff.js';
 import type { NotificationChannel, SendResult } from './channels/channel.js';
 import type { DispatcherDeps } from './dispatcher-deps.js';
@@ -8,7 +9,7 @@ import { quietHoursEnd } from './preferences/quiet-hours.js';
 import { nextEscalationChannel } from './preferences/resolve.js';
 import { defaultPreferences, type Preferences } from './preferences/schema.js';
 import { defaultTemplate, type TemplateSource } from './templates/defaults.js';
-import { renderMessage, type RenderedMessage } from './templates/render.js';
+import { renderMessage, type Recipient, type RenderedMessage } from './templates/render.js';
 import { DIGEST_TEMPLATE, type NotificationView } from './types.js';
 
 /**
@@ -35,7 +36,7 @@ export class Delivery {
     try {
       const channel = this.deps.channels.get(row.channel);
       if (!channel) throw new Error(`channel ${row.channel} is not configured on this node (set its settings, e.g. HEADWAY_SMTP_URL)`);
-      rendered = await this.render(row);
+      rendered = await this.render(row, { id: row.userId, timeZone: resolveTimeZone(prefs.timeZone) ?? 'UTC' });
       result = await this.send(channel, row, rendered, prefs, attempt);
     } catch (error) {
       result = { ok: false, error: error instanceof Error ? error.message : String(error), retryable: false };
@@ -50,13 +51,13 @@ export class Delivery {
    * (a loop over a huge number hits the memory limit): the user then gets the built-in template's
    * message, and the operator a warning naming the template. Only a broken built-in one fails the send.
    */
-  private async render(row: NotificationRecord): Promise<RenderedMessage> {
+  private async render(row: NotificationRecord, recipient: Recipient): Promise<RenderedMessage> {
     const { engine } = this.deps.templates;
     const templateType = row.data.digest ? DIGEST_TEMPLATE : row.type;
     const source = await this.deps.templates.resolve(templateType, row.channel);
     const builtIn = defaultTemplate(templateType, row.channel);
     try {
-      return renderMessage(engine, row.channel, source, row.data, row.userId);
+      return renderMessage(engine, row.channel, source, row.data, recipient);
     } catch (error) {
       if (sameTemplate(source, builtIn)) throw error;
       const reason = renderErrorOf(error);
@@ -64,7 +65,7 @@ export class Delivery {
         { notificationId: row.id, templateType, channel: row.channel, reason },
         `notify:template ${templateType}/${row.channel} failed to render (${reason}); sent with the built-in template instead. Fix or reset it: PUT or DELETE /v1/notification-templates/${templateType}/${row.channel}`,
       );
-      return renderMessage(engine, row.channel, builtIn, row.data, row.userId);
+      return renderMessage(engine, row.channel, builtIn, row.data, recipient);
     }
   }
 

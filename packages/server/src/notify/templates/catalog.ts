@@ -3,7 +3,7 @@ import type { ChannelName, NotificationData } from '../types.js';
 import { DIGEST_TEMPLATE, JOB_NOTIFICATION_TYPES } from '../types.js';
 import { defaultTemplate, type TemplateSource } from './defaults.js';
 import { TemplateEngine } from './engine.js';
-import { validateTemplate, renderMessage, type RenderedMessage } from './render.js';
+import { validateTemplate, renderMessage, SAMPLE_RECIPIENT, type RenderedMessage } from './render.js';
 import { sampleData } from './sample.js';
 
 /** Overrides stay cached this long, so a busy dispatcher does not read them per message, and a save elsewhere shows up soon. */
@@ -45,7 +45,7 @@ export class TemplateCatalog {
   async preview(type: string, channel: ChannelName, source?: TemplateSource, data?: NotificationData): Promise<RenderedMessage> {
     const template = source ?? (await this.resolve(type, channel));
     if (source) validateTemplate(this.engine, channel, source, sampleData(type));
-    return renderMessage(this.engine, channel, template, data ?? sampleData(type), 'sample-user');
+    return renderMessage(this.engine, channel, template, data ?? sampleData(type), SAMPLE_RECIPIENT);
   }
 
   /** Types with built-in templates (any other dotted type falls back to a generic one). */

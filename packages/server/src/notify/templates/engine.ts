@@ -1,5 +1,6 @@
 import { HeadwayError } from '@headway/protocol';
-import { Liquid, type Template } from 'liquidjs';
+import { Context, Liquid, type Template } from 'liquidjs';
+import { readDatesAsMilliseconds } from './date-filters.js';
 
 /** Tags that reach for other files (include/render/layout/block): removed, so a template cannot read any file. */
 const FILE_TAGS = ['include', 'render', 'layout', 'block'];
@@ -13,7 +14,8 @@ const MAX_CACHED = 500;
  * with no entries, file tags removed), unknown filters rejected when a template is saved, only
  * own properties readable (no `constructor`/prototype walking), and bounded parse and render
  * work. Liquid has no expression that calls a function, so a template cannot run code.
- * The HTML flavour escapes every `{{ }}` output.
+ * The HTML flavour escapes every `{{ }}` output. Date filters read Headway's millisecond times and
+ * print them in the recipient's time zone.
  */
 export class TemplateEngine {
   private readonly plain = sandboxed(false);
@@ -36,10 +38,14 @@ export class TemplateEngine {
     }
   }
 
-  render(field: string, source: string, data: object): string {
+  /** `timeZone` (IANA) is where the date filters show times unless a template names another zone. */
+  render(field: string, source: string, data: object, timeZone: string): string {
     const parsed = this.parse(field, source);
+    const liquid = this.engineFor(field);
     try {
-      return this.engineFor(field).renderSync(parsed, data) as string;
+      // liquidjs takes the zone from its options only; a context of our own carries the recipient's.
+      const context = new Context(data, { ...liquid.options, timezoneOffset: timeZone }, { sync: true }, { liquid });
+      return liquid.renderSync(parsed, context) as string;
     } catch (error) {
       throw templateInvalid(field, error);
     }
@@ -57,10 +63,12 @@ function sandboxed(escapeOutput: boolean): Liquid {
     strictVariables: false,
     ownPropertyOnly: true,
     jsTruthy: false,
+    timezoneOffset: 'UTC',
     ...(escapeOutput ? { outputEscape: 'escape' as const } : {}),
     ...LIMITS,
   });
   for (const tag of FILE_TAGS) delete liquid.tags[tag];
+  readDatesAsMilliseconds(liquid);
   return liquid;
 }
 

@@ -11,18 +11,26 @@ export interface RenderedMessage {
   json: string | null;
 }
 
-/** Every key present (null when absent), so `{{ percent | json }}` prints `null`, never nothing. */
-function contextOf(data: NotificationData, userId: string): object {
-  return { percent: null, counts: null, alert: null, digest: null, ...data, user: { id: userId } };
+/** Who a message is for: date filters show times in `timeZone` (IANA, from the preferences). */
+export interface Recipient {
+  id: string;
+  timeZone: string;
 }
 
-export function renderMessage(engine: TemplateEngine, channel: ChannelName, source: TemplateSource, data: NotificationData, userId: string): RenderedMessage {
-  const context = contextOf(data, userId);
+export const SAMPLE_RECIPIENT: Recipient = { id: 'sample-user', timeZone: 'UTC' };
+
+/** Every key present (null when absent), so `{{ percent | json }}` prints `null`, never nothing. */
+function contextOf(data: NotificationData, recipient: Recipient): object {
+  return { percent: null, counts: null, alert: null, digest: null, ...data, user: { id: recipient.id, timeZone: recipient.timeZone } };
+}
+
+export function renderMessage(engine: TemplateEngine, channel: ChannelName, source: TemplateSource, data: NotificationData, recipient: Recipient): RenderedMessage {
+  const context = contextOf(data, recipient);
   const out: RenderedMessage = { subject: null, text: null, html: null, json: null };
   for (const field of TEMPLATE_FIELDS[channel]) {
     const template = source[field];
     if (template === undefined) continue;
-    const rendered = engine.render(field, template, context);
+    const rendered = engine.render(field, template, context, recipient.timeZone);
     out[field] = field === 'subject' ? rendered.replace(/\s+/g, ' ').trim() : rendered;
   }
   if (out.json !== null) out.json = compactJson(out.json);
@@ -56,5 +64,5 @@ export function validateTemplate(engine: TemplateEngine, channel: ChannelName, s
     }
   }
   for (const field of allowed) if (source[field] !== undefined) engine.parse(field, source[field]!);
-  return renderMessage(engine, channel, source, sample, 'sample-user');
+  return renderMessage(engine, channel, source, sample, SAMPLE_RECIPIENT);
 }
