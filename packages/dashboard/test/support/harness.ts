@@ -1,6 +1,7 @@
 import { createClient, type HeadwayClient } from '@headway/client';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer, type TestServerOptions } from '../../../server/test/support/server.js';
+import { waitFor as pollUntil, type Check } from '../../../server/test/support/wait.js';
 import { launchChromium } from './browser';
 import { ensureDashboardBuilt } from './dist';
 
@@ -40,18 +41,7 @@ export async function startHarness(options: TestServerOptions = {}): Promise<Har
   return harness;
 }
 
-/** Polls `check` until truthy; throws saying what it waited for. */
-export async function waitFor<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+/** waitFor (server test support) with a longer default: a browser renders after the API answers. */
+export function waitFor<T>(what: string, check: Check<T>, timeoutMs = 20_000): Promise<T> {
+  return pollUntil(what, check, timeoutMs);
 }

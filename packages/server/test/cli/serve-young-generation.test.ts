@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait.js';
 import { waitForServeBanner, type Served } from './fixtures/serve-banner.js';
 
 // The published command, as `npx headway serve` runs it: the bin over the build (CI builds first).
@@ -58,15 +59,6 @@ function argsOf(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 }
 
-/** Polls until `check` holds; the bound is generous, the poll ends as soon as it holds. */
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** The one child `headway serve` started to run the service. */
 function serviceChildOf(served: Served & { parent: ChildProcess }): number {
   const children = childrenOf(served.parent.pid!);
@@ -98,7 +90,7 @@ describe.skipIf(process.platform !== 'linux')('headway serve with a 64 MB young 
     served.parent.kill('SIGTERM');
     expect(await served.exited).toEqual({ code: 0, signal: null });
     expect(served.output()).toContain('Stopped.');
-    await until(`the child ${child} to exit`, () => !isRunning(child));
+    await waitFor(`the child ${child} to exit`, () => !isRunning(child), 20_000);
   });
 
   it('Ctrl-C in a terminal (SIGINT to parent and child at once, then forwarded) still stops cleanly', async () => {
@@ -107,7 +99,7 @@ describe.skipIf(process.platform !== 'linux')('headway serve with a 64 MB young 
     process.kill(-served.parent.pid!, 'SIGINT'); // the terminal signals the foreground process group
     expect(await served.exited).toEqual({ code: 0, signal: null });
     expect(served.output()).toContain('Stopped.');
-    await until(`the child ${child} to exit`, () => !isRunning(child));
+    await waitFor(`the child ${child} to exit`, () => !isRunning(child), 20_000);
   });
 
   it('a child whose parent is killed with SIGKILL stops by itself, flushing as on SIGTERM', async () => {
@@ -115,9 +107,9 @@ describe.skipIf(process.platform !== 'linux')('headway serve with a 64 MB young 
     const child = serviceChildOf(served);
     served.parent.kill('SIGKILL');
     expect((await served.exited).signal).toBe('SIGKILL');
-    await until(`the orphaned child ${child} to exit`, () => !isRunning(child));
+    await waitFor(`the orphaned child ${child} to exit`, () => !isRunning(child), 20_000);
     // Its stdout is the same pipe, still read here: the stop was the orderly one.
-    await until('"Stopped." from the child', () => served.output().includes('Stopped.'), 5_000);
+    await waitFor('"Stopped." from the child', () => served.output().includes('Stopped.'), 5_000);
   });
 
   it('a semi-space size the user chose in NODE_OPTIONS is kept: no child, the process started serves', async () => {

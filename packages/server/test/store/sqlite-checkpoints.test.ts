@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { startWalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js';
+import { waitFor } from '../support/wait.js';
 import { makeJob } from './fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'headway-checkpoints-'));
@@ -15,16 +16,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function capturedLogger(): { logger: Logger; lines: Array<{ msg: string; level: number }> } {
   const lines: Array<{ msg: string; level: number }> = [];
   return { logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) }), lines };
-}
-
-async function until<T>(read: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**
@@ -57,7 +48,7 @@ describe('SQLite checkpoints off the event loop', () => {
       await store.jobs.insert([job], 1);
       await store.jobs.saveProgress([{ id: job.id, done: 42, percent: 42, updatedAt: 2 }]);
       // Far below the 10,000 pages at which the main connection would checkpoint by itself.
-      const done = await until(() => (doneInFileAlone(path, job.id, 'background-copy.db') === 42 ? 42 : undefined), 'the checkpoint');
+      const done = await waitFor('the checkpoint', () => (doneInFileAlone(path, job.id, 'background-copy.db') === 42 ? 42 : undefined), 10_000);
       expect(done).toBe(42);
       expect(lines).toEqual([]);
     } finally {
@@ -76,7 +67,7 @@ describe('SQLite checkpoints off the event loop', () => {
       connection.exec('CREATE TABLE jobs (id TEXT PRIMARY KEY, done REAL)');
       connection.prepare('INSERT INTO jobs VALUES (?, ?)').run('job-1', 7);
       checkpointer.wrote();
-      expect(await until(() => doneInFileAlone(path, 'job-1', 'burst-copy.db'), 'the checkpoint after the burst')).toBe(7);
+      expect(await waitFor('the checkpoint after the burst', () => doneInFileAlone(path, 'job-1', 'burst-copy.db'), 10_000)).toBe(7);
       expect(lines).toEqual([]);
     } finally {
       await checkpointer.stop();
@@ -92,7 +83,7 @@ describe('SQLite checkpoints off the event loop', () => {
     const { logger, lines } = capturedLogger();
     const checkpointer = startWalCheckpointer(connection, logger);
     try {
-      const failure = await until(() => lines.find((line) => line.msg.startsWith('sqlite:checkpointer stopped')), 'the failure to be logged');
+      const failure = await waitFor('the failure to be logged', () => lines.find((line) => line.msg.startsWith('sqlite:checkpointer stopped')), 10_000);
       expect(failure.level).toBe(50);
       expect(connection.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     } finally {

@@ -8,6 +8,7 @@ import { ConfigSchema, type Config } from '../../src/config/config.js';
 import { createHeadway, type HeadwayOptions } from '../../src/create-headway.js';
 import type { Headway } from '../../src/headway.js';
 import { dropTestDb, freshTestDb } from './test-db.js';
+import { waitFor, type Check } from './wait.js';
 
 export interface TestNode {
   headway: Headway;
@@ -69,18 +70,7 @@ export function testNodePerTest(): (options?: Parameters<typeof startTestNode>[0
   };
 }
 
-/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+/** waitFor (wait.ts) with the check first, as the server's tests call it. */
+export function eventually<T>(check: Check<T>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  return waitFor(what, check, timeoutMs);
 }
