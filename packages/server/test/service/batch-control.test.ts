@@ -145,3 +145,33 @@ describe('a refused progress report changes nothing', () => {
     }
   });
 });
+
+describe('a running batch has an ETA and a rate, from its children', () => {
+  it('ten files finished one a second: about 1 file/s, and the ETA counts the rest down with a range around it', async () => {
+    let clock = 1_000_000;
+    const node = await startNode({ headway: { now: () => clock } });
+    const { jobs } = node.headway;
+    const batch = await jobs.create({ type: 'upload.batch', unit: 'files', children: Array.from({ length: 20 }, () => ({ type: 'upload.file', maxAttempts: 1 })) }, SYSTEM);
+    const children = (await jobs.list({ parentId: batch.id, sort: 'createdAt', limit: 20 }, SYSTEM)).items;
+    for (const child of children) await jobs.act(child.id, 'start', {}, SYSTEM);
+    for (let finished = 1; finished <= 10; finished++) {
+      clock += 1_000;
+      await jobs.act(children[finished - 1]!.id, finished % 5 === 0 ? 'fail' : 'complete', finished % 5 === 0 ? { error: { message: 'checksum mismatch' } } : {}, SYSTEM);
+      await eventually(async () => {
+        const counts = (await jobs.get(batch.id, SYSTEM)).counts;
+        return counts && counts.completed + counts.failed === finished ? true : null;
+      }, 5_000, `the batch counting ${finished} finished`);
+    }
+    clock += 300; // past the estimate's refresh interval
+    const parent = await jobs.get(batch.id, SYSTEM);
+    expect(parent.status).toBe('running');
+    expect(parent.metrics.ratePerSec).toBeGreaterThan(0.8);
+    expect(parent.metrics.ratePerSec).toBeLessThan(1.2);
+    expect(parent.eta).not.toBeNull();
+    // Half done in 10 s of work: about 10 s to go.
+    expect(parent.eta!.remainingMs).toBeGreaterThan(7_000);
+    expect(parent.eta!.remainingMs).toBeLessThan(13_000);
+    expect(parent.eta!.low).toBeLessThanOrEqual(parent.eta!.remainingMs);
+    expect(parent.eta!.high).toBeGreaterThanOrEqual(parent.eta!.remainingMs);
+  });
+});

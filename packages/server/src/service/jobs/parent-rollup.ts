@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.js';
 import { planRollup } from '../../model/rollup.js';
 import { progressShapeOf } from '../../store/progress-fields.js';
-import type { Store } from '../../store/store.js';
+import type { ChildSummary, Store } from '../../store/store.js';
 import type { JobCommitter } from './job-committer.js';
-import type { LiveJobs } from './live-jobs.js';
+import type { LiveJob, LiveJobs } from './live-jobs.js';
 import type { ProgressInterest } from './progress-interest.js';
 import { progressUpdateOf } from './progress-announcer.js';
 
@@ -42,10 +42,12 @@ async function rollUpParent(deps: ParentRollupDeps, parentId: string): Promise<v
   const { store, live, committer, now } = deps;
   const summary = await store.jobs.childSummary(parentId);
   let storedAsProgress = false;
+  let moved = false;
   let movedWithoutEvent = false;
   const { record } = await committer.change(parentId, (parent) => {
     const plan = planRollup(parent, summary, now());
-    movedWithoutEvent = plan.events.length === 0 && Object.keys(plan.patch).length > 0;
+    moved = Object.keys(plan.patch).length > 0;
+    movedWithoutEvent = plan.events.length === 0 && moved;
     const entry = live.get(parentId);
     // A finished parent may still be cached until the next flush evicts it, and the announcer
     // skips an evicted entry: its change is stored by the committer, without an event, either way.
@@ -59,8 +61,20 @@ async function rollUpParent(deps: ParentRollupDeps, parentId: string): Promise<v
     }
     return null;
   });
+  const cached = live.get(parentId);
+  if (moved && cached?.record.status === 'running') observeRollup(cached, summary.counts, now());
   if (storedAsProgress && deps.interest.wants(record.id, record.owner)) deps.bus.publish({ type: 'progress', owner: record.owner, parentId: record.parentId, update: progressUpdateOf(record, now()) });
   // A batch inside a batch: its own parent follows at the next pass (a status change marks it after commit).
   if (movedWithoutEvent && record.parentId) live.dirtyParents.add(record.parentId);
 }
 
+
+/**
+ * A running batch's ETA and rate come from its roll-up, as a job's come from its reports: the
+ * weighted percent feeds the ETA, and the children finished (completed, failed or cancelled) feed
+ * the rate, unless the batch counts units of its own (a `total` it reports against).
+ */
+function observeRollup(entry: LiveJob, counts: ChildSummary['counts'], at: number): void {
+  entry.eta.observe(at, entry.record.percent / 100);
+  if (entry.record.total === null) entry.rate.observe(at, counts.completed + counts.failed + counts.cancelled);
+}
