@@ -1,32 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { JobStep } from '@headway/protocol';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/model/job-record.js';
 import { stepAnalytics, throughputAnalytics, typeAnalytics } from '../../src/service/analytics.js';
-import { openStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/store.js';
 import { makeJob } from '../store/fixtures.js';
-import { dropTestDb, freshTestDb } from '../support/test-db.js';
+import { testStorePerTest } from '../support/store-per-test.js';
 
 const HOUR = 3_600_000;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % HOUR);
-const root = mkdtempSync(join(tmpdir(), 'headway-analytics-'));
-let store: Store;
-let db: string;
-
 // The analytics SQL differs per dialect, so this runs on whichever store HEADWAY_TEST_STORE names.
-beforeEach(async () => {
-  db = freshTestDb(mkdtempSync(join(root, 'db-')));
-  store = await openStore(db);
-  await store.migrate();
-});
-afterEach(async () => {
-  await store.close();
-  await dropTestDb(db);
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const store = testStorePerTest('analytics');
 
 /** A finished job that worked `workMs` (plus `pausedMs` paused) and finished at `finishedAt`. */
 function finished(type: string, status: 'completed' | 'failed' | 'cancelled', finishedAt: number, workMs: number, extra: Partial<JobRecord> = {}): JobRecord {
@@ -50,9 +32,9 @@ describe('analytics per job type', () => {
     const jobs = durations.map((ms, i) => finished('import', 'completed', T0 + i * 1000, ms, { done: 100, unit: 'rows', pausedMs: i === 0 ? 60_000 : 0 }));
     jobs.push(finished('import', 'failed', T0 + 50_000, 999_000), finished('import', 'cancelled', T0 + 51_000, 5_000));
     jobs.push(finished('render', 'failed', T0 + 52_000, 1_000));
-    await store.jobs.insert(jobs, T0);
+    await store().jobs.insert(jobs, T0);
 
-    const answer = await typeAnalytics(store.analytics, { from: T0 - HOUR, to: T0 + HOUR });
+    const answer = await typeAnalytics(store().analytics, { from: T0 - HOUR, to: T0 + HOUR });
     const imports = answer.types.find((t) => t.type === 'import');
     expect(imports).toMatchObject({ finished: 22, completed: 20, failed: 1, cancelled: 1, p50DurationMs: 10_000, p95DurationMs: 19_000, unit: 'rows' });
     expect(imports?.successRate).toBeCloseTo(20 / 21);
@@ -62,7 +44,7 @@ describe('analytics per job type', () => {
   });
 
   it('reads only jobs finished inside [from, to) and of the given owner, and counts active jobs now', async () => {
-    await store.jobs.insert(
+    await store().jobs.insert(
       [
         finished('import', 'completed', T0, 1000, { owner: 'ana' }),
         finished('import', 'completed', T0 + HOUR, 1000, { owner: 'ana' }),
@@ -73,19 +55,19 @@ describe('analytics per job type', () => {
       ],
       T0,
     );
-    const ana = await typeAnalytics(store.analytics, { from: T0, to: T0 + HOUR, owner: 'ana' });
+    const ana = await typeAnalytics(store().analytics, { from: T0, to: T0 + HOUR, owner: 'ana' });
     expect(ana.types).toEqual([
       expect.objectContaining({ type: 'export', finished: 0, paused: 1, running: 0, queued: 0 }),
       expect.objectContaining({ type: 'import', finished: 1, running: 1, queued: 0 }),
     ]);
-    const everyone = await typeAnalytics(store.analytics, { from: T0, to: T0 + HOUR });
+    const everyone = await typeAnalytics(store().analytics, { from: T0, to: T0 + HOUR });
     expect(everyone.types.find((t) => t.type === 'import')).toMatchObject({ finished: 2, running: 1, queued: 1 });
   });
 });
 
 describe('throughput over time', () => {
   it('buckets finished jobs by aligned bucket, fills empty buckets and sums units of completed jobs', async () => {
-    await store.jobs.insert(
+    await store().jobs.insert(
       [
         finished('import', 'completed', T0 + 5, 100, { done: 10, unit: 'rows' }),
         finished('import', 'completed', T0 + 20 * 60_000, 100, { done: 30, unit: 'rows' }),
@@ -95,7 +77,7 @@ describe('throughput over time', () => {
       ],
       T0,
     );
-    const answer = await throughputAnalytics(store.analytics, { from: T0 + 60_000, to: T0 + 3 * HOUR, type: 'import', bucketMs: HOUR });
+    const answer = await throughputAnalytics(store().analytics, { from: T0 + 60_000, to: T0 + 3 * HOUR, type: 'import', bucketMs: HOUR });
     expect(answer.unit).toBe('rows');
     // from is inside the first hour: the bucket starts at T0 but counts only jobs finished from `from` on.
     expect(answer.buckets).toEqual([
@@ -103,13 +85,13 @@ describe('throughput over time', () => {
       { start: T0 + HOUR, completed: 0, failed: 0, cancelled: 0, units: 0 },
       { start: T0 + 2 * HOUR, completed: 1, failed: 0, cancelled: 0, units: 5 },
     ]);
-    const allTypes = await throughputAnalytics(store.analytics, { from: T0, to: T0 + HOUR, bucketMs: HOUR });
+    const allTypes = await throughputAnalytics(store().analytics, { from: T0, to: T0 + HOUR, bucketMs: HOUR });
     expect(allTypes.unit).toBeNull();
     expect(allTypes.buckets).toEqual([{ start: T0, completed: 3, failed: 1, cancelled: 0, units: 41 }]);
   });
 
   it('refuses a range that would need more than 2,000 buckets, saying how to fix it', async () => {
-    await expect(throughputAnalytics(store.analytics, { from: 0, to: 10 * 86_400_000, bucketMs: 60_000 })).rejects.toMatchObject({
+    await expect(throughputAnalytics(store().analytics, { from: 0, to: 10 * 86_400_000, bucketMs: 60_000 })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       message: expect.stringContaining('pick a larger bucket'),
     });
@@ -126,7 +108,7 @@ describe('throughput in a time zone', () => {
   const OCT_26 = Date.UTC(2025, 9, 25, 22);
 
   it('counts a job on the local day it finished: one millisecond before Paris midnight is the day before', async () => {
-    await store.jobs.insert(
+    await store().jobs.insert(
       [
         finished('import', 'completed', MAR_29 + 22 * HOUR + 30 * MINUTE, 100), // 22:30 local, 21:30 UTC
         finished('import', 'completed', MAR_30 - 1, 100), // 23:59:59.999 local, 22:59 UTC
@@ -134,14 +116,14 @@ describe('throughput in a time zone', () => {
       ],
       MAR_29,
     );
-    const paris = await throughputAnalytics(store.analytics, { from: MAR_29, to: MAR_31, bucketMs: DAY, timeZone: 'Europe/Paris' });
+    const paris = await throughputAnalytics(store().analytics, { from: MAR_29, to: MAR_31, bucketMs: DAY, timeZone: 'Europe/Paris' });
     expect(paris.timeZone).toBe('Europe/Paris');
     expect(paris.buckets.map((b) => [b.start, b.completed, b.failed])).toEqual([
       [MAR_29, 2, 0],
       [MAR_30, 0, 1],
     ]);
     // UTC days, the default, put all three on the 29th.
-    const utc = await throughputAnalytics(store.analytics, { from: MAR_29, to: MAR_31, bucketMs: DAY });
+    const utc = await throughputAnalytics(store().analytics, { from: MAR_29, to: MAR_31, bucketMs: DAY });
     expect(utc.timeZone).toBe('UTC');
     expect(utc.buckets.map((b) => [b.start, b.completed, b.failed])).toEqual([
       [Date.UTC(2025, 2, 28), 0, 0],
@@ -151,7 +133,7 @@ describe('throughput in a time zone', () => {
   });
 
   it('makes the last Sunday of March in Paris a 23-hour day, hour buckets included', async () => {
-    await store.jobs.insert(
+    await store().jobs.insert(
       [
         finished('import', 'completed', MAR_30 + HOUR + 30 * MINUTE, 100), // 01:30 +01:00
         finished('import', 'completed', MAR_30 + 2 * HOUR + 30 * MINUTE, 100), // 03:30 +02:00, the clock skipped 02:00-03:00
@@ -160,7 +142,7 @@ describe('throughput in a time zone', () => {
       ],
       MAR_29,
     );
-    const days = await throughputAnalytics(store.analytics, { from: MAR_29, to: MAR_31 + DAY, bucketMs: DAY, timeZone: 'Europe/Paris' });
+    const days = await throughputAnalytics(store().analytics, { from: MAR_29, to: MAR_31 + DAY, bucketMs: DAY, timeZone: 'Europe/Paris' });
     expect(days.buckets.map((b) => [b.start, b.completed])).toEqual([
       [MAR_29, 0],
       [MAR_30, 3],
@@ -168,7 +150,7 @@ describe('throughput in a time zone', () => {
     ]);
     expect(MAR_31 - MAR_30).toBe(23 * HOUR);
 
-    const hours = await throughputAnalytics(store.analytics, { from: MAR_30, to: MAR_31, bucketMs: HOUR, timeZone: 'Europe/Paris' });
+    const hours = await throughputAnalytics(store().analytics, { from: MAR_30, to: MAR_31, bucketMs: HOUR, timeZone: 'Europe/Paris' });
     expect(hours.buckets).toHaveLength(23);
     // 00:00, 01:00 (+01:00), then 03:00 (+02:00) an hour later.
     expect(hours.buckets.slice(0, 4).map((b) => [b.start, b.completed])).toEqual([
@@ -181,7 +163,7 @@ describe('throughput in a time zone', () => {
   });
 
   it('makes the last Sunday of October in Paris a 25-hour day, its repeated hour two buckets', async () => {
-    await store.jobs.insert(
+    await store().jobs.insert(
       [
         finished('import', 'completed', OCT_26 + 2 * HOUR + 10 * MINUTE, 100), // 02:10 +02:00
         finished('import', 'failed', OCT_26 + 3 * HOUR + 10 * MINUTE, 100), // 02:10 +01:00, the clock went back
@@ -189,9 +171,9 @@ describe('throughput in a time zone', () => {
       ],
       OCT_26,
     );
-    const day = await throughputAnalytics(store.analytics, { from: OCT_26, to: OCT_26 + 25 * HOUR, bucketMs: DAY, timeZone: 'Europe/Paris' });
+    const day = await throughputAnalytics(store().analytics, { from: OCT_26, to: OCT_26 + 25 * HOUR, bucketMs: DAY, timeZone: 'Europe/Paris' });
     expect(day.buckets).toEqual([{ start: OCT_26, completed: 2, failed: 1, cancelled: 0, units: 0 }]);
-    const hours = await throughputAnalytics(store.analytics, { from: OCT_26, to: OCT_26 + 25 * HOUR, bucketMs: HOUR, timeZone: 'Europe/Paris' });
+    const hours = await throughputAnalytics(store().analytics, { from: OCT_26, to: OCT_26 + 25 * HOUR, bucketMs: HOUR, timeZone: 'Europe/Paris' });
     expect(hours.buckets).toHaveLength(25);
     expect(hours.buckets.slice(2, 4).map((b) => [b.start, b.completed, b.failed])).toEqual([
       [OCT_26 + 2 * HOUR, 1, 0],
@@ -209,9 +191,9 @@ describe('step durations and the bottleneck', () => {
     // A step that never ended (the job failed in it) has no duration.
     const failed = finished('video', 'failed', T0 + 500_000, 10_000);
     failed.steps = [...steps(failed.startedAt!, [['fetch', 2_000]]), { name: 'encode', weight: 1, status: 'failed', startedAt: failed.startedAt! + 2_000, endedAt: null }];
-    await store.jobs.insert([...jobs, failed, finished('other', 'completed', T0 + 1, 1, { steps: steps(T0, [['encode', 999_999]]) })], T0);
+    await store().jobs.insert([...jobs, failed, finished('other', 'completed', T0 + 1, 1, { steps: steps(T0, [['encode', 999_999]]) })], T0);
 
-    const answer = await stepAnalytics(store.analytics, { type: 'video', from: T0, to: T0 + HOUR });
+    const answer = await stepAnalytics(store().analytics, { type: 'video', from: T0, to: T0 + HOUR });
     expect(answer.steps.map((s) => s.name)).toEqual(['fetch', 'encode', 'upload']);
     expect(answer.steps[0]).toMatchObject({ runs: 4, totalMs: 8_000, meanMs: 2_000, p50Ms: 2_000, p95Ms: 3_000 });
     expect(answer.steps[1]).toMatchObject({ runs: 3, totalMs: 126_000, p50Ms: 42_000, p95Ms: 43_000 });
@@ -220,7 +202,7 @@ describe('step durations and the bottleneck', () => {
   });
 
   it('answers no steps and no bottleneck for a type without step data', async () => {
-    await store.jobs.insert([finished('plain', 'completed', T0, 1000)], T0);
-    expect(await stepAnalytics(store.analytics, { type: 'plain', from: T0 - 1, to: T0 + 1 })).toMatchObject({ steps: [], bottleneck: null });
+    await store().jobs.insert([finished('plain', 'completed', T0, 1000)], T0);
+    expect(await stepAnalytics(store().analytics, { type: 'plain', from: T0 - 1, to: T0 + 1 })).toMatchObject({ steps: [], bottleneck: null });
   });
 });

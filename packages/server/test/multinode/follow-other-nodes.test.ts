@@ -1,53 +1,35 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { JobEvent } from '@headway/protocol';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalBus } from '../../src/bus/local-bus.js';
 import { followOtherNodes } from '../../src/service/jobs/follow-other-nodes.js';
 import { LiveJobs } from '../../src/service/jobs/live-jobs.js';
-import { openStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/store.js';
 import { makeJob } from '../store/fixtures.js';
 import { eventually } from '../support/node.js';
-import { dropTestDb, freshTestDb } from '../support/test-db.js';
+import { testStorePerTest } from '../support/store-per-test.js';
 
-const root = mkdtempSync(join(tmpdir(), 'headway-follow-'));
-let store: Store;
-let db: string;
-
-beforeEach(async () => {
-  db = freshTestDb(mkdtempSync(join(root, 'db-')));
-  store = await openStore(db);
-  await store.migrate();
-});
-afterEach(async () => {
-  await store.close();
-  await dropTestDb(db);
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const store = testStorePerTest('follow');
 
 describe('following changes made by other nodes', () => {
   it('reads a cached job from the store once per burst of foreign events, not once per event, and ends at the newest state', async () => {
     const job = makeJob({ status: 'running', startedAt: 1_000 });
-    await store.jobs.insert([job], 1_000);
+    await store().jobs.insert([job], 1_000);
     const live = new LiveJobs();
-    live.put((await store.jobs.get(job.id))!);
+    live.put((await store().jobs.get(job.id))!);
     const bus = new LocalBus((error) => {
       throw error;
     });
-    const stop = followOtherNodes(bus, live, store, pino({ level: 'silent' }));
+    const stop = followOtherNodes(bus, live, store(), pino({ level: 'silent' }));
     let reads = 0;
-    const read = store.jobs.get.bind(store.jobs);
-    store.jobs.get = (id) => (reads++, read(id));
+    const read = store().jobs.get.bind(store().jobs);
+    store().jobs.get = (id) => (reads++, read(id));
 
     // Another node writes 30 log lines and then cancels: 31 events that reach this node in one burst.
     const events: JobEvent[] = [];
     let seq = live.get(job.id)!.record.seq;
     for (let i = 0; i < 31; i++) {
       const last = i === 30;
-      const result = await store.jobs.commit(
+      const result = await store().jobs.commit(
         { id: job.id, expectedSeq: seq, patch: last ? { control: 'cancel' } : {}, events: [{ kind: 'log', level: 'info', message: `line ${i}` }] },
         2_000 + i,
       );

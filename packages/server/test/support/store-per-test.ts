@@ -1,5 +1,10 @@
-import { afterEach, beforeEach } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { dropTestDb, freshTestDb } from './test-db.js';
 
 /** The store the running test of a conformance suite works on, and how to open a second one. */
 export interface StorePerTest {
@@ -37,5 +42,33 @@ export function storePerTest(openFresh: () => Promise<Store>, openSame: (store: 
       extra.push(other);
       return other;
     },
+  };
+}
+
+/**
+ * Registers, in the calling file or describe, hooks that give each test a fresh migrated store on
+ * the store HEADWAY_TEST_STORE names (test-db.ts), close and drop it after the test, and remove the
+ * temp folder after all. Returns the running test's store.
+ */
+export function testStorePerTest(prefix: string): () => Store {
+  const root = mkdtempSync(join(tmpdir(), `headway-${prefix}-`));
+  let current: { store: Store; db: string } | null = null;
+  beforeEach(async () => {
+    const db = freshTestDb(mkdtempSync(join(root, 'db-')));
+    const store = await openStore(db);
+    current = { store, db };
+    await store.migrate();
+  });
+  afterEach(async () => {
+    if (!current) return;
+    const { store, db } = current;
+    current = null;
+    await store.close();
+    await dropTestDb(db);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return () => {
+    if (!current) throw new Error('no store: testStorePerTest opens one per test');
+    return current.store;
   };
 }
