@@ -2,7 +2,7 @@ import { HeadwayError } from '@headway/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
-import { defaultTemplate } from '../../notify/templates/defaults.js';
+import { defaultTemplate, withBuiltIn } from '../../notify/templates/defaults.js';
 import { TemplateCatalog } from '../../notify/templates/catalog.js';
 import { sampleData } from '../../notify/templates/sample.js';
 import { summaryOf } from '../../notify/triggers.js';
@@ -68,7 +68,7 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
     const { type, channel } = request.params;
     checkType(type);
     const custom = await headway.store.notifications.getTemplate(type, channel);
-    return { type, channel, source: custom ? 'custom' : 'default', template: custom ?? defaultTemplate(type, channel) };
+    return { type, channel, source: custom ? 'custom' : 'default', template: withBuiltIn(type, channel, custom) };
   });
 
   app.put<{ Params: TemplateParams; Body: TemplateBody }>(
@@ -76,7 +76,7 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
     {
       schema: {
         tags: ['notifications'],
-        summary: 'Save an override; a broken template is rejected (TEMPLATE_INVALID with line and reason)',
+        summary: 'Save an override; fields left out keep the built-in text; a broken template is rejected (TEMPLATE_INVALID with line and reason)',
         params: TemplateParams,
         body: TemplateBody,
         security: bearer,

@@ -1,7 +1,7 @@
 import type { NotificationStore } from '../../store/notification-store.js';
 import type { ChannelName, NotificationData } from '../types.js';
 import { DIGEST_TEMPLATE, JOB_NOTIFICATION_TYPES } from '../types.js';
-import { defaultTemplate, type TemplateSource } from './defaults.js';
+import { withBuiltIn, type TemplateSource } from './defaults.js';
 import { TemplateEngine } from './engine.js';
 import { validateTemplate, renderMessage, SAMPLE_RECIPIENT, type RenderedMessage } from './render.js';
 import { sampleData } from './sample.js';
@@ -9,7 +9,7 @@ import { sampleData } from './sample.js';
 /** Overrides stay cached this long, so a busy dispatcher does not read them per message, and a save elsewhere shows up soon. */
 const CACHE_MS = 2_000;
 
-/** Templates by type × channel: a saved override, else the built-in default. */
+/** Templates by type × channel: a saved override's fields over the built-in ones. */
 export class TemplateCatalog {
   readonly engine = new TemplateEngine();
   private readonly cache = new Map<string, { source: TemplateSource | null; at: number }>();
@@ -22,15 +22,15 @@ export class TemplateCatalog {
   async resolve(type: string, channel: ChannelName): Promise<TemplateSource> {
     const key = `${type}|${channel}`;
     const cached = this.cache.get(key);
-    if (cached && this.now() - cached.at < CACHE_MS) return cached.source ?? defaultTemplate(type, channel);
+    if (cached && this.now() - cached.at < CACHE_MS) return withBuiltIn(type, channel, cached.source);
     const source = await this.store.getTemplate(type, channel);
     this.cache.set(key, { source, at: this.now() });
-    return source ?? defaultTemplate(type, channel);
+    return withBuiltIn(type, channel, source);
   }
 
-  /** Validates (TEMPLATE_INVALID with line and reason) and saves; returns the sample rendering. */
+  /** Validates (TEMPLATE_INVALID with line and reason) and saves; returns the sample rendering of the template now in use. */
   async save(type: string, channel: ChannelName, source: TemplateSource): Promise<RenderedMessage> {
-    const rendered = validateTemplate(this.engine, channel, source, sampleData(type));
+    const rendered = validateTemplate(this.engine, channel, source, withBuiltIn(type, channel, source), sampleData(type));
     await this.store.putTemplate(type, channel, source, this.now());
     this.cache.delete(`${type}|${channel}`);
     return rendered;
@@ -41,10 +41,10 @@ export class TemplateCatalog {
     return this.store.deleteTemplate(type, channel);
   }
 
-  /** Renders a template (the given one, else the current one) against a sample job, or the given data. */
+  /** Renders a template (the given one over the built-in, else the current one) against a sample job, or the given data. */
   async preview(type: string, channel: ChannelName, source?: TemplateSource, data?: NotificationData): Promise<RenderedMessage> {
-    const template = source ?? (await this.resolve(type, channel));
-    if (source) validateTemplate(this.engine, channel, source, sampleData(type));
+    const template = source ? withBuiltIn(type, channel, source) : await this.resolve(type, channel);
+    if (source) validateTemplate(this.engine, channel, source, template, sampleData(type));
     return renderMessage(this.engine, channel, template, data ?? sampleData(type), SAMPLE_RECIPIENT);
   }
 

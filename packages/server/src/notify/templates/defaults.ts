@@ -59,3 +59,12 @@ export function defaultTemplate(type: string, channel: ChannelName): TemplateSou
       return { text: headline };
   }
 }
+
+/** The template in use: an override's fields over the built-in ones, so a field it leaves out keeps the built-in text. */
+export function withBuiltIn(type: string, channel: ChannelName, override: TemplateSource | null): TemplateSource {
+  const builtIn = defaultTemplate(type, channel);
+  if (!override) return builtIn;
+  const merged: TemplateSource = { ...builtIn };
+  for (const field of TEMPLATE_FIELDS[channel]) if (override[field] !== undefined) merged[field] = override[field];
+  return merged;
+}

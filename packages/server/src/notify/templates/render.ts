@@ -53,10 +53,11 @@ function compactJson(text: string): string {
 }
 
 /**
- * Checks a template before it is saved: the channel's fields only, each one parses, and it
- * renders against a sample notification (a webhook template must give valid JSON).
+ * Checks an override before it is saved: the channel's fields only, each one parses, and the
+ * template it makes (`inUse`: its fields over the built-in ones) renders against a sample
+ * notification (a webhook template must give valid JSON).
  */
-export function validateTemplate(engine: TemplateEngine, channel: ChannelName, source: TemplateSource, sample: NotificationData): RenderedMessage {
+export function validateTemplate(engine: TemplateEngine, channel: ChannelName, source: TemplateSource, inUse: TemplateSource, sample: NotificationData): RenderedMessage {
   const allowed = TEMPLATE_FIELDS[channel];
   for (const field of Object.keys(source)) {
     if (!allowed.includes(field as keyof TemplateSource)) {
@@ -64,5 +65,5 @@ export function validateTemplate(engine: TemplateEngine, channel: ChannelName, s
     }
   }
   for (const field of allowed) if (source[field] !== undefined) engine.parse(field, source[field]!);
-  return renderMessage(engine, channel, source, sample, SAMPLE_RECIPIENT);
+  return renderMessage(engine, channel, inUse, sample, SAMPLE_RECIPIENT);
 }
