@@ -16,7 +16,7 @@ describe('dashboard: batch items', () => {
   it('shows a failed child in the batch table of 10,000 items, virtualised', async () => {
     const { admin, server, browser } = harness;
     const children = Array.from({ length: ITEMS }, (_, i) => ({ type: 'upload-file', title: `photo-${String(i + 1).padStart(5, '0')}.jpg`, total: 1, unit: 'files', maxAttempts: 1 }));
-    const batch = await admin.createJob({ type: 'upload-batch', title: 'Upload 10,000 photos', children });
+    const batch = await admin.createJob({ type: 'upload-batch', title: 'Upload 10,000 photos', unit: 'photos', children });
     const page1 = await admin.listJobs({ parentId: batch.id, sort: 'createdAt', limit: 3 });
     const [first, second, third] = page1.items;
     await admin.start(first!.id);
@@ -47,6 +47,8 @@ describe('dashboard: batch items', () => {
     await admin.fail(third!.id, { message: 'checksum mismatch', code: 'CHECKSUM' }, { retry: false });
     await waitFor('the second failure', async () => (await count.textContent())?.startsWith('2 of'));
     expect(await failedRow.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('checksum mismatch')]));
+    // The batch counts its finished children in its own unit.
+    await waitFor('the header counting 3 of 10,000 photos', async () => (await page.getByText('3 / 10,000 photos').count()) > 0);
     expect(errors).toEqual([]);
   });
 });

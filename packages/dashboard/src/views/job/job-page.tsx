@@ -70,7 +70,7 @@ export function JobPage(props: { id: string }): ReactNode {
         <dl className="facts">
           <Fact
             label="Progress"
-            value={`${formatPercent(job.percent)} · ${job.counts ? `${(job.counts.completed + job.counts.failed + job.counts.cancelled).toLocaleString()} / ${job.counts.total.toLocaleString()} items` : formatAmount(job.done, job.total, job.unit)}`}
+            value={`${formatPercent(job.percent)} · ${job.counts ? `${(job.counts.completed + job.counts.failed + job.counts.cancelled).toLocaleString()} / ${job.counts.total.toLocaleString()} ${job.unit ?? 'items'}` : formatAmount(job.done, job.total, job.unit)}`}
             testId="detail-percent"
           />
           <Fact label="Step" value={job.currentStep ?? '—'} />

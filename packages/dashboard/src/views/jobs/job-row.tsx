@@ -36,7 +36,7 @@ export const JobRow = memo(function JobRow(props: { job: Job; now: number; index
         <ProgressBar percent={job.percent} status={job.status} label={`Progress of ${title}`} />
         <span className="progress-text" data-testid="percent">
           {formatPercent(job.percent)}
-          <span className="muted"> · {job.counts ? `${job.counts.completed + job.counts.failed + job.counts.cancelled} / ${job.counts.total} items` : formatAmount(job.done, job.total, job.unit)}</span>
+          <span className="muted"> · {job.counts ? `${job.counts.completed + job.counts.failed + job.counts.cancelled} / ${job.counts.total} ${job.unit ?? 'items'}` : formatAmount(job.done, job.total, job.unit)}</span>
         </span>
       </div>
       <div role="cell" className="cell cell-step" title={job.message ?? undefined}>
