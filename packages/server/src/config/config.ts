@@ -38,6 +38,11 @@ export const ConfigSchema = Type.Object({
       user: Type.Optional(Type.String()),
       pass: Type.Optional(Type.String()),
       from: Type.String({ default: 'Headway <headway@localhost>' }),
+      /**
+       * Plain smtp:// to a host other than loopback requires STARTTLS, so the password and the mail
+       * never cross the network in clear; true lets a server that offers no STARTTLS be used anyway.
+       */
+      allowUnencrypted: Type.Boolean({ default: false }),
     }),
   ),
   sms: Type.Optional(
@@ -55,6 +60,11 @@ export const ConfigSchema = Type.Object({
       dispatchIntervalMs: Type.Integer({ minimum: 5, maximum: 60_000, default: 500 }),
       /** Job events are gathered for this long and written to the outbox in one transaction. */
       enqueueIntervalMs: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }),
+      /**
+       * Triggers waiting in memory for the outbox at most (it keeps refusing writes: database locked
+       * or unreachable). Beyond it they are dropped and read again from the job events afterwards.
+       */
+      maxPendingTriggers: Type.Integer({ minimum: 10, default: 10_000 }),
       /** Notifications claimed per dispatcher round, and sent at most this many at once. */
       batchSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 200 }),
       /** Network sends (webhook, email, SMS) in flight at once, over all channels; in-app and log are not counted. */

@@ -12,7 +12,7 @@ import { Enqueuer } from './enqueuer.js';
 import { jobAfterEach } from './job-at-event.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { triggerOf } from './triggers.js';
-import type { ChannelName, NotificationData } from './types.js';
+import type { ChannelName, NotificationData, Trigger } from './types.js';
 
 export interface NotifierDeps {
   store: Store;
@@ -50,11 +50,13 @@ export interface Notifier {
   flush(): Promise<void>;
   /** Looks for due notifications now. */
   wake(): void;
+  /** Triggers held in memory, waiting for the outbox (bounded by notify.maxPendingTriggers). */
+  readonly pendingTriggers: number;
   readonly templates: TemplateCatalog;
   readonly channels: ReadonlySet<ChannelName>;
 }
 
-/** Events replayed per read when catching up after a restart. */
+/** Later events of one job read per query when rebuilding it as of replayed events. */
 const REPLAY_PAGE = 500;
 
 export function createNotifier(deps: NotifierDeps): Notifier {
@@ -71,6 +73,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     now,
     newId,
     intervalMs: config.notify.enqueueIntervalMs,
+    maxPending: config.notify.maxPendingTriggers,
+    readSince: (afterCursor, limit) => triggersSince(afterCursor, limit),
     context: { criticalTypes: config.notify.criticalTypes, sendable: new Set(channels.keys()) },
     onEnqueued: () => dispatcher.wake(),
   });
@@ -81,25 +85,24 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     enqueuer.add(triggerOf(message.event, message.job), message.event.cursor);
   };
 
-  /** Events written while no notifier listened (a crash between commit and enqueue): the UNIQUE keys absorb overlaps. */
+  /** Job events after a cursor as triggers: events written while no notifier listened (a crash between commit and enqueue), or dropped from memory. */
+  async function triggersSince(afterCursor: number, limit: number): Promise<Array<{ trigger: Trigger | null; cursor: number }>> {
+    const events = await store.jobs.eventsSince(afterCursor, limit);
+    const asOf = await jobsAsOfEvents(events);
+    return events.map((event) => {
+      const job = asOf.get(event.jobId)?.get(event.seq);
+      return { trigger: job ? triggerOf(event, job) : null, cursor: event.cursor! };
+    });
+  }
+
+  /** Replays what was missed while stopped; the UNIQUE keys absorb overlaps. */
   async function replayMissedEvents(): Promise<void> {
-    let cursor = await store.notifications.savedCursor();
-    if (cursor === null) {
+    if ((await store.notifications.savedCursor()) === null) {
       // First start: notify from now on, not about history.
       await store.notifications.enqueue({ notifications: [], digestItems: [], cursor: await store.jobs.latestCursor() }, now());
       return;
     }
-    for (;;) {
-      const events = await store.jobs.eventsSince(cursor, REPLAY_PAGE);
-      if (events.length === 0) break;
-      const asOf = await jobsAsOfEvents(events);
-      for (const event of events) {
-        const job = asOf.get(event.jobId)?.get(event.seq);
-        enqueuer.add(job ? triggerOf(event, job) : null, event.cursor);
-      }
-      cursor = events[events.length - 1]!.cursor ?? cursor;
-      await enqueuer.flush();
-    }
+    await enqueuer.catchUp();
   }
 
   /**
@@ -162,5 +165,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     },
     flush: () => enqueuer.flush(),
     wake: () => dispatcher.wake(),
+    get pendingTriggers() {
+      return enqueuer.pendingCount;
+    },
   };
 }
