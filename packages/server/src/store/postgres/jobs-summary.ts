@@ -1,23 +1,14 @@
-import type { JobStatus } from '@headway/protocol';
+import { summarizeChildren, type ChildStatusGroup } from '../child-summary.js';
 import type { ChildSummary } from '../store.js';
 import type { PgDb } from './pg-db.js';
 
 /** Counts by status and the weighted percent of a parent's direct children (jobs_by_parent index). */
 export async function childSummary(db: PgDb, parentId: string): Promise<ChildSummary> {
-  const rows = await db.all<{ status: JobStatus; n: number; weight: number; weighted: number }>(
+  const rows = await db.all<ChildStatusGroup>(
     'SELECT status, COUNT(*) AS n, SUM(weight) AS weight, SUM(weight * percent) AS weighted FROM jobs WHERE parent_id = $1 GROUP BY status',
     [parentId],
   );
-  const counts: ChildSummary['counts'] = { total: 0, pending: 0, running: 0, paused: 0, completed: 0, failed: 0, cancelled: 0 };
-  let weight = 0;
-  let weighted = 0;
-  for (const row of rows) {
-    counts[row.status === 'queued' ? 'pending' : row.status] += row.n;
-    counts.total += row.n;
-    weight += row.weight;
-    weighted += row.weighted;
-  }
-  return { counts, weightedPercent: weight > 0 ? Math.min(100, Math.max(0, weighted / weight)) : 0 };
+  return summarizeChildren(rows);
 }
 
 /** Work time (finished − started − paused) of the newest completed jobs of a type: the ETA prior. */
