@@ -1,4 +1,6 @@
+import { HeadwayError } from '@headway/protocol';
 import type { JobRecord } from '../model/job-record.js';
+import type { JobChange } from './store.js';
 
 /** How a record field is stored: as is, or as JSON text (SQLite) / JSONB (PostgreSQL). */
 export type ColumnCodec = 'plain' | 'json';
@@ -61,4 +63,20 @@ export function columnOf(field: JobField): string {
 
 export function isJsonField(field: JobField): boolean {
   return JOB_COLUMNS[field][1] === 'json';
+}
+
+/** Fields a change may never set: identity, the tree, and seq (the store assigns it). */
+const FIXED_FIELDS = new Set<string>(['id', 'seq', 'type', 'createdAt', 'parentId']);
+
+/** The patch's fields in a stable order (one statement text per shape); unknown keys are a bug, not data. */
+export function patchFields(change: JobChange): JobField[] {
+  const fields: JobField[] = [];
+  for (const [key, value] of Object.entries(change.patch)) {
+    if (value === undefined) continue;
+    if (!isJobField(key) || FIXED_FIELDS.has(key)) {
+      throw new HeadwayError('INTERNAL', `a change to job ${change.id} tried to set "${key}", which is not a changeable job field`);
+    }
+    fields.push(key);
+  }
+  return fields.sort();
 }

@@ -1,12 +1,8 @@
-import { HeadwayError } from '@headway/protocol';
 import type { CommitResult, JobChange } from '../store.js';
-import { columnOf, isJobField, isJsonField, type JobField } from '../job-columns.js';
+import { columnOf, isJsonField, patchFields } from '../job-columns.js';
 import { appendEventsCtes, eventRowsParam, withCursors } from './events.js';
 import type { PgDb, Queryable } from './pg-db.js';
 import { replaceTags } from './tags.js';
-
-/** Fields a change may never set: identity, the tree, and seq (the store assigns it). */
-const FIXED_FIELDS = new Set<string>(['id', 'seq', 'type', 'createdAt', 'parentId']);
 
 /**
  * Applies one change if the job's seq still equals `expectedSeq`: a compare-and-set in the
@@ -41,17 +37,4 @@ export async function commitChange(db: PgDb, change: JobChange, now: number): Pr
     return { ok: true, events: withCursors(events, rows.filter((row): row is { cursor: number; job_id: string; seq: number } => row.cursor !== null)) };
   };
   return fields.includes('tags') ? db.transaction((client) => apply(client)) : apply();
-}
-
-/** The patch's fields in a stable order (one statement text per shape); unknown keys are a bug, not data. */
-function patchFields(change: JobChange): JobField[] {
-  const fields: JobField[] = [];
-  for (const [key, value] of Object.entries(change.patch)) {
-    if (value === undefined) continue;
-    if (!isJobField(key) || FIXED_FIELDS.has(key)) {
-      throw new HeadwayError('INTERNAL', `a change to job ${change.id} tried to set "${key}", which is not a changeable job field`);
-    }
-    fields.push(key);
-  }
-  return fields.sort();
 }

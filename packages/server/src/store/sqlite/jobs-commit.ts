@@ -1,13 +1,9 @@
-import { HeadwayError } from '@headway/protocol';
 import type { CommitResult, JobChange } from '../store.js';
-import { columnOf, isJobField, type JobField } from '../job-columns.js';
+import { columnOf, patchFields } from '../job-columns.js';
 import { appendEvents } from './events.js';
 import { encodeJobValue } from './job-rows.js';
 import type { SqliteDb } from './sqlite-db.js';
 import { replaceTags } from './tags.js';
-
-/** Fields a change may never set: identity, the tree, and seq (the store assigns it). */
-const FIXED_FIELDS = new Set<string>(['id', 'seq', 'type', 'createdAt', 'parentId']);
 
 /**
  * Applies one change if the job's seq still equals `expectedSeq` (optimistic: a writer that lost
@@ -25,17 +21,4 @@ export function commitChange(db: SqliteDb, change: JobChange, now: number): Comm
     if (fields.includes('tags')) replaceTags(db, change.id, change.patch.tags);
     return { ok: true, events: appendEvents(db, change.id, change.expectedSeq + 1, now, change.events) };
   });
-}
-
-/** The patch's fields in a stable order (one cached statement per shape); unknown keys are a bug, not data. */
-function patchFields(change: JobChange): JobField[] {
-  const fields: JobField[] = [];
-  for (const [key, value] of Object.entries(change.patch)) {
-    if (value === undefined) continue;
-    if (!isJobField(key) || FIXED_FIELDS.has(key)) {
-      throw new HeadwayError('INTERNAL', `a change to job ${change.id} tried to set "${key}", which is not a changeable job field`);
-    }
-    fields.push(key);
-  }
-  return fields.sort();
 }
