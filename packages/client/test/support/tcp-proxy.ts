@@ -1,5 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../../server/test/support/loopback.js';
 
 export interface ProxyRules {
   /** Answer WebSocket upgrade requests with 403, like a proxy that does not pass WebSocket. */
@@ -33,8 +33,7 @@ export class TcpProxy {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 

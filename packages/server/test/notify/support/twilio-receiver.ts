@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from '../../support/loopback.js';
 import { readBody } from './webhook-receiver.js';
 
 export interface ReceivedSms {
@@ -41,15 +41,13 @@ export class TwilioReceiver {
       });
     });
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.baseUrl = `http://127.0.0.1:${await listenOnLoopback(server)}`;
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    server?.closeAllConnections();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeNow(server);
   }
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../../src/notify/channels/webhook-signature.js';
+import { closeNow, listenOnLoopback } from '../../support/loopback.js';
 
 export interface ReceivedWebhook {
   id: string;
@@ -30,16 +30,14 @@ export class WebhookReceiver {
     });
     server.keepAliveTimeout = 60_000;
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/headway`;
+    this.url = `http://127.0.0.1:${await listenOnLoopback(server)}/hooks/headway`;
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    server?.closeAllConnections();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeNow(server);
   }
 }
 
