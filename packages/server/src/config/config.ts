@@ -42,7 +42,7 @@ export const ConfigSchema = Type.Object({
        * Plain smtp:// to a host other than loopback requires STARTTLS, so the password and the mail
        * never cross the network in clear; true lets a server that offers no STARTTLS be used anyway.
        */
-      allowUnencrypted: Type.Boolean({ default: false }),
+      allowUnencrypted: Type.Optional(Type.Boolean({ default: false })),
     }),
   ),
   sms: Type.Optional(

@@ -58,6 +58,8 @@ export function loadConfig(flags: ConfigFlags, env: Env): Config {
   if (smtp) {
     raw.smtp = smtp;
     origin.smtp = 'HEADWAY_SMTP_URL';
+  } else if (nonEmpty(env.HEADWAY_SMTP_ALLOW_UNENCRYPTED) !== undefined) {
+    throw new HeadwayError('VALIDATION_FAILED', 'HEADWAY_SMTP_ALLOW_UNENCRYPTED is set but HEADWAY_SMTP_URL is not: set the SMTP server, or remove the variable');
   }
   const sms = smsFromEnv(env);
   if (sms) {
@@ -145,6 +147,11 @@ function smtpFromEnv(env: Env): Record<string, unknown> | undefined {
   }
   const secure = url.protocol === 'smtps:';
   const from = nonEmpty(env.HEADWAY_SMTP_FROM) ?? url.searchParams.get('from') ?? undefined;
+  const allowText = nonEmpty(env.HEADWAY_SMTP_ALLOW_UNENCRYPTED);
+  const allowUnencrypted = allowText === undefined ? false : toBoolean(allowText);
+  if (typeof allowUnencrypted !== 'boolean') {
+    throw new HeadwayError('VALIDATION_FAILED', `invalid setting "smtp.allowUnencrypted" (from HEADWAY_SMTP_ALLOW_UNENCRYPTED): ${JSON.stringify(allowText)} is not true or false`);
+  }
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
@@ -152,6 +159,7 @@ function smtpFromEnv(env: Env): Record<string, unknown> | undefined {
     ...(url.username ? { user: decodedCredential(url.username, 'user name') } : {}),
     ...(url.password ? { pass: decodedCredential(url.password, 'password') } : {}),
     ...(from ? { from } : {}),
+    allowUnencrypted,
   };
 }
 

@@ -56,7 +56,7 @@ describe('loadConfig', () => {
 
   it('HEADWAY_SMTP_URL becomes the smtp settings', () => {
     const config = loadConfig({}, { HEADWAY_SMTP_URL: 'smtp://ops%40x.io:p%40ss@mail.local:2525', HEADWAY_SMTP_FROM: 'Ops <ops@x.io>' });
-    expect(config.smtp).toEqual({ host: 'mail.local', port: 2525, secure: false, user: 'ops@x.io', pass: 'p@ss', from: 'Ops <ops@x.io>' });
+    expect(config.smtp).toEqual({ host: 'mail.local', port: 2525, secure: false, user: 'ops@x.io', pass: 'p@ss', from: 'Ops <ops@x.io>', allowUnencrypted: false });
     expect(loadConfig({}, { HEADWAY_SMTP_URL: 'smtps://mail.local' }).smtp).toMatchObject({ port: 465, secure: true, from: 'Headway <headway@localhost>' });
     expect(failure(() => loadConfig({}, { HEADWAY_SMTP_URL: 'http://mail.local' }))).toMatch(/HEADWAY_SMTP_URL/);
   });

@@ -8,10 +8,16 @@ import { smtpFailureOf } from './smtp-failure.js';
 const WARN_EVERY_MS = 60_000;
 
 /**
+ * implicit: smtps://, TLS from the start; required: STARTTLS before anything else, refused
+ * otherwise; optional: STARTTLS when the server offers it; none: never (loopback).
+ */
+export type SmtpTls = 'implicit' | 'required' | 'optional' | 'none';
+
+/**
  * Email over SMTP with nodemailer, pooled so a burst reuses connections. The Message-ID comes
  * from the notification id, so a mail re-sent after a crash can be recognised by the receiver.
  */
-export function smtpChannel(smtp: NonNullable<Config['smtp']>, options: { maxConnections: number; ignoreTLS?: boolean; logger?: Logger; nowMs?: () => number }): NotificationChannel {
+export function smtpChannel(smtp: NonNullable<Config['smtp']>, options: { maxConnections: number; tls: SmtpTls; logger?: Logger; nowMs?: () => number }): NotificationChannel {
   const nowMs = options.nowMs ?? Date.now;
   const lastWarnedAt = new Map<string, number>();
   const transport = nodemailer.createTransport({
@@ -20,7 +26,8 @@ export function smtpChannel(smtp: NonNullable<Config['smtp']>, options: { maxCon
     secure: smtp.secure,
     pool: true,
     maxConnections: options.maxConnections,
-    ...(options.ignoreTLS ? { ignoreTLS: true } : {}),
+    ...(options.tls === 'none' ? { ignoreTLS: true } : {}),
+    ...(options.tls === 'required' ? { requireTLS: true } : {}),
     ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass ?? '' } } : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
