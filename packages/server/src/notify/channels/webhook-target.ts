@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /** Address ranges a webhook may not reach unless the operator lists them (a keyword or a CIDR). */
 type Range = 'loopback' | 'link-local' | 'private' | 'non-routable';
@@ -53,11 +54,12 @@ export class WebhookTargetPolicy {
 
   /** Why `address` is refused, or null when a webhook may reach it. */
   refusal(address: string): string | null {
-    const unmapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
-    const type = isIP(unmapped) === 4 ? 'ipv4' : 'ipv6';
-    if (this.allowedCidrs.check(unmapped, type)) return null;
+    if (this.allowedCidrs.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6')) return null;
+    const target = embeddedIpv4(address) ?? address;
+    const type = isIP(target) === 4 ? 'ipv4' : 'ipv6';
+    if (target !== address && this.allowedCidrs.check(target, type)) return null;
     for (const [range, list] of this.ranges) {
-      if (!list.check(unmapped, type)) continue;
+      if (!list.check(target, type)) continue;
       if (range !== 'non-routable' && this.allowedRanges.has(range)) return null;
       return range === 'non-routable' ? 'a non-routable address' : `a ${range} address`;
     }
@@ -78,4 +80,19 @@ export class WebhookTargetPolicy {
       `webhook ${hostname} refused: it resolves to ${reason}, which webhooks may not reach; use a public address, or the operator can allow it with HEADWAY_NOTIFY_WEBHOOK_ALLOWED_NETWORKS`,
     );
   }
+}
+
+/**
+ * The IPv4 address an IPv6 one carries in its last 32 bits and leads to: IPv4-mapped
+ * (::ffff:0:0/96, in any spelling, ::ffff:7f00:1 as well as ::ffff:127.0.0.1), IPv4-translated
+ * (::ffff:0:0:0/96) and NAT64 (64:ff9b::/96), where 64:ff9b::7f00:1 reaches 127.0.0.1 through
+ * the translator. Null for any other address. Parsed by ipaddr.js (what Fastify uses), not by hand.
+ */
+function embeddedIpv4(address: string): string | null {
+  if (isIP(address) !== 6) return null;
+  const parsed = ipaddr.IPv6.parse(address);
+  const range = parsed.range();
+  const nat64 = range === 'rfc6052' && parsed.parts[2] === 0;
+  if (range !== 'ipv4Mapped' && range !== 'rfc6145' && !nat64) return null;
+  return ipaddr.fromByteArray(parsed.toByteArray().slice(12)).toString();
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { WebhookTargetPolicy, WebhookTargetRefused } from '../../src/notify/channels/webhook-target.js';
+
+describe('webhook address policy and IPv6 addresses that carry an IPv4 one', () => {
+  // The default setting: LAN ranges allowed, loopback and link-local not.
+  const policy = new WebhookTargetPolicy(['private']);
+
+  it('NAT64 addresses (64:ff9b::/96) are judged by the IPv4 address they lead to', () => {
+    expect(policy.refusal('64:ff9b::7f00:1')).toBe('a loopback address');
+    expect(policy.refusal('64:ff9b::127.0.0.1')).toBe('a loopback address');
+    expect(policy.refusal('64:ff9b::a9fe:a9fe')).toBe('a link-local address');
+    expect(policy.refusal('64:ff9b::0:1')).toBe('a non-routable address');
+    expect(policy.refusal('64:ff9b::a00:1')).toBeNull();
+    expect(policy.refusal('64:ff9b::808:808')).toBeNull();
+  });
+
+  it('IPv4-mapped addresses are judged by their IPv4 address in every spelling', () => {
+    for (const address of ['::ffff:127.0.0.1', '::ffff:7f00:1', '::FFFF:7F00:0001', '0:0:0:0:0:ffff:7f00:1']) {
+      expect(policy.refusal(address), address).toBe('a loopback address');
+    }
+    expect(policy.refusal('::ffff:a9fe:a9fe')).toBe('a link-local address');
+    expect(policy.refusal('::ffff:0:7f00:1')).toBe('a loopback address');
+    expect(policy.refusal('::ffff:c0a8:101')).toBeNull();
+  });
+
+  it('the operator settings apply to the IPv4 address inside, and an IPv6 CIDR still matches as written', () => {
+    expect(new WebhookTargetPolicy(['none']).refusal('64:ff9b::a00:1')).toBe('a private address');
+    expect(new WebhookTargetPolicy(['loopback']).refusal('64:ff9b::7f00:1')).toBeNull();
+    expect(new WebhookTargetPolicy(['169.254.169.254']).refusal('::ffff:a9fe:a9fe')).toBeNull();
+    expect(new WebhookTargetPolicy(['64:ff9b::/96']).refusal('64:ff9b::7f00:1')).toBeNull();
+  });
+
+  it('other IPv6 addresses keep their own ranges', () => {
+    expect(policy.refusal('::1')).toBe('a loopback address');
+    expect(policy.refusal('fe80::1')).toBe('a link-local address');
+    expect(policy.refusal('2001:db8::7f00:1')).toBeNull();
+  });
+
+  it('a webhook to a NAT64 loopback address is refused before any connection', async () => {
+    await expect(policy.resolve('[64:ff9b::7f00:1]')).rejects.toThrow(WebhookTargetRefused);
+    await expect(policy.resolve('[64:ff9b::7f00:1]')).rejects.toThrow(/resolves to a loopback address/);
+  });
+});
