@@ -101,6 +101,21 @@ describe('work over many jobs lets other work run in between', () => {
     const queued = await Promise.all(Array.from({ length: 200 }, () => jobs.create({ type: 'file' }, SYSTEM)));
     expect(await timerFiresDuring(() => jobs.reportMany(queued.map((job) => ({ jobId: job.id, done: 1 })), SYSTEM))).toBe(true);
   });
+
+  it('creating a batch of 2,000 children: read back and announced in parts, each child once', async () => {
+    const node = await startNode();
+    const { jobs, bus } = node.headway;
+    const created = new Map<string, number>();
+    bus.subscribe((message) => {
+      if (message.type === 'event' && message.event.kind === 'created') created.set(message.event.jobId, (created.get(message.event.jobId) ?? 0) + 1);
+    });
+    let batch: { id: string } | undefined;
+    expect(await timerFiresDuring(async () => (batch = await jobs.create({ type: 'batch', children: Array.from({ length: 2_000 }, () => ({ type: 'file' })) }, SYSTEM)))).toBe(true);
+    const children = (await jobs.list({ parentId: batch!.id, limit: 500 }, SYSTEM)).items;
+    expect(children).toHaveLength(500);
+    expect(created.size).toBe(2_001);
+    expect([...created.values()].every((count) => count === 1)).toBe(true);
+  });
 });
 
 describe('what a user token asks for and what is refused', () => {
