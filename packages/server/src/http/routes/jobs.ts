@@ -19,6 +19,15 @@ const GetJobQuery = Type.Object(
 );
 type GetJobQuery = Static<typeof GetJobQuery>;
 
+const JobListPage = Type.Object({
+  ...pageOf(JobRef).properties,
+  eventCursor: Type.Integer({
+    minimum: 0,
+    description:
+      'The event cursor when this page was read, read before the jobs: every event up to it is reflected in the jobs listed. A client that polled this list and moves to a stream of many jobs (jobs, user:<id>) subscribes with after (WebSocket) or Last-Event-ID (SSE) set to it, and gets exactly the events that followed.',
+  }),
+});
+
 /** Create, read (with long-poll) and list jobs. */
 export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
   app.post<{ Body: CreateJobBody }>(
@@ -70,12 +79,17 @@ export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise
     {
       schema: {
         tags: ['jobs'],
-        summary: 'List jobs (status may be a comma list); page with nextCursor',
+        summary: 'List jobs (status may be a comma list); page with nextCursor; eventCursor is where a stream takes over',
         querystring: ListJobsQuery,
         security: bearer,
-        response: authenticatedAnswers({ 200: answer('One page of jobs', pageOf(JobRef)) }, [400]),
+        response: authenticatedAnswers({ 200: answer('One page of jobs', JobListPage) }, [400]),
       },
     },
-    async (request) => headway.jobs.list(request.query, requireScope(request, 'jobs:read')),
+    async (request) => {
+      const actor = requireScope(request, 'jobs:read');
+      // Read before the jobs, as a stream snapshot does: every event up to it is in what follows.
+      const eventCursor = await headway.store.jobs.latestCursor();
+      return { ...(await headway.jobs.list(request.query, actor)), eventCursor };
+    },
   );
 }
