@@ -49,6 +49,8 @@ describe('dashboard: batch items', () => {
     expect(await failedRow.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('checksum mismatch')]));
     // The batch counts its finished children in its own unit.
     await waitFor('the header counting 3 of 10,000 photos', async () => (await page.getByText('3 / 10,000 photos').count()) > 0);
+    // Its errors are its failed children, as in the list.
+    await waitFor('two errors', async () => (await page.locator('.fact', { hasText: 'Errors' }).locator('dd').textContent()) === '2');
     expect(errors).toEqual([]);
   });
 });

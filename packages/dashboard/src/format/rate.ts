@@ -1,3 +1,5 @@
+import type { Job } from '@headway/client';
+
 /** Byte units are scaled (KB/s, MB/s, GB/s); other units keep their name: rows/s, files/min. */
 // A Map: a job's unit is free text, and "constructor" must not find Object's members.
 const BYTE_UNITS = new Map<string, number>([
@@ -54,4 +56,17 @@ export function formatAmount(done: number, total: number | null, unit: string | 
 export function formatPercent(percent: number): string {
   const rounded = Math.round(percent * 10) / 10;
   return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)}%`;
+}
+
+/** What a job has done: a batch counts its finished children, in its own unit ("items" without one). */
+export function formatJobAmount(job: Job, grouped = false): string {
+  if (!job.counts) return formatAmount(job.done, job.total, job.unit);
+  const finished = job.counts.completed + job.counts.failed + job.counts.cancelled;
+  const show = (n: number) => (grouped ? n.toLocaleString() : String(n));
+  return `${show(finished)} / ${show(job.counts.total)} ${job.unit ?? 'items'}`;
+}
+
+/** The errors a job reported plus, for a batch, its failed children. */
+export function errorCount(job: Job): number {
+  return job.metrics.errors + (job.counts?.failed ?? 0);
 }

@@ -5,7 +5,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { elapsedMs, formatDateTime, formatDuration } from '../../format/duration';
 import { formatEtaRange } from '../../format/eta';
-import { formatAmount, formatPercent, formatRate } from '../../format/rate';
+import { errorCount, formatJobAmount, formatPercent, formatRate } from '../../format/rate';
 import { samplesFromEvents } from '../../live/job-samples';
 import { useChildren } from '../../live/use-children';
 import { useJobFeed } from '../../live/use-job-feed';
@@ -70,14 +70,14 @@ export function JobPage(props: { id: string }): ReactNode {
         <dl className="facts">
           <Fact
             label="Progress"
-            value={`${formatPercent(job.percent)} · ${job.counts ? `${(job.counts.completed + job.counts.failed + job.counts.cancelled).toLocaleString()} / ${job.counts.total.toLocaleString()} ${job.unit ?? 'items'}` : formatAmount(job.done, job.total, job.unit)}`}
+            value={`${formatPercent(job.percent)} · ${formatJobAmount(job, true)}`}
             testId="detail-percent"
           />
           <Fact label="Step" value={job.currentStep ?? '—'} />
           <Fact label="Rate" value={job.status === 'running' ? formatRate(job.metrics.ratePerSec, job.unit) : '—'} />
           <Fact label="ETA" value={job.status === 'running' ? formatEtaRange(job.eta, now) : '—'} />
           <Fact label="Elapsed" value={formatDuration(elapsedMs(job, now))} />
-          <Fact label="Errors" value={String(job.metrics.errors)} />
+          <Fact label="Errors" value={String(errorCount(job))} />
           <Fact label="Attempt" value={`${job.attempt} of ${job.maxAttempts}`} />
           {job.counts && <Fact label="Items" value={itemsSummary(job.counts)} />}
         </dl>

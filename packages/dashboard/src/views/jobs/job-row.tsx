@@ -4,7 +4,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { elapsedMs, formatDuration } from '../../format/duration';
 import { describeEta, formatEtaRange } from '../../format/eta';
-import { formatAmount, formatPercent, formatRate } from '../../format/rate';
+import { errorCount, formatJobAmount, formatPercent, formatRate } from '../../format/rate';
 import { hrefOf } from '../../router/route';
 
 export const JOB_COLUMNS = ['Job', 'Owner', 'Status', 'Progress', 'Step', 'Rate', 'ETA', 'Elapsed', 'Errors'] as const;
@@ -17,7 +17,7 @@ export const JobRow = memo(function JobRow(props: { job: Job; now: number; index
   const { job, now } = props;
   const active = job.status === 'running' || job.status === 'paused' || job.status === 'queued';
   const title = job.title ?? job.type;
-  const errors = job.metrics.errors + (job.counts?.failed ?? 0);
+  const errors = errorCount(job);
   return (
     <div role="row" aria-rowindex={props.index + 2} className={`row job-row row-${job.status}`} style={props.style} data-job-id={job.id}>
       <div role="cell" className="cell cell-job">
@@ -36,7 +36,7 @@ export const JobRow = memo(function JobRow(props: { job: Job; now: number; index
         <ProgressBar percent={job.percent} status={job.status} label={`Progress of ${title}`} />
         <span className="progress-text" data-testid="percent">
           {formatPercent(job.percent)}
-          <span className="muted"> · {job.counts ? `${job.counts.completed + job.counts.failed + job.counts.cancelled} / ${job.counts.total} ${job.unit ?? 'items'}` : formatAmount(job.done, job.total, job.unit)}</span>
+          <span className="muted"> · {formatJobAmount(job)}</span>
         </span>
       </div>
       <div role="cell" className="cell cell-step" title={job.message ?? undefined}>
