@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import type { JobRecord } from '../model/job-record.js';
+import type { RunningJobFacts } from '../store/store.js';
 import type { AlertInput } from '../notify/notifier.js';
 import { p90 } from './p90.js';
 
@@ -8,7 +8,7 @@ export const MIN_SLOW_SAMPLES = 5;
 
 type Settings = Config['alerts'];
 
-function nameOf(job: JobRecord): string {
+function nameOf(job: RunningJobFacts): string {
   return job.title ? `${job.title} (${job.type} ${job.id})` : `${job.type} ${job.id}`;
 }
 
@@ -21,7 +21,7 @@ function minutes(ms: number): string {
  * time too: every node reads the same row, so they raise the same id; the job moving again and
  * stopping again is a new stall with a new alert. Pure.
  */
-export function stalledAlert(job: JobRecord, now: number, settings: Settings): AlertInput | null {
+export function stalledAlert(job: RunningJobFacts, now: number, settings: Settings): AlertInput | null {
   const quietMs = now - job.updatedAt;
   if (quietMs < settings.stalledAfterMs) return null;
   return {
@@ -37,7 +37,7 @@ export function stalledAlert(job: JobRecord, now: number, settings: Settings): A
 }
 
 /** A running job working longer than slowFactor × the p90 of its type's completed durations. Pure. */
-export function slowAlert(job: JobRecord, now: number, priorDurationsMs: readonly number[], settings: Settings): AlertInput | null {
+export function slowAlert(job: RunningJobFacts, now: number, priorDurationsMs: readonly number[], settings: Settings): AlertInput | null {
   if (job.startedAt === null || priorDurationsMs.length < MIN_SLOW_SAMPLES) return null;
   const typicalMs = p90(priorDurationsMs)!;
   const workMs = now - job.startedAt - job.pausedMs;

@@ -39,6 +39,9 @@ export interface JobQuery {
   cursor?: string;
 }
 
+/** What the alert checks read of a running job: a few scalars, none of the JSON fields (steps, metadata, checkpoint, ...). */
+export type RunningJobFacts = Pick<JobRecord, 'id' | 'type' | 'title' | 'owner' | 'attempt' | 'percent' | 'message' | 'createdAt' | 'startedAt' | 'pausedMs' | 'updatedAt'>;
+
 export interface JobPage {
   items: JobRecord[];
   nextCursor: string | null;
@@ -120,6 +123,11 @@ export interface JobStore {
    * queued, or to paused / cancelled when that was pending (model/requeue.ts).
    */
   requeue(request: RequeueRequest): Promise<ClaimedJob[]>;
+  /**
+   * Up to `limit` running jobs created after `after` (the last of the previous page; null: from the
+   * first), oldest first, through the status index; only the fields the alert checks read.
+   */
+  runningFacts(after: Pick<RunningJobFacts, 'createdAt' | 'id'> | null, limit: number): Promise<RunningJobFacts[]>;
   /** Status counts and weighted percent of a parent's children. */
   childSummary(parentId: string): Promise<ChildSummary>;
   /** Work durations (ms) of recently completed jobs of a type, newest first: the ETA prior. */

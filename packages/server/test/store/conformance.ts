@@ -11,6 +11,7 @@ import { listTests } from './conformance/list.js';
 import { migrationTests } from './conformance/migrations.js';
 import { progressTests } from './conformance/progress.js';
 import { requeueTests } from './conformance/requeue.js';
+import { runningFactsTests } from './conformance/running-facts.js';
 import { summaryTests } from './conformance/summary.js';
 import { textSearchTests } from './conformance/text-search.js';
 
@@ -47,6 +48,7 @@ export function describeStoreConformance(name: string, openFresh: () => Promise<
     describe('saveProgress', () => progressTests(context));
     describe('claim and leases', () => claimTests(context));
     describe('requeue', () => requeueTests(context));
+    describe('runningFacts', () => runningFactsTests(context));
     describe('childSummary, recentDurations, purgeFinished', () => summaryTests(context));
     describe('keys and settings', () => keyTests(context));
     describe('migrations', () => migrationTests(context));

@@ -10,6 +10,7 @@ import { insertJobs } from './jobs-insert.js';
 import { listJobs } from './jobs-list.js';
 import { purgeFinished } from './jobs-purge.js';
 import { requeueJobs } from './jobs-requeue.js';
+import { runningFacts } from './jobs-running.js';
 import { childSummary, recentDurations } from './jobs-summary.js';
 import { postgresKeyStore } from './keys.js';
 import { postgresNotificationStore } from './notifications/index.js';
@@ -47,6 +48,7 @@ export class PostgresStore implements Store {
       claimMany: (request, limit) => claimJobs(db, request, limit),
       renewLeases: (nodeId, ids, leaseExpiresAt) => renewLeases(db, nodeId, ids, leaseExpiresAt),
       requeue: (request) => requeueJobs(db, request),
+      runningFacts: (after, limit) => runningFacts(db, after, limit),
       childSummary: (parentId) => childSummary(db, parentId),
       recentDurations: (type, limit) => recentDurations(db, type, limit),
       purgeFinished: (before, limit) => purgeFinished(db, before, limit),

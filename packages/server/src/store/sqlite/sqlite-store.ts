@@ -12,6 +12,7 @@ import { listJobs, listStatement, pageOf } from './jobs-list.js';
 import type { Row } from './job-rows.js';
 import { purgeFinished } from './jobs-purge.js';
 import { requeueJobs } from './jobs-requeue.js';
+import { runningFacts } from './jobs-running.js';
 import { childSummary, recentDurations } from './jobs-summary.js';
 import { sqliteKeyStore } from './keys.js';
 import { sqliteNotificationStore } from './notifications/index.js';
@@ -67,6 +68,7 @@ export class SqliteStore implements Store {
       claimMany: async (request, limit) => claimJobs(db, request, limit),
       renewLeases: async (nodeId, ids, leaseExpiresAt) => renewLeases(db, nodeId, ids, leaseExpiresAt),
       requeue: async (request) => requeueJobs(db, request),
+      runningFacts: async (after, limit) => runningFacts(db, after, limit),
       childSummary: async (parentId) => childSummary(db, parentId),
       recentDurations: async (type, limit) => recentDurations(db, type, limit),
       purgeFinished: async (before, limit) => purgeFinished(db, before, limit),
