@@ -15,6 +15,8 @@ export type BatchProgressAnswer = Array<({ jobId: string } & ProgressAnswer) | {
 export interface JobPage {
   items: Job[];
   nextCursor: string | null;
+  /** The event cursor read before this page: a stream of many jobs subscribed after it gets exactly the events that followed. Absent from servers older than it. */
+  eventCursor?: number;
 }
 
 export interface WaitForChangeOptions {

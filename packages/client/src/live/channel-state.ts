@@ -1,7 +1,23 @@
 import type { Channel, Job, JobEvent, JobStep, ServerMessage } from '@headway/protocol';
 
+/**
+ * A many-job channel's list as the polling transport reads it (made by the client, never sent by
+ * the server). Polling gets no events, so this state stands for every event it reflects: a stream
+ * that takes over must not deliver those again. `cursor` is the server's event cursor read before
+ * the list, where a stream resumes; null from a server that gives none.
+ */
+export interface PolledList {
+  type: 'polled';
+  channel: Channel;
+  jobs: Job[];
+  cursor: number | null;
+}
+
+/** What transports hand the hub: the server's messages, and polled lists. */
+export type LiveMessage = ServerMessage | PolledList;
+
 /** Messages that change a channel's job state (not errors; notifications go to their own watchers). */
-export type ChannelMessage = Exclude<ServerMessage, { type: 'error' | 'notification' | 'pong' }>;
+export type ChannelMessage = Exclude<LiveMessage, { type: 'error' | 'notification' | 'pong' }>;
 
 /** What a watcher receives: the channel's whole current state plus what this change added. */
 export interface WatchUpdate {
@@ -57,7 +73,26 @@ export class ChannelState {
         return this.applyEvent(message.event, message.job, message.cursor ?? message.event.cursor);
       case 'progress':
         return this.applyProgress(message.update.jobId, message.update.seq, message.update.job);
+      case 'polled':
+        return this.applyPolled(message.jobs, message.cursor);
     }
+  }
+
+  /**
+   * Unlike a stream's snapshot, whose later events still arrive, a polled list counts as having
+   * delivered each job's events up to its seq: after a handover the stream replays from the
+   * list's cursor, and what the list already showed must not come again as news.
+   */
+  private applyPolled(jobs: Job[], cursor: number | null): WatchUpdate {
+    for (const job of jobs) {
+      const known = this.jobs.get(job.id);
+      if (!known || isNewer(job, known)) this.jobs.set(job.id, job);
+      this.deliveredSeq.set(job.id, Math.max(this.deliveredSeq.get(job.id) ?? 0, job.seq));
+    }
+    this.pagedCause = null;
+    // No cursor (an older server): the resume point stays, and a channel that only polled subscribes for a snapshot.
+    if (cursor !== null) this.advanceResume(cursor);
+    return this.publish('snapshot', []);
   }
 
   private applySnapshot(jobs: Job[], seq: number, cause: 'snapshot' | 'resync', more = false): WatchUpdate | null {

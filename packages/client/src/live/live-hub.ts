@@ -1,8 +1,8 @@
-import { ERROR_CATALOGUE, HeadwayError, type Channel, type ErrorCode, type NotificationMessage, type ServerMessage } from '@headway/protocol';
+import { ERROR_CATALOGUE, HeadwayError, type Channel, type ErrorCode, type NotificationMessage } from '@headway/protocol';
 import type { JobsApi } from '../http/jobs-api.js';
 import type { Endpoint } from '../http/rest.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
-import { ChannelState, type WatchUpdate } from './channel-state.js';
+import { ChannelState, type LiveMessage, type WatchUpdate } from './channel-state.js';
 import { ConnectionStateStore, type TransportKind } from './connection-state.js';
 import type { LivenessOptions } from './liveness.js';
 import { PollTransport } from './poll-transport.js';
@@ -235,7 +235,7 @@ export class LiveHub {
     return 0;
   }
 
-  private route(message: ServerMessage): void {
+  private route(message: LiveMessage): void {
     if (message.type === 'error') return this.channelError(message.channel, new HeadwayError(asCode(message.code), message.message));
     if (message.type === 'notification') return this.notification(message);
     if (message.type === 'pong') return; // a liveness answer; the transport already took it

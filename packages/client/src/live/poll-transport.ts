@@ -18,7 +18,8 @@ export interface PollTiming {
 /**
  * Last resort for clients that can hold neither a WebSocket nor an event stream: a job
  * channel long-polls `GET /v1/jobs/:id?waitForChangeAfter=` and fetches the events it
- * skipped, so transitions still arrive in order; many-job channels re-list every interval.
+ * skipped, so transitions still arrive in order; many-job channels re-list every interval, each
+ * list with the event cursor a stream that takes over resumes from.
  */
 export class PollTransport implements Transport {
   readonly kind = 'polling' as const;
@@ -95,7 +96,7 @@ export class PollTransport implements Transport {
       const page = await this.bounded((request) => this.api.listJobs({ owner, sort: '-updatedAt', limit: LIST_LIMIT }, request), signal, this.timing.requestTimeoutMs);
       this.markOpen();
       if (signal.aborted) return;
-      this.handlers.onMessage({ type: 'snapshot', channel, jobs: page.items, seq: 0 });
+      this.handlers.onMessage({ type: 'polled', channel, jobs: page.items, cursor: page.eventCursor ?? null });
       await delay(this.timing.intervalMs, signal);
     }
   }

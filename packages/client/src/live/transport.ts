@@ -1,4 +1,5 @@
-import type { Channel, ServerMessage } from '@headway/protocol';
+import type { Channel } from '@headway/protocol';
+import type { LiveMessage } from './channel-state.js';
 import type { TransportKind } from './connection-state.js';
 
 export interface TransportClose {
@@ -11,7 +12,7 @@ export interface TransportClose {
 
 export interface TransportHandlers {
   onOpen(): void;
-  onMessage(message: ServerMessage): void;
+  onMessage(message: LiveMessage): void;
   /** Called once, unless the hub closed the transport itself. */
   onClose(info: TransportClose): void;
 }

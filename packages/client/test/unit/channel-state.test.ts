@@ -76,6 +76,26 @@ describe('ChannelState (merge, de-duplication, resume point)', () => {
     ]);
   });
 
+  it('a polled list stands for the events it reflects: a stream taking over from its cursor does not deliver them again', () => {
+    const state = new ChannelState('jobs');
+    state.apply({ type: 'polled', channel: 'jobs', jobs: [makeJob({ id: 'a', seq: 1, status: 'queued' })], cursor: 100 });
+    const polled = state.apply({ type: 'polled', channel: 'jobs', jobs: [makeJob({ id: 'a', seq: 2, status: 'running' })], cursor: 104 });
+    expect(polled?.cause).toBe('snapshot');
+    expect(state.resumeAfter).toBe(104);
+    // The stream replays after 104: a#2 committed between the cursor and the list is shown already; a#3 is news.
+    const shown = state.apply({ type: 'event', channel: 'jobs', jobId: 'a', seq: 2, cursor: 105, event: transition('a', 2, 'queued', 'running', 105) });
+    const news = state.apply({ type: 'event', channel: 'jobs', jobId: 'a', seq: 3, cursor: 106, event: transition('a', 3, 'running', 'completed', 106) });
+    expect(shown).toBeNull();
+    expect(news?.events.map((event) => event.seq)).toEqual([3]);
+    expect(state.resumeAfter).toBe(106);
+  });
+
+  it('a polled list without a cursor (an older server) leaves no resume point, so the stream starts from a snapshot', () => {
+    const state = new ChannelState('jobs');
+    state.apply({ type: 'polled', channel: 'jobs', jobs: [makeJob({ id: 'a', seq: 1 })], cursor: null });
+    expect(state.resumeAfter).toBeNull();
+  });
+
   it('each update is a new object, so React can compare snapshots by identity', () => {
     const state = new ChannelState('job:a');
     const first = state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 1 })], seq: 1 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ServerMessage } from '@headway/protocol';
+import type { LiveMessage } from '../../src/live/channel-state.js';
 import type { Transport, TransportHandlers } from '../../src/live/transport.js';
 import { DEFAULT_UPGRADE_PROBE, upgradeProbeDelayMs, UpgradeProbe } from '../../src/live/upgrade-probe.js';
 
@@ -80,7 +80,7 @@ describe('WebSocket probes while on a fallback', () => {
     expect(adopted.map((handover) => handover.transport)).toEqual([transport]);
     expect(transport.closed).toBe(false);
 
-    const heard: ServerMessage[] = [];
+    const heard: LiveMessage[] = [];
     const closes: unknown[] = [];
     adopted[0]!.rebind({ onOpen: () => {}, onMessage: (message) => heard.push(message), onClose: (info) => closes.push(info) });
     transport.handlers.onMessage({ type: 'pong' });
