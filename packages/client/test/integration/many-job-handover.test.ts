@@ -200,4 +200,28 @@ describe('a many-job watch handed over from a fallback to WebSocket', () => {
     expect(delivered.map((event) => `${event.jobId} ${event.kind}`)).toEqual([`${job.id} transition`]);
     expect(timeline.updates.filter((update) => update.cause === 'resync')).toEqual([]);
   });
+
+  it('a polling watch whose connection drops reconnects over WebSocket from its last list, not from the start', async () => {
+    const rules = { refuseUpgrades: true, refusePaths: ['/v1/stream/sse'] };
+    const { proxy, watcher } = await watcherBehind(rules, { upgradeProbe: false });
+    const timeline = new StatusTimeline(watcher, 'jobs');
+    cleanups.push(timeline.stop);
+    await waitFor('the first list by polling', () => timeline.updates.length > 0);
+    const job = await live.admin.createJob({ type: 'poll-drop' });
+    await waitFor('the new job by polling', () => timeline.last(job.id) === 'queued');
+    await live.admin.start(job.id);
+    await waitFor('the running job by polling', () => timeline.last(job.id) === 'running' && watcher.connection.get().transport === 'polling');
+    const shownByPolling = timeline.updates.length;
+    rules.refuseUpgrades = false;
+    proxy.block();
+    await waitFor('the reconnecting state', () => watcher.connection.get().status === 'reconnecting');
+    await live.admin.complete(job.id);
+    proxy.unblock();
+    await waitFor('the completion', () => timeline.last(job.id) === 'completed');
+    expect(watcher.connection.get().transport).toBe('websocket');
+    // After the drop: the completion once, as an event; nothing from before it.
+    const events = timeline.updates.slice(shownByPolling).flatMap((update) => update.events);
+    expect(events.map((event) => `${event.jobId === job.id ? 'job' : 'other'} ${event.kind === 'transition' ? event.to : event.kind}`)).toEqual(['job completed']);
+    expect(timeline.of(job.id)).toEqual(['queued', 'running', 'completed']);
+  });
 });
