@@ -104,15 +104,15 @@ export class AlertMonitor {
 
   private async checkQueues(found: AlertInput[]): Promise<void> {
     const deep = deepQueues(await this.deps.store.analytics.activeCounts(), this.deps.settings);
-    for (const type of this.episodes.held('queue_deep')) if (!deep.has(type)) await this.episodes.close('queue_deep', type);
-    for (const [type, queued] of deep) found.push(queueDeepAlert(type, queued, await this.episodes.open('queue_deep', type), this.deps.settings));
+    const episodes = await this.episodes.update('queue_deep', new Set(deep.keys()));
+    for (const [type, queued] of deep) found.push(queueDeepAlert(type, queued, episodes.get(type)!, this.deps.settings));
   }
 
   private async checkFailures(found: AlertInput[]): Promise<void> {
     const { store, settings, now } = this.deps;
     const at = now();
     const failing = failingTypes(await store.analytics.typeOutcomes({ from: at - settings.windowMs, to: at + 1 }), settings);
-    for (const type of this.episodes.held('failing')) if (!failing.has(type)) await this.episodes.close('failing', type);
-    for (const [type, counts] of failing) found.push(failingAlert(type, counts, await this.episodes.open('failing', type), settings));
+    const episodes = await this.episodes.update('failing', new Set(failing.keys()));
+    for (const [type, counts] of failing) found.push(failingAlert(type, counts, episodes.get(type)!, settings));
   }
 }

@@ -1,49 +1,62 @@
 import type { Store } from '../store/store.js';
 
+/** Per type: the number of its latest episode, whether the condition still holds, and since when. */
+type EpisodeState = Record<string, { n: number; open: boolean; since: number }>;
+
+/** Rounds of read and compare-and-set before giving up: only as many nodes as check at once can race. */
+const MAX_ROUNDS = 20;
+
 /**
  * Numbers the episodes of a per-type condition (queue too deep, failing) the same on every node,
  * so their alert ids match and the outbox's UNIQUE key notifies once per episode cluster-wide.
- * Episode n is closed by the settings row `alerts.episode.<kind>.<type>.<n>` (insert-if-absent, so
- * racing nodes agree); the current episode is the lowest n without that row. One row per closed
- * episode: they are rare (a queue going back under its threshold), so the table stays small.
+ * The state is shared, one settings row per kind (`alerts.episodes.<kind>`), changed by
+ * compare-and-set: any node that sees a condition end closes its episode, even one another node
+ * or this node before a restart opened (kept in memory, such an episode stayed open after a
+ * restart and the condition's return reused its id, so nobody was told). A condition that ends
+ * and returns between two checks is, to the checks, one episode still under way: no new alert.
  */
 export class Episodes {
-  /** Lowest episode this node knows not to be closed, per `<kind>.<type>`. */
-  private readonly current = new Map<string, number>();
-  /** Conditions this node saw holding since it last closed their episode. */
-  private readonly holding = new Set<string>();
-
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
   ) {}
 
-  /** The condition holds: the id of its current episode (the same on every node). */
-  async open(kind: string, type: string): Promise<number> {
-    const name = `${kind}.${type}`;
-    let n = this.current.get(name) ?? 0;
-    // Another node may have closed episodes since: skip to the first still open.
-    while ((await this.store.keys.getSetting(closedKey(name, n))) !== null) n++;
-    this.current.set(name, n);
-    this.holding.add(name);
-    return n;
+  /**
+   * Brings the episodes of `kind` in line with the types found `holding` now: a holding type whose
+   * last episode is closed opens the next one; an open episode whose type no longer holds is
+   * closed. Answers the current episode number of each holding type.
+   */
+  async update(kind: string, holding: ReadonlySet<string>): Promise<Map<string, number>> {
+    const name = `alerts.episodes.${kind}`;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const stored = await this.store.keys.getSetting(name);
+      const state = stored === null ? {} : (JSON.parse(stored) as EpisodeState);
+      const next = this.advance(state, holding);
+      if (next === state || (await this.store.keys.compareAndSetSetting(name, stored, JSON.stringify(next)))) {
+        return new Map([...holding].map((type) => [type, next[type]!.n]));
+      }
+      // Another node changed the episodes meanwhile: apply this check's findings to its state.
+    }
+    throw new Error(`episodes of ${kind} changed under this node ${MAX_ROUNDS} times in a row; they are updated again at the next check`);
   }
 
-  /** The condition no longer holds: closes the episode this node saw open, so the next one alerts again. */
-  async close(kind: string, type: string): Promise<void> {
-    const name = `${kind}.${type}`;
-    if (!this.holding.delete(name)) return;
-    const n = this.current.get(name) ?? 0;
-    await this.store.keys.initSetting(closedKey(name, n), String(this.now()));
-    this.current.set(name, n + 1);
+  /** The state after this check; `state` itself when nothing changes (no write). */
+  private advance(state: EpisodeState, holding: ReadonlySet<string>): EpisodeState {
+    const next: EpisodeState = { ...state };
+    let changed = false;
+    const since = this.now();
+    for (const [type, episode] of Object.entries(state)) {
+      if (episode.open && !holding.has(type)) {
+        next[type] = { n: episode.n, open: false, since };
+        changed = true;
+      }
+    }
+    for (const type of holding) {
+      const episode = state[type];
+      if (episode?.open) continue;
+      next[type] = { n: episode ? episode.n + 1 : 0, open: true, since };
+      changed = true;
+    }
+    return changed ? next : state;
   }
-
-  /** Condition names (`<kind>.<type>`) this node saw holding, to check for their end. */
-  held(kind: string): string[] {
-    return [...this.holding].filter((name) => name.startsWith(`${kind}.`)).map((name) => name.slice(kind.length + 1));
-  }
-}
-
-function closedKey(name: string, n: number): string {
-  return `alerts.episode.${name}.${n}`;
 }

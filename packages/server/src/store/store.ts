@@ -174,4 +174,9 @@ export interface KeyStore {
   getSetting(name: string): Promise<string | null>;
   /** Sets a setting only if absent; returns the value now stored. */
   initSetting(name: string, value: string): Promise<string>;
+  /**
+   * Sets a setting only if its stored value is still `expected` (null: only if absent); answers
+   * whether it did. Of nodes racing from the same value, exactly one wins.
+   */
+  compareAndSetSetting(name: string, expected: string | null, value: string): Promise<boolean>;
 }

@@ -12,11 +12,20 @@ export interface Listed {
 /** A node whose clock the test moves, checking for alerts every 20 ms, with `ops` as operator. */
 export async function startAlertServer(alerts: Partial<Config['alerts']> = {}): Promise<{ server: TestServer; clock: { now: number } }> {
   const clock = { now: Date.UTC(2026, 0, 5, 12, 0, 0) };
-  const server = await startTestServer({
+  return { server: await alertNode(clock, alerts), clock };
+}
+
+/** The same node started again on `server`'s database (stop the old one first); close it before `server`. */
+export function restartAlertServer(server: TestServer, clock: { now: number }, alerts: Partial<Config['alerts']> = {}): Promise<TestServer> {
+  return alertNode(clock, alerts, { dbPath: server.dbPath, adminKey: server.adminKey });
+}
+
+function alertNode(clock: { now: number }, alerts: Partial<Config['alerts']>, same: { dbPath?: string; adminKey?: string } = {}): Promise<TestServer> {
+  return startTestServer({
     config: { notify: FAST_NOTIFY as Config['notify'], alerts: { checkIntervalMs: 20, recipients: ['ops'], ...alerts } as Config['alerts'] },
     headway: { now: () => clock.now },
+    ...same,
   });
-  return { server, clock };
 }
 
 /** A check that read the clock after the caller moved it (the first call may join a round already under way). */

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlertMonitor } from '../../src/alerts/index.js';
 import { SYSTEM } from '../../src/service/actor.js';
 import type { TestServer } from '../support/server.js';
-import { checkNow, inApp, MINUTE, startAlertServer } from './alert-server.js';
+import { checkNow, inApp, MINUTE, restartAlertServer, startAlertServer } from './alert-server.js';
 
 describe('alerts per job type', () => {
   let server: TestServer;
@@ -50,6 +50,44 @@ describe('alerts per job type', () => {
     expect((await other.check()).raised).toEqual(['queue_deep:import.csv:0']);
     await headway.notifier.flush();
     expect(await inApp(server, 'alert.queue_deep')).toHaveLength(1);
+  });
+
+  it('a queue that goes back under its threshold while its node restarts, then over again, alerts again', async () => {
+    const jobs = [await queue('import.csv'), await queue('import.csv'), await queue('import.csv')];
+    expect(await checkNow(server)).toEqual(['queue_deep:import.csv:0']);
+    await server.stop();
+    const restarted = await restartAlertServer(server, clock, { checkIntervalMs: 3_600_000, queueDepth: 3 });
+    try {
+      await restarted.headway.jobs.act(jobs[0]!.id, 'cancel', {}, SYSTEM);
+      expect(await checkNow(restarted)).toEqual([]);
+      await restarted.headway.jobs.create({ type: 'import.csv', owner: 'ada' }, SYSTEM);
+      expect(await checkNow(restarted)).toEqual(['queue_deep:import.csv:1']);
+      expect((await inApp(restarted, 'alert.queue_deep')).map((n) => n.userId)).toEqual(['ops', 'ops']);
+      // Still deep after another restart: the same episode, nobody is told twice.
+      await restarted.stop();
+      const again = await restartAlertServer(server, clock, { checkIntervalMs: 3_600_000, queueDepth: 3 });
+      try {
+        expect(await checkNow(again)).toEqual(['queue_deep:import.csv:1']);
+        expect(await inApp(again, 'alert.queue_deep')).toHaveLength(2);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  it('an episode another node saw begin is ended by the node that sees the failures stop', async () => {
+    for (let i = 0; i < 5; i++) await finish('import.csv', 'fail');
+    const { headway } = server;
+    const otherNode = () => new AlertMonitor({ store: headway.store, notifier: headway.notifier, settings: headway.config.alerts, logger: headway.logger, now: headway.now, priorDurations: async () => [] });
+    expect((await otherNode().check()).raised).toEqual(['failing:import.csv:0']);
+    // That node goes away; this one has never seen the type failing, and sees the failures age out.
+    clock.now += 16 * MINUTE;
+    expect(await checkNow(server)).toEqual([]);
+    for (let i = 0; i < 5; i++) await finish('import.csv', 'fail');
+    expect(await checkNow(server)).toEqual(['failing:import.csv:1']);
+    expect(await inApp(server, 'alert.failing')).toHaveLength(2);
   });
 
   it('a type failing half of its jobs in the window alerts once, with at least five finished', async () => {

@@ -48,6 +48,11 @@ export function postgresKeyStore(db: PgDb): KeyStore {
       await db.run('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
       return (await readSetting(name))!;
     },
+    async compareAndSetSetting(name, expected, value) {
+      // A racing UPDATE waits for the winner's commit, then finds the value changed and updates nothing.
+      if (expected === null) return (await db.run('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value])) > 0;
+      return (await db.run('UPDATE settings SET value = $1 WHERE name = $2 AND value = $3', [value, name, expected])) > 0;
+    },
   };
 }
 

@@ -54,6 +54,10 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
         return db.get<{ value: string }>('SELECT value FROM settings WHERE name = ?', name)!.value;
       });
     },
+    async compareAndSetSetting(name, expected, value) {
+      if (expected === null) return db.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', name, value).changes > 0;
+      return db.run('UPDATE settings SET value = ? WHERE name = ? AND value = ?', value, name, expected).changes > 0;
+    },
   };
 }
 

@@ -38,4 +38,19 @@ export function keyTests(ctx: StoreContext): void {
     const raced = await Promise.all([keys.initSetting('node_id', 'x'), other.keys.initSetting('node_id', 'y')]);
     expect(raced[0]).toBe(raced[1]);
   });
+
+  it('compareAndSetSetting sets a value only from the expected one, and one of two racing nodes wins', async () => {
+    const keys = ctx.store().keys;
+    expect(await keys.compareAndSetSetting('alerts.episodes.failing', 'x', 'y')).toBe(false);
+    expect(await keys.getSetting('alerts.episodes.failing')).toBeNull();
+    expect(await keys.compareAndSetSetting('alerts.episodes.failing', null, 'a')).toBe(true);
+    expect(await keys.compareAndSetSetting('alerts.episodes.failing', null, 'b')).toBe(false);
+    expect(await keys.compareAndSetSetting('alerts.episodes.failing', 'b', 'c')).toBe(false);
+    expect(await keys.compareAndSetSetting('alerts.episodes.failing', 'a', 'c')).toBe(true);
+    expect(await keys.getSetting('alerts.episodes.failing')).toBe('c');
+    const other = await ctx.openSame();
+    const raced = await Promise.all([keys.compareAndSetSetting('alerts.episodes.failing', 'c', 'd'), other.keys.compareAndSetSetting('alerts.episodes.failing', 'c', 'e')]);
+    expect(raced.filter(Boolean)).toHaveLength(1);
+    expect(await keys.getSetting('alerts.episodes.failing')).toBe(raced[0] ? 'd' : 'e');
+  });
 }
