@@ -142,6 +142,12 @@ export interface NotificationStore {
   get(id: string): Promise<NotificationRecord | null>;
   list(query: NotificationQuery): Promise<{ items: Array<NotificationRecord & { history: NotificationAttempt[] }>; nextCursor: string | null }>;
   countByStatus(): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * Retention: deletes up to `limit` rows that finished before `before`: notifications no longer
+   * waiting to be sent (sent, dead, skipped) with their attempts, then closed digests with their
+   * items. Never one still queued, deferred, sending or waiting for a retry. Returns how many went.
+   */
+  purgeExpired(before: number, limit: number): Promise<number>;
 
   unreadCount(userId: string): Promise<number>;
   /** In-app read state; returns the ids changed. `ids` undefined means all of the user's. */

@@ -7,6 +7,7 @@ import { dispatchTests } from './notification-conformance/dispatch.js';
 import { enqueueTests } from './notification-conformance/enqueue.js';
 import { inAppTests } from './notification-conformance/in-app.js';
 import { listTests } from './notification-conformance/list.js';
+import { purgeTests } from './notification-conformance/purge.js';
 import { settingsTests } from './notification-conformance/settings.js';
 
 /** The running test's notification store, on a fresh migrated database. */
@@ -34,5 +35,6 @@ export function describeNotificationStoreConformance(name: string, openFresh: ()
     describe('in-app read state', () => inAppTests(context));
     describe('preferences, watches, templates', () => settingsTests(context));
     describe('digests', () => digestTests(context));
+    describe('retention', () => purgeTests(context));
   });
 }

@@ -1,8 +1,10 @@
+import { NOT_PENDING } from './notifications/purge.js';
 import type { PgDb } from './pg-db.js';
 
 /**
  * Deletes up to `limit` top-level jobs that finished before `before` (the oldest first), each with its whole tree (a finished
- * child of a live batch stays). Events and tags go with their jobs (ON DELETE CASCADE). The
+ * child of a live batch stays). Events and tags go with their jobs (ON DELETE CASCADE), and so do
+ * the jobs' watches and their notifications no longer waiting to be sent. The
  * tree is counted in the same statement: the cascade removes children before the DELETE would.
  */
 const PURGE = `WITH RECURSIVE doomed (id) AS (
@@ -13,6 +15,10 @@ const PURGE = `WITH RECURSIVE doomed (id) AS (
     SELECT child.id FROM jobs child JOIN doomed ON child.parent_id = doomed.id
   ), deleted AS (
     DELETE FROM jobs WHERE id IN (SELECT id FROM doomed) RETURNING id
+  ), notes AS (
+    DELETE FROM notifications WHERE job_id IN (SELECT id FROM doomed) AND ${NOT_PENDING}
+  ), watches AS (
+    DELETE FROM notification_watches WHERE target_kind = 'job' AND target IN (SELECT id FROM doomed)
   )
   SELECT COUNT(*) AS n FROM doomed`;
 

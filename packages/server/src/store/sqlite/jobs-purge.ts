@@ -1,3 +1,4 @@
+import { NOT_PENDING } from './notifications/purge.js';
 import type { SqliteDb } from './sqlite-db.js';
 
 /**
@@ -16,14 +17,19 @@ const DOOMED = `WITH RECURSIVE doomed (id) AS (
 /**
  * Deletes up to `limit` top-level jobs that finished before `before`, each with its whole tree
  * (a batch goes as one; a finished child of a live batch stays, so the batch's counts stay true).
- * Events and tags go with their jobs (ON DELETE CASCADE). Returns how many jobs were deleted.
+ * Events and tags go with their jobs (ON DELETE CASCADE), and so do the jobs' watches and their
+ * notifications that are no longer waiting to be sent. Returns how many jobs were deleted.
  */
 export function purgeFinished(db: SqliteDb, before: number, limit: number): number {
   return db.write(() => {
     // The ids first: the cascade from a parent removes its children before the DELETE reaches
     // them, and a second walk of the tree after the first DELETE would find other jobs.
     const ids = db.all<{ id: string }>(`${DOOMED} SELECT id FROM doomed`, before, limit).map((row) => row.id);
-    if (ids.length > 0) db.run('DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids));
+    if (ids.length === 0) return 0;
+    const list = JSON.stringify(ids);
+    db.run('DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))', list);
+    db.run(`DELETE FROM notifications WHERE job_id IN (SELECT value FROM json_each(?)) AND ${NOT_PENDING}`, list);
+    db.run("DELETE FROM notification_watches WHERE target_kind = 'job' AND target IN (SELECT value FROM json_each(?))", list);
     return ids.length;
   });
 }

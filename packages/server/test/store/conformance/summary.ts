@@ -85,6 +85,27 @@ export function summaryTests(ctx: StoreContext): void {
     expect(await ctx.store().jobs.purgeFinished(1_000, 2)).toBe(0);
   });
 
+  it('purgeFinished takes the purged jobs\' watches and their notifications no longer waiting to be sent; pending ones stay', async () => {
+    const store = ctx.store();
+    const old = makeJob({ status: 'completed', finishedAt: 1_000 });
+    const recent = makeJob({ status: 'completed', finishedAt: 9_000 });
+    await seed(store, [old, recent]);
+    const note = (id: string, jobId: string) => ({ id, key: id, userId: 'ada', type: 'job.completed', channel: 'email' as const, jobId, urgent: false, data: { type: 'job.completed', at: 1_000, job: null }, dueAt: 0 });
+    await store.notifications.enqueue({ notifications: [note('old-sent', old.id), note('old-retrying', old.id), note('recent-sent', recent.id), note('old-queued', old.id)], digestItems: [] }, 0);
+    await store.notifications.claimDue('node', 1_000, 99_000, 3);
+    const attempt = (outcome: 'sent' | 'failed') => ({ attempt: 1, channel: 'email' as const, startedAt: 1_000, endedAt: 1_000, outcome, error: null });
+    await store.notifications.complete({ id: 'old-sent', leaseOwner: 'node', status: 'sent', attempt: attempt('sent') }, 20_000);
+    await store.notifications.complete({ id: 'old-retrying', leaseOwner: 'node', status: 'failed', dueAt: 30_000, attempt: attempt('failed') }, 20_000);
+    await store.notifications.complete({ id: 'recent-sent', leaseOwner: 'node', status: 'sent', attempt: attempt('sent') }, 20_000);
+    for (const job of [old, recent]) await store.notifications.watch({ userId: 'ada', target: { kind: 'job', value: job.id }, createdAt: 1 });
+    await store.notifications.watch({ userId: 'ada', target: { kind: 'type', value: old.type }, createdAt: 1 });
+
+    expect(await store.jobs.purgeFinished(5_000, 100)).toBe(1);
+    expect(await store.notifications.get('old-sent')).toBeNull();
+    for (const kept of ['old-retrying', 'old-queued', 'recent-sent']) expect(await store.notifications.get(kept)).not.toBeNull();
+    expect((await store.notifications.watchesOf('ada')).map((w) => `${w.target.kind}:${w.target.value}`).sort()).toEqual([`job:${recent.id}`, `type:${old.type}`].sort());
+  });
+
   it('cursors keep growing after events are purged', async () => {
     await seed(ctx.store(), [makeJob({ status: 'completed', finishedAt: 1 })]);
     const before = await ctx.store().jobs.latestCursor();

@@ -4,6 +4,7 @@ import { claimDue, complete, defer, flushDigests, requeueLeased } from './dispat
 import { enqueue, savedCursor } from './enqueue.js';
 import { countByStatus, getNotification, listNotifications, markAt, unreadCount } from './read.js';
 import { updatePreferences } from './preferences-update.js';
+import { purgeExpired } from './purge.js';
 import { postgresNotificationSettings } from './settings.js';
 
 /** The PostgreSQL notification store: the same contract as SQLite's, shared by several nodes. */
@@ -22,6 +23,7 @@ export function postgresNotificationStore(db: PgDb): NotificationStore {
     get: (id) => getNotification(db, id),
     list: (query) => listNotifications(db, query),
     countByStatus: () => countByStatus(db),
+    purgeExpired: (before, limit) => purgeExpired(db, before, limit),
     unreadCount: (userId) => unreadCount(db, userId),
     markRead: (userId, ids, now) => markAt(db, 'read_at', userId, ids, now),
     markSeen: (userId, ids, now) => markAt(db, 'seen_at', userId, ids, now),

@@ -7,6 +7,7 @@ import { enqueue, savedCursor } from './enqueue.js';
 import { markAt, unreadCount } from './in-app.js';
 import { countByStatus, getNotification, listNotifications } from './list.js';
 import { getPreferences, updatePreferences } from './preferences.js';
+import { purgeExpired } from './purge.js';
 import { deleteTemplate, getTemplate, listTemplates, putTemplate } from './templates.js';
 import { unwatch, watch, watchers, watchesOf } from './watches.js';
 
@@ -41,6 +42,7 @@ export function sqliteNotificationStore(db: SqliteDb): NotificationStore {
       }
     },
     countByStatus: async () => countByStatus(db),
+    purgeExpired: async (before, limit) => purgeExpired(db, before, limit),
     unreadCount: async (userId) => unreadCount(db, userId),
     markRead: async (userId, ids, now) => markAt(db, 'read_at', userId, ids, now),
     markSeen: async (userId, ids, now) => markAt(db, 'seen_at', userId, ids, now),
