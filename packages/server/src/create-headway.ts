@@ -64,6 +64,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   const interest = new ProgressInterest(config.redis !== undefined || options.bus !== undefined);
   const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now) });
   followOtherNodes(bus, live, store, logger);
+  const milestonePercents = options.milestonePercents ?? ((type: string) => milestonesByType.get(type) ?? DEFAULT_MILESTONES);
   const jobs = new JobsService({
     store,
     bus,
@@ -72,11 +73,11 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     stats,
     now,
     backoffMs: (attempt) => Math.round(defaultBackoffMs(attempt) * (0.5 + Math.random() / 2)),
-    milestonePercents: options.milestonePercents ?? ((type) => milestonesByType.get(type) ?? DEFAULT_MILESTONES),
+    milestonePercents,
     loadPrior: (type) => priors.get(type),
     interest,
   });
-  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs, interest });
+  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs, interest, milestonePercents });
   const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });
   const retention = new RetentionSweeper(store, logger, now, config.retentionDays);
   const textIndexer = new FinishedTextIndexer(store, logger);

@@ -77,7 +77,7 @@ export function applyProgress(job: JobRecord, input: ProgressInput, now: number,
 }
 
 /** Milestones `percent` reaches that the job has not announced yet, ascending. Runs per tick: no allocation when none is new. */
-function milestonesReached(announced: readonly number[], milestonePercents: readonly number[], percent: number): number[] {
+export function milestonesReached(announced: readonly number[], milestonePercents: readonly number[], percent: number): number[] {
   let reached: number[] | null = null;
   for (const m of milestonePercents) {
     if (percent >= m && !announced.includes(m) && !reached?.includes(m)) (reached ??= []).push(m);

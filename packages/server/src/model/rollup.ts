@@ -1,6 +1,7 @@
 import type { JobEventData, JobStatus } from '@headway/protocol';
 import type { ChildSummary, JobPatch } from '../store/store.js';
 import type { JobRecord } from './job-record.js';
+import { milestonesReached } from './progress.js';
 import type { TransitionPlan } from './transitions.js';
 
 type Counts = ChildSummary['counts'];
@@ -16,10 +17,12 @@ type Counts = ChildSummary['counts'];
  * - a failed batch, or one cancelled by its children, whose children are retried opens again
  *   (the retry edge `failed | cancelled → queued`); a completed batch stays completed, its
  *   counts still follow.
+ * An unfinished batch whose percent reaches one of `milestonePercents` records it, as a job
+ * reporting that far does (and notifies the same way).
  * The patch is empty when there is nothing to change: no children, or no transition and the
  * same counts, percent and message (a finished parent's roll-up is a store write each time).
  */
-export function planRollup(parent: JobRecord, summary: ChildSummary, now: number): TransitionPlan {
+export function planRollup(parent: JobRecord, summary: ChildSummary, now: number, milestonePercents: readonly number[] = []): TransitionPlan {
   const c = summary.counts;
   if (c.total === 0) return { patch: {}, events: [] };
   const finished = c.completed + c.failed + c.cancelled;
@@ -29,7 +32,14 @@ export function planRollup(parent: JobRecord, summary: ChildSummary, now: number
     message: messageOf(c),
   };
   const path = statusPath(parent, c, finished);
-  if (path.length === 0) return { patch: leavesAsIs(parent, c, patch) ? {} : patch, events: [] };
+  // Not when the batch finishes: its completion says it, and a percent jumping to 100 would add them all.
+  const reached = finished < c.total && !isFinal(parent.status) ? milestonesReached(parent.milestones, milestonePercents, patch.percent!) : [];
+  const milestones: JobEventData[] = reached.map((percent) => ({ kind: 'milestone', percent }));
+  if (reached.length > 0) patch.milestones = [...parent.milestones, ...reached];
+  if (path.length === 0) {
+    if (reached.length > 0) return { patch, events: milestones };
+    return { patch: leavesAsIs(parent, c, patch) ? {} : patch, events: [] };
+  }
   const target = path[path.length - 1]!;
   if (parent.status === 'paused' && parent.pausedAt !== null) {
     patch.pausedMs = parent.pausedMs + Math.max(0, now - parent.pausedAt);
@@ -47,6 +57,7 @@ export function planRollup(parent: JobRecord, summary: ChildSummary, now: number
     events.push({ kind: 'transition', from, to, reason: 'children' });
     from = to;
   }
+  events.push(...milestones);
   return { patch: { ...patch, status: target, updatedAt: now }, events };
 }
 

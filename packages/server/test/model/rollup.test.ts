@@ -86,3 +86,23 @@ describe('batch roll-up from children', () => {
     expect(planRollup(jobWith(), summary({}, 0), 9)).toEqual({ patch: {}, events: [] });
   });
 });
+
+describe('batch milestones', () => {
+  it('records each milestone the rolled-up percent reaches, once, after the transition that came with it', () => {
+    const plan = planRollup(jobWith({ status: 'queued', percent: 0 }), summary({ running: 1, completed: 1, pending: 2 }, 55), 9, [25, 50, 75]);
+    expect(plan.events).toEqual([
+      { kind: 'transition', from: 'queued', to: 'running', reason: 'children' },
+      { kind: 'milestone', percent: 25 },
+      { kind: 'milestone', percent: 50 },
+    ]);
+    expect(plan.patch.milestones).toEqual([25, 50]);
+    const again = planRollup(jobWith({ status: 'running', percent: 55, milestones: [25, 50] }), summary({ running: 1, completed: 2, pending: 1 }, 60), 9, [25, 50, 75]);
+    expect(again.events).toEqual([]);
+  });
+
+  it('records none when the batch finishes: its completion says it', () => {
+    const plan = planRollup(jobWith({ status: 'running', percent: 60, milestones: [25, 50] }), summary({ completed: 4 }, 100), 9, [25, 50, 75]);
+    expect(plan.events).toEqual([{ kind: 'transition', from: 'running', to: 'completed', reason: 'children' }]);
+    expect(plan.patch.milestones).toBeUndefined();
+  });
+});

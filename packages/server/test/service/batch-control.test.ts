@@ -190,3 +190,21 @@ describe('a running batch has an ETA and a rate, from its children', () => {
     expect(parent.eta!.high).toBeGreaterThanOrEqual(parent.eta!.remainingMs);
   });
 });
+
+describe('a batch records milestones as its children finish', () => {
+  it('25% and 50% once each while it runs, none extra when it completes', async () => {
+    const node = await startNode();
+    const { jobs } = node.headway;
+    const batch = await jobs.create({ type: 'upload.batch', children: Array.from({ length: 4 }, () => ({ type: 'upload.file' })) }, SYSTEM);
+    const children = (await jobs.list({ parentId: batch.id, sort: 'createdAt' }, SYSTEM)).items;
+    const milestones = async () => (await jobs.events(batch.id, 0, 100, SYSTEM)).flatMap((event) => (event.kind === 'milestone' ? [event.percent] : []));
+    for (const [i, child] of children.entries()) {
+      await jobs.act(child.id, 'start', {}, SYSTEM);
+      await jobs.act(child.id, 'complete', {}, SYSTEM);
+      const expected = [[25], [25, 50], [25, 50, 75], [25, 50, 75]][i]!;
+      await eventually(async () => (JSON.stringify(await milestones()) === JSON.stringify(expected) ? true : null), 5_000, `milestones ${expected.join(', ')}`);
+    }
+    await eventually(async () => ((await jobs.get(batch.id, SYSTEM)).status === 'completed' ? true : null), 5_000, 'the batch completed');
+    expect(await milestones()).toEqual([25, 50, 75]);
+  });
+});

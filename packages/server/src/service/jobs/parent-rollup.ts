@@ -17,6 +17,8 @@ export interface ParentRollupDeps {
   logger: Logger;
   now: () => number;
   interest: ProgressInterest;
+  /** The percents at which a job of this type records a milestone (and a batch too). */
+  milestonePercents: (type: string) => number[];
 }
 
 /**
@@ -45,7 +47,7 @@ async function rollUpParent(deps: ParentRollupDeps, parentId: string): Promise<v
   let moved = false;
   let movedWithoutEvent = false;
   const { record } = await committer.change(parentId, (parent) => {
-    const plan = planRollup(parent, summary, now());
+    const plan = planRollup(parent, summary, now(), deps.milestonePercents(parent.type));
     moved = Object.keys(plan.patch).length > 0;
     movedWithoutEvent = plan.events.length === 0 && moved;
     const entry = live.get(parentId);

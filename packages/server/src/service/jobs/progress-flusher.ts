@@ -41,6 +41,8 @@ export interface FlusherDeps {
   /** A job's progress is announced to live subscribers at most once per this interval. */
   announceIntervalMs: number;
   interest: ProgressInterest;
+  /** The percents at which a job of this type records a milestone: a batch's roll-up records them too. */
+  milestonePercents: (type: string) => number[];
 }
 
 /**
