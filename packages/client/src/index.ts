@@ -16,7 +16,9 @@ export {
   type DigestFrequency,
   type NotificationChannelName,
   type NotificationPreferences,
+  preferencesPatch,
   type PreferencesChange,
+  type PreferencesDocument,
   type TypePreference,
 } from './notifications/preferences.js';
 export { Reporter, type ReporterOptions } from './reporter/reporter.js';

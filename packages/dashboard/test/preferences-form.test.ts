@@ -18,11 +18,16 @@ describe('preferences form model', () => {
     expect(Object.keys(form.types)).toContain('alert.stalled');
     expect(form.types['job.failed']!.channels).toEqual({ in_app: 'default', email: 'default', sms: 'on', webhook: 'default' });
     form.phone = '+33 6 12-34-56-78';
-    const change = changeOf(form, STORED);
-    expect(change.types).toEqual({ 'job.failed': { breakThrough: false, channels: { sms: true } }, 'alert.stalled': { frequency: 'hourly' } });
-    expect(change.channels).toEqual({ log: true });
-    expect(change.contacts).toEqual({ email: null, phone: '+33612345678' });
-    expect(change.quietHours).toBeNull();
+    // Only what changed is sent: the other fields, the log switch and the webhook secret stay as stored.
+    expect(changeOf(form, STORED)).toEqual({ contacts: { phone: '+33612345678' } });
+  });
+
+  it('a switch or a type row put back to default is sent as null, which removes it', () => {
+    const form = formOf(STORED);
+    form.types['job.failed']!.channels.sms = 'default';
+    form.types['alert.stalled']!.frequency = 'immediate';
+    form.channels.email = 'off';
+    expect(changeOf(form, STORED)).toEqual({ channels: { email: false }, types: { 'job.failed': { channels: null }, 'alert.stalled': null } });
   });
 
   it('sends the webhook only when its URL changed, and null when it was cleared', () => {
@@ -30,7 +35,8 @@ describe('preferences form model', () => {
     form.webhookUrl = '';
     expect(changeOf(form, STORED).contacts?.webhook).toBeNull();
     form.webhookUrl = 'https://hooks.example.test/b';
-    expect(changeOf(form, STORED).contacts?.webhook).toEqual({ url: 'https://hooks.example.test/b' });
+    // The old secret and disabled state are removed: the server gives the new URL a new secret.
+    expect(changeOf(form, STORED).contacts?.webhook).toEqual({ url: 'https://hooks.example.test/b', secret: null, disabledAt: null });
   });
 
   it('sends the muted jobs only when edited on the page, so a mute made elsewhere meanwhile is kept', () => {

@@ -1,6 +1,6 @@
 import type { InAppNotification } from '@headway/protocol';
 import type { Endpoint } from '../http/rest.js';
-import type { NotificationChannelName, NotificationPreferences, PreferencesChange } from './preferences.js';
+import type { NotificationChannelName, NotificationPreferences, PreferencesChange, PreferencesDocument } from './preferences.js';
 
 export type DeliveryStatus = InAppNotification['status'];
 
@@ -75,9 +75,17 @@ export class NotificationsApi {
     return this.endpoint.request('GET', `v1/users/${enc(userId)}/preferences`, { signal });
   }
 
-  /** Saves the fields sent; answers the whole stored preferences. Bad values → VALIDATION_FAILED naming the field. */
+  /**
+   * Changes the fields sent (PATCH, a JSON Merge Patch: objects merge, null removes a member) and
+   * keeps the others; answers the whole stored preferences. Bad values → VALIDATION_FAILED naming the field.
+   */
   savePreferences(userId: string, change: PreferencesChange): Promise<NotificationPreferences> {
-    return this.endpoint.request('PUT', `v1/users/${enc(userId)}/preferences`, { body: change });
+    return this.endpoint.request('PATCH', `v1/users/${enc(userId)}/preferences`, { body: change });
+  }
+
+  /** Replaces the whole preferences document (PUT): a field left out takes its default, muted jobs included. */
+  replacePreferences(userId: string, document: PreferencesDocument): Promise<NotificationPreferences> {
+    return this.endpoint.request('PUT', `v1/users/${enc(userId)}/preferences`, { body: document });
   }
 
   /**

@@ -25,7 +25,7 @@ describe('muting one job at a time', () => {
 
   it('20 concurrent mutes of different jobs, racing a save of other preferences, are all kept', async () => {
     const jobs = Array.from({ length: 20 }, (_, i) => `job-${i}`);
-    const save = server.request<Prefs>('PUT', '/v1/users/ada/preferences', { token: tokens.ada!, body: { timeZone: 'Europe/Paris' } });
+    const save = server.request<Prefs>('PATCH', '/v1/users/ada/preferences', { token: tokens.ada!, body: { timeZone: 'Europe/Paris' } });
     const answers = await Promise.all([...jobs.map((jobId) => mute('ada', jobId)), save]);
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     const after = await stored('ada');

@@ -30,11 +30,11 @@ describe('preferences, watches and the in-app feed', () => {
     expect(own.status).toBe(200);
     expect(own.body.timeZone).toBe('Asia/Tokyo');
     expect(own.body.contacts.webhook.secret).toMatch(/^whsec_/);
-    // Saving other fields keeps the generated secret.
-    const again = await server.request<{ contacts: { webhook: { secret: string } } }>('PUT', '/v1/users/ada/preferences', { token: adaToken, body: { quietHours: { start: '23:00', end: '06:30' } } });
+    // Changing other fields keeps the generated secret.
+    const again = await server.request<{ contacts: { webhook: { secret: string } } }>('PATCH', '/v1/users/ada/preferences', { token: adaToken, body: { quietHours: { start: '23:00', end: '06:30' } } });
     expect(again.body.contacts.webhook.secret).toBe(own.body.contacts.webhook.secret);
     // Off again: the tests below deliver to Ada at the wall clock's time, which may fall in 23:00-06:30 Tokyo.
-    expect((await server.request('PUT', '/v1/users/ada/preferences', { token: adaToken, body: { quietHours: null } })).status).toBe(200);
+    expect((await server.request('PATCH', '/v1/users/ada/preferences', { token: adaToken, body: { quietHours: null } })).status).toBe(200);
     const other = await server.request<{ error: { code: string } }>('GET', '/v1/users/bob/preferences', { token: adaToken });
     expect(other.status).toBe(403);
     expect((await server.request('PUT', '/v1/users/bob/preferences', { body: { channels: { email: false } } })).status).toBe(200);

@@ -1,4 +1,4 @@
-import { JOB_NOTIFICATION_TYPES, type ChannelSwitches, type DigestFrequency, type NotificationPreferences, type PreferencesChange, type TypePreference } from '@headway/client';
+import { JOB_NOTIFICATION_TYPES, preferencesPatch, type ChannelSwitches, type DigestFrequency, type NotificationPreferences, type PreferencesChange, type TypePreference } from '@headway/client';
 
 /** Channels a user chooses between (`log` is for operators). */
 export const USER_CHANNELS = ['in_app', 'email', 'sms', 'webhook'] as const;
@@ -70,9 +70,10 @@ export function normalisePhone(phone: string): string {
 }
 
 /**
- * The PUT body: every field the page edits; the webhook only when its URL changed (keeps its
- * secret); the muted jobs only when edited here, so a job muted from a panel or another tab since
- * the page was loaded stays muted.
+ * The PATCH body (a merge patch): what the page changed against the preferences it loaded, and
+ * nothing else, so what changed elsewhere meanwhile stays: a job muted from a panel or another
+ * tab, the webhook (its secret and a 410's disabled state) unless its URL was edited here.
+ * A switch or type row put back to default is sent as null, which removes it.
  */
 export function changeOf(form: PreferencesForm, stored: NotificationPreferences): PreferencesChange {
   const webhookUrl = form.webhookUrl.trim();
@@ -83,20 +84,16 @@ export function changeOf(form: PreferencesForm, stored: NotificationPreferences)
     const entry: TypePreference = { ...kept, ...(Object.keys(channels).length > 0 ? { channels } : {}), ...(row.frequency !== 'immediate' ? { frequency: row.frequency } : {}) };
     if (Object.keys(entry).length > 0) types[type] = entry;
   }
-  const contacts: NonNullable<PreferencesChange['contacts']> = { email: form.email.trim() || null, phone: normalisePhone(form.phone) || null };
-  if (webhookUrl !== (stored.contacts.webhook?.url ?? '')) contacts.webhook = webhookUrl ? { url: webhookUrl } : null;
-  return {
+  const webhook = webhookUrl === (stored.contacts.webhook?.url ?? '') ? stored.contacts.webhook : webhookUrl ? { url: webhookUrl } : null;
+  return preferencesPatch(stored, {
     timeZone: form.timeZone.trim(),
-    contacts,
+    contacts: { email: form.email.trim() || null, phone: normalisePhone(form.phone) || null, webhook },
     channels: channelsOf(form.channels, stored.channels),
     types,
     quietHours: form.quietEnabled ? { start: form.quietStart, end: form.quietEnd } : null,
-    ...(sameIds(form.mutedJobs, stored.mutedJobs) ? {} : { mutedJobs: form.mutedJobs }),
-  };
-}
-
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((id, i) => id === b[i]);
+    mutedJobs: form.mutedJobs,
+    escalation: stored.escalation,
+  });
 }
 
 export function isTimeZone(zone: string): boolean {

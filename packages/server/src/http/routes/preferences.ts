@@ -6,6 +6,8 @@ import { resolveTimeZone } from '../../model/zone-clock.js';
 import { newWebhookSecret } from '../../notify/channels/webhook-signature.js';
 import { defaultPreferences, PreferencesBodySchema, type Preferences, type PreferencesBody } from '../../notify/preferences/schema.js';
 import { requireUserAccess } from '../../notify/access.js';
+import { applyMergePatch, PreferencesPatchSchema, type PreferencesPatch } from '../../notify/preferences/patch.js';
+import { typeboxValidatorCompiler } from '../validation.js';
 import { answer, authenticatedAnswers } from './answers.js';
 import { PreferencesAnswer, WatchAnswer, WatchesAnswer } from './notification-answers.js';
 import { bearer } from './schemas.js';
@@ -49,9 +51,8 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
     {
       schema: {
         tags: ['notifications'],
-        summary: 'Change preferences: the fields sent replace the stored ones, the others stay',
-        description:
-          'Channels are resolved in this order: a critical type cannot be switched off › types.<type>.channels › channels › defaults (in-app for everything, email for completed and failed).',
+        summary: 'Replace the preferences: the document sent is the new one, a field left out takes its default',
+        description: `${WEBHOOK_RULES} To change some fields and keep the others (and mutes made meanwhile), use PATCH. ${CHANNEL_ORDER}`,
         params: UserParams,
         body: PreferencesBodySchema,
         security: bearer,
@@ -61,8 +62,29 @@ export async function preferenceRoutes(app: FastifyInstance, headway: Headway): 
     async (request) => {
       const userId = request.params.id;
       requireUserAccess(request.actor, userId, 'preferences');
-      // Merged on the stored row under its lock: a mute made meanwhile is kept unless mutedJobs is sent.
-      return store.updatePreferences(userId, (current) => merge(current, request.body), headway.now());
+      return store.updatePreferences(userId, (current) => replaced(current, request.body, true), headway.now());
+    },
+  );
+
+  app.patch<{ Params: UserParams; Body: PreferencesPatch }>(
+    '/v1/users/:id/preferences',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Change some preferences: a JSON Merge Patch (RFC 7396) of the document',
+        description: `Objects merge member by member at every depth (contacts, channels, types and each type), null removes a member (it takes its default), arrays (mutedJobs, escalation) and values replace. Content type application/merge-patch+json or application/json. ${WEBHOOK_RULES} ${CHANNEL_ORDER}`,
+        params: UserParams,
+        body: PreferencesPatchSchema,
+        security: bearer,
+        response: authenticatedAnswers({ 200: answer('The preferences as stored', PreferencesAnswer) }, [400, 413]),
+      },
+    },
+    async (request) => {
+      const userId = request.params.id;
+      requireUserAccess(request.actor, userId, 'preferences');
+      const webhookSent = request.body.contacts?.webhook != null;
+      // Applied to the stored row under its lock: a mute made meanwhile is kept unless mutedJobs is sent.
+      return store.updatePreferences(userId, (current) => replaced(current, checkedDocument(applyMergePatch(current, withSecretRule(current, request.body))), webhookSent), headway.now());
     },
   );
 
@@ -143,26 +165,45 @@ async function targetOf(headway: Headway, body: WatchTarget, actor: Parameters<H
   return { kind: 'type' as const, value };
 }
 
-/** Fields sent replace the stored ones; a webhook keeps its secret unless a new one is sent, and saving it re-enables it. */
-function merge(current: Preferences, body: PreferencesBody): Preferences {
+const CHANNEL_ORDER =
+  'Channels are resolved in this order: a critical type cannot be switched off › types.<type>.channels › channels › defaults (in-app for everything, email for completed and failed).';
+const WEBHOOK_RULES = 'A webhook without a secret keeps the stored one when its URL is the stored URL, else gets a new one; sending the webhook re-enables it after a 410 Gone.';
+
+/** A patched document is checked as a whole, as PUT checks its body (a patch can leave quietHours without its end). */
+const documentCheck = typeboxValidatorCompiler({ schema: PreferencesBodySchema, httpPart: 'body', method: 'PATCH', url: '/v1/users/:id/preferences' });
+
+function checkedDocument(document: unknown): PreferencesBody {
+  const result = documentCheck(document) as { value?: unknown; error?: Error };
+  if (result.error) throw result.error;
+  return result.value as PreferencesBody;
+}
+
+/** A patch moving the webhook to another URL without a secret gets a new secret, as PUT would give it. */
+function withSecretRule(current: Preferences, patch: PreferencesPatch): PreferencesPatch {
+  const webhook = patch.contacts?.webhook;
+  if (!webhook?.url || webhook.secret !== undefined || webhook.url === current.contacts.webhook?.url) return patch;
+  return { ...patch, contacts: { ...patch.contacts, webhook: { ...webhook, secret: null } } };
+}
+
+/** The stored document becomes `body`, every field left out at its default; a webhook keeps its secret for the same URL. */
+function replaced(current: Preferences, body: PreferencesBody, webhookSent: boolean): Preferences {
   if (body.timeZone !== undefined && resolveTimeZone(body.timeZone) === null) {
     throw new HeadwayError('VALIDATION_FAILED', `body field "timeZone": ${JSON.stringify(body.timeZone)} is not an IANA time zone; use a name like "Europe/Paris" or "UTC"`);
   }
-  const contacts = { ...current.contacts };
-  if (body.contacts?.email !== undefined) contacts.email = body.contacts.email;
-  if (body.contacts?.phone !== undefined) contacts.phone = body.contacts.phone;
-  if (body.contacts?.webhook !== undefined) {
-    const webhook = body.contacts.webhook;
-    const keptSecret = current.contacts.webhook?.url === webhook?.url ? current.contacts.webhook?.secret : undefined;
-    contacts.webhook = webhook === null ? null : { url: webhook.url, secret: webhook.secret ?? keptSecret ?? newWebhookSecret(), disabledAt: null };
-  }
+  const defaults = defaultPreferences();
+  const webhook = body.contacts?.webhook ?? null;
+  const keptSecret = current.contacts.webhook?.url === webhook?.url ? current.contacts.webhook?.secret : undefined;
   return {
-    timeZone: body.timeZone ?? current.timeZone,
-    contacts,
-    channels: body.channels ?? current.channels,
-    types: body.types ?? current.types,
-    quietHours: body.quietHours !== undefined ? body.quietHours : current.quietHours,
-    mutedJobs: body.mutedJobs ?? current.mutedJobs,
-    escalation: body.escalation ?? current.escalation,
+    timeZone: body.timeZone ?? defaults.timeZone,
+    contacts: {
+      email: body.contacts?.email ?? null,
+      phone: body.contacts?.phone ?? null,
+      webhook: webhook && { url: webhook.url, secret: webhook.secret ?? keptSecret ?? newWebhookSecret(), disabledAt: webhookSent ? null : (webhook.disabledAt ?? null) },
+    },
+    channels: body.channels ?? defaults.channels,
+    types: body.types ?? defaults.types,
+    quietHours: body.quietHours ?? null,
+    mutedJobs: body.mutedJobs ?? defaults.mutedJobs,
+    escalation: body.escalation ?? defaults.escalation,
   };
 }

@@ -36,15 +36,25 @@ export const TypePreferenceSchema = Type.Object(
  */
 const WEBHOOK_URL_PATTERN = '^https?://(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\\.?|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?(?:[/?#]\\S*)?$';
 
+export const WebhookUrl = Type.String({
+  pattern: WEBHOOK_URL_PATTERN,
+  maxLength: 2000,
+  description: 'an http(s) URL with a host and no user:password@ (the signature authenticates; a password here would be stored and listed), e.g. https://example.com/hooks/headway',
+});
+/** Standard Webhooks secret (`whsec_` + base64). */
+export const WebhookSecret = Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' });
+export const EmailAddress = Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320, description: 'an email address, e.g. ada@example.com' });
+export const PhoneNumber = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +15551234567' });
+export const TimeZoneName = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Paris' });
+export const TYPE_KEY = { pattern: '^[a-z][a-z0-9_.-]*$' };
+export const TYPES_DESCRIPTION = 'notification types, e.g. job.completed or alert.stalled (lowercase letters, digits, ".", "_", "-")';
+export { HourMinute, literals };
+
 export const WebhookContactSchema = Type.Object(
   {
-    url: Type.String({
-      pattern: WEBHOOK_URL_PATTERN,
-      maxLength: 2000,
-      description: 'an http(s) URL with a host and no user:password@ (the signature authenticates; a password here would be stored and listed), e.g. https://example.com/hooks/headway',
-    }),
-    /** Standard Webhooks secret (`whsec_` + base64); generated when left out. */
-    secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{16,}$' })),
+    url: WebhookUrl,
+    /** Generated when left out (kept when the URL is the stored one). */
+    secret: Type.Optional(WebhookSecret),
     /** Set by the server when the receiver answered 410 Gone; PUT the contact again to re-enable. */
     disabledAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   },
@@ -57,12 +67,12 @@ export const MutedJobId = Type.String({ minLength: 1, maxLength: 100, descriptio
 
 export const PreferencesBodySchema = Type.Object(
   {
-    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Paris' })),
+    timeZone: Type.Optional(TimeZoneName),
     contacts: Type.Optional(
       Type.Object(
         {
-          email: Type.Optional(Type.Union([Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320, description: 'an email address, e.g. ada@example.com' }), Type.Null()])),
-          phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +15551234567' }), Type.Null()])),
+          email: Type.Optional(Type.Union([EmailAddress, Type.Null()])),
+          phone: Type.Optional(Type.Union([PhoneNumber, Type.Null()])),
           webhook: Type.Optional(Type.Union([WebhookContactSchema, Type.Null()])),
         },
         { additionalProperties: false },
@@ -71,10 +81,7 @@ export const PreferencesBodySchema = Type.Object(
     channels: Type.Optional(ChannelSwitches),
     // additionalProperties: a Record's key pattern alone lets any other key through unchecked.
     types: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.-]*$' }), TypePreferenceSchema, {
-        additionalProperties: false,
-        description: 'notification types, e.g. job.completed or alert.stalled (lowercase letters, digits, ".", "_", "-")',
-      }),
+      Type.Record(Type.String(TYPE_KEY), TypePreferenceSchema, { additionalProperties: false, description: TYPES_DESCRIPTION }),
     ),
     quietHours: Type.Optional(Type.Union([Type.Object({ start: HourMinute, end: HourMinute }, { additionalProperties: false }), Type.Null()])),
     mutedJobs: Type.Optional(Type.Array(MutedJobId, { maxItems: MAX_MUTED_JOBS })),
