@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { RunningJobFacts } from '../store/store.js';
 import type { AlertInput } from '../notify/notifier.js';
+import { durationText } from './duration-text.js';
 import { p90 } from './p90.js';
 
 /** Completed durations a type needs before "slow" means anything. */
@@ -12,8 +13,9 @@ function nameOf(job: RunningJobFacts): string {
   return job.title ? `${job.title} (${job.type} ${job.id})` : `${job.type} ${job.id}`;
 }
 
-function minutes(ms: number): string {
-  return `${Math.round(ms / 60_000)} min`;
+/** What the built-in templates (notify/templates/alert-templates.ts) say about the job. */
+function jobFacts(job: RunningJobFacts): Record<string, unknown> {
+  return { jobId: job.id, jobType: job.type, title: job.title, attempt: job.attempt, percent: job.percent, lastMessage: job.message };
 }
 
 /**
@@ -27,12 +29,12 @@ export function stalledAlert(job: RunningJobFacts, now: number, settings: Settin
   return {
     type: 'alert.stalled',
     id: `stalled:${job.id}:${job.attempt}:${job.updatedAt}`,
-    message: `${nameOf(job)} has shown no progress for ${minutes(quietMs)}`,
+    message: `${nameOf(job)} has shown no progress for ${durationText(quietMs)}`,
     jobId: job.id,
     jobType: job.type,
     owner: job.owner,
     recipients: settings.recipients,
-    facts: { lastActivityAt: job.updatedAt, quietMs, attempt: job.attempt, percent: job.percent },
+    facts: { ...jobFacts(job), lastActivityAt: job.updatedAt, quietMs, quietFor: durationText(quietMs) },
   };
 }
 
@@ -45,11 +47,11 @@ export function slowAlert(job: RunningJobFacts, now: number, priorDurationsMs: r
   return {
     type: 'alert.slow',
     id: `slow:${job.id}:${job.attempt}`,
-    message: `${nameOf(job)} has worked for ${minutes(workMs)}, over ${settings.slowFactor}× the usual ${minutes(typicalMs)} (p90) of its type`,
+    message: `${nameOf(job)} has worked for ${durationText(workMs)}, over ${settings.slowFactor}× the usual ${durationText(typicalMs)} (p90) of its type`,
     jobId: job.id,
     jobType: job.type,
     owner: job.owner,
     recipients: settings.recipients,
-    facts: { workMs, p90Ms: typicalMs, slowFactor: settings.slowFactor, attempt: job.attempt, percent: job.percent },
+    facts: { ...jobFacts(job), startedAt: job.startedAt, workMs, workedFor: durationText(workMs), p90Ms: typicalMs, p90For: durationText(typicalMs), slowFactor: settings.slowFactor },
   };
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { AlertInput } from '../notify/notifier.js';
 import type { ActiveCountRow, TypeOutcomeRow } from '../store/analytics-store.js';
+import { durationText } from './duration-text.js';
 
 type Settings = Config['alerts'];
 
@@ -16,7 +17,7 @@ export function queueDeepAlert(type: string, queued: number, episode: number, se
     message: `${queued} jobs of type ${type} are waiting in the queue (threshold ${settings.queueDepth})`,
     jobType: type,
     recipients: settings.recipients,
-    facts: { queued, queueDepth: settings.queueDepth },
+    facts: { jobType: type, queued, queueDepth: settings.queueDepth },
   };
 }
 
@@ -35,12 +36,21 @@ export function failingTypes(rows: readonly TypeOutcomeRow[], settings: Settings
 
 export function failingAlert(type: string, counts: { failed: number; finished: number }, episode: number, settings: Settings): AlertInput {
   const percent = Math.round((100 * counts.failed) / counts.finished);
+  const window = durationText(settings.windowMs);
   return {
     type: 'alert.failing',
     id: `failing:${type}:${episode}`,
-    message: `${counts.failed} of the last ${counts.finished} jobs of type ${type} failed (${percent}%) within ${Math.round(settings.windowMs / 60_000)} min`,
+    message: `${counts.failed} of the last ${counts.finished} jobs of type ${type} failed (${percent}%) within ${window}`,
     jobType: type,
     recipients: settings.recipients,
-    facts: { ...counts, failureRate: counts.failed / counts.finished, windowMs: settings.windowMs },
+    facts: {
+      jobType: type,
+      ...counts,
+      failureRate: counts.failed / counts.finished,
+      failedPercent: percent,
+      thresholdPercent: Math.round(100 * settings.failureRate),
+      windowMs: settings.windowMs,
+      window,
+    },
   };
 }

@@ -6,13 +6,13 @@ import { FAST_NOTIFY } from '../notify/support/notify-server.js';
 export const MINUTE = 60_000;
 
 export interface Listed {
-  items: Array<{ id: string; userId: string; type: string; channel: string; status: string; jobId: string | null; title: string | null }>;
+  items: Array<{ id: string; userId: string; type: string; channel: string; status: string; jobId: string | null; title: string | null; text: string | null }>;
 }
 
 /** A node whose clock the test moves, checking for alerts every 20 ms, with `ops` as operator. */
-export async function startAlertServer(alerts: Partial<Config['alerts']> = {}): Promise<{ server: TestServer; clock: { now: number } }> {
+export async function startAlertServer(alerts: Partial<Config['alerts']> = {}, config: Partial<Config> = {}): Promise<{ server: TestServer; clock: { now: number } }> {
   const clock = { now: Date.UTC(2026, 0, 5, 12, 0, 0) };
-  return { server: await alertNode(clock, alerts), clock };
+  return { server: await alertNode(clock, alerts, { config }), clock };
 }
 
 /** The same node started again on `server`'s database (stop the old one first); close it before `server`. */
@@ -20,9 +20,10 @@ export function restartAlertServer(server: TestServer, clock: { now: number }, a
   return alertNode(clock, alerts, { dbPath: server.dbPath, adminKey: server.adminKey });
 }
 
-function alertNode(clock: { now: number }, alerts: Partial<Config['alerts']>, same: { dbPath?: string; adminKey?: string } = {}): Promise<TestServer> {
+function alertNode(clock: { now: number }, alerts: Partial<Config['alerts']>, more: { dbPath?: string; adminKey?: string; config?: Partial<Config> } = {}): Promise<TestServer> {
+  const { config, ...same } = more;
   return startTestServer({
-    config: { notify: FAST_NOTIFY as Config['notify'], alerts: { checkIntervalMs: 20, recipients: ['ops'], ...alerts } as Config['alerts'] },
+    config: { notify: FAST_NOTIFY as Config['notify'], alerts: { checkIntervalMs: 20, recipients: ['ops'], ...alerts } as Config['alerts'], ...config },
     headway: { now: () => clock.now },
     ...same,
   });

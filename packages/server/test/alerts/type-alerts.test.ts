@@ -30,7 +30,7 @@ describe('alerts per job type', () => {
     expect(await checkNow(server)).toEqual(['queue_deep:import.csv:0']);
     expect(await checkNow(server)).toEqual([]);
     let alerts = await inApp(server, 'alert.queue_deep');
-    expect(alerts.map((n) => [n.userId, n.title])).toEqual([['ops', 'Alert: 3 jobs of type import.csv are waiting in the queue (threshold 3)']]);
+    expect(alerts.map((n) => [n.userId, n.title])).toEqual([['ops', 'Queue too deep: 3 import.csv jobs are waiting']]);
 
     // Back under the threshold, then over again: a new episode, a new alert.
     await server.headway.jobs.act(jobs[0]!.id, 'cancel', {}, SYSTEM);
@@ -102,7 +102,7 @@ describe('alerts per job type', () => {
     expect(await checkNow(server)).toEqual(['failing:import.csv:0']);
     expect(await checkNow(server)).toEqual([]);
     const alerts = await inApp(server, 'alert.failing');
-    expect(alerts.map((n) => [n.userId, n.title])).toEqual([['ops', 'Alert: 3 of the last 5 jobs of type import.csv failed (60%) within 15 min']]);
+    expect(alerts.map((n) => [n.userId, n.title])).toEqual([['ops', 'Failing: 3 of the last 5 import.csv jobs failed within 15 min']]);
 
     // The failures leave the 15-minute window: the episode ends; new failures start the next one.
     clock.now += 16 * MINUTE;

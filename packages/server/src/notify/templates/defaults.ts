@@ -1,4 +1,5 @@
 import { DIGEST_TEMPLATE, type ChannelName } from '../types.js';
+import { ALERT_WORDS } from './alert-templates.js';
 
 /** The fields of one channel's template: email has subject + text + HTML, SMS a short text, webhooks a JSON document. */
 export interface TemplateSource {
@@ -39,15 +40,16 @@ const DETAILS = `{% if job %}Job {{ job.id }} ({{ job.type }}) is {{ job.status 
 
 /** The built-in template of a type and channel; unknown types (new alert kinds) get a generic one. */
 export function defaultTemplate(type: string, channel: ChannelName): TemplateSource {
-  const headline = HEADLINES[type] ?? (type.startsWith('alert.') ? ALERT_HEADLINE : `{{ type }}{% if job %}: ${NAME}{% endif %}`);
+  const alert = ALERT_WORDS[type];
+  const headline = alert?.headline ?? HEADLINES[type] ?? (type.startsWith('alert.') ? ALERT_HEADLINE : `{{ type }}{% if job %}: ${NAME}{% endif %}`);
   const isDigest = type === DIGEST_TEMPLATE;
-  const body = isDigest ? DIGEST_LINES : DETAILS;
+  const body = alert?.body ?? (isDigest ? DIGEST_LINES : DETAILS);
   switch (channel) {
     case 'email':
       return {
         subject: headline,
         text: `${headline}\n\n${body}\n`,
-        html: `<p><strong>${headline}</strong></p>${isDigest ? DIGEST_HTML : `<p>${DETAILS.replace('\n', '<br>')}</p>`}`,
+        html: `<p><strong>${headline}</strong></p>${isDigest ? DIGEST_HTML : `<p>${body.replaceAll('\n', '<br>')}</p>`}`,
       };
     case 'sms':
       return { text: `Headway: ${headline}` };

@@ -41,16 +41,42 @@ export function sampleData(type: string): NotificationData {
     default:
       if (type.startsWith('alert.')) {
         const kind = type.slice('alert.'.length);
-        return { ...base, alert: { kind, message: SAMPLE_ALERT_MESSAGES[kind] ?? SAMPLE_ALERT_MESSAGES.stalled! } };
+        return { ...base, job: null, alert: { kind, ...(SAMPLE_ALERTS[kind] ?? SAMPLE_ALERTS.stalled!) } };
       }
       return base;
   }
 }
 
-/** What the alert monitor (src/alerts) says for each kind it raises. */
-const SAMPLE_ALERT_MESSAGES: Record<string, string> = {
-  stalled: 'Import customers (import.csv 0193…) has shown no progress for 12 min',
-  queue_deep: '1250 jobs of type import.csv are waiting in the queue (threshold 1000)',
-  failing: '6 of the last 9 jobs of type import.csv failed (67%) within 15 min',
-  slow: 'Import customers (import.csv 0193…) has worked for 48 min, over 3× the usual 14 min (p90) of its type',
+/** What the alert monitor (src/alerts) says and tells the templates for each kind it raises. */
+const SAMPLE_JOB_FACTS = { jobId: SAMPLE_JOB.id, jobType: 'import.csv', title: 'Import customers', attempt: 1, percent: 37, lastMessage: 'Read 40,112 of 108,000 rows' };
+const SAMPLE_ALERTS: Record<string, { message: string; [fact: string]: unknown }> = {
+  stalled: {
+    message: 'Import customers (import.csv 0193…) has shown no progress for 12 min',
+    ...SAMPLE_JOB_FACTS,
+    lastActivityAt: AT - 720_000,
+    quietMs: 720_000,
+    quietFor: '12 min',
+  },
+  queue_deep: { message: '1250 jobs of type import.csv are waiting in the queue (threshold 1000)', jobType: 'import.csv', queued: 1250, queueDepth: 1000 },
+  failing: {
+    message: '6 of the last 9 jobs of type import.csv failed (67%) within 15 min',
+    jobType: 'import.csv',
+    failed: 6,
+    finished: 9,
+    failureRate: 6 / 9,
+    failedPercent: 67,
+    thresholdPercent: 50,
+    windowMs: 900_000,
+    window: '15 min',
+  },
+  slow: {
+    message: 'Import customers (import.csv 0193…) has worked for 48 min, over 3× the usual 14 min (p90) of its type',
+    ...SAMPLE_JOB_FACTS,
+    startedAt: AT - 2_880_000,
+    workMs: 2_880_000,
+    workedFor: '48 min',
+    p90Ms: 840_000,
+    p90For: '14 min',
+    slowFactor: 3,
+  },
 };
