@@ -1,4 +1,5 @@
 import type { Config } from '../../src/config/config.js';
+import { SYSTEM } from '../../src/service/actor.js';
 import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { FAST_NOTIFY } from '../notify/support/notify-server.js';
@@ -45,4 +46,12 @@ export async function inApp(server: TestServer, type: string): Promise<Listed['i
     const all = await server.request<Listed>('GET', `/v1/notifications?type=${type}&channel=in_app&limit=500`);
     return all.body.items.every((n) => n.status === 'sent') ? all.body.items : null;
   });
+}
+
+/** A job of `type` (owner ada, one attempt) started, worked `workMs` on the test's clock, then completed or failed. */
+export async function finishJob(server: TestServer, clock: { now: number }, type: string, to: 'complete' | 'fail', workMs = 0) {
+  const job = await server.headway.jobs.create({ type, owner: 'ada', maxAttempts: 1 }, SYSTEM);
+  await server.headway.jobs.act(job.id, 'start', {}, SYSTEM);
+  clock.now += workMs;
+  return server.headway.jobs.act(job.id, to, to === 'fail' ? { error: { message: 'boom', code: 'BOOM' } } : {}, SYSTEM);
 }

@@ -4,7 +4,7 @@ import { eventually } from '../support/node.js';
 import type { TestServer } from '../support/server.js';
 import { putPreferences } from '../notify/support/notify-server.js';
 import { SmtpReceiver } from '../notify/support/smtp-receiver.js';
-import { checkNow, inApp, MINUTE, startAlertServer } from './alert-server.js';
+import { checkNow, finishJob, inApp, MINUTE, startAlertServer } from './alert-server.js';
 
 /** The mail as a reader sees it: quoted-printable soft breaks joined and =XX bytes decoded. */
 function readable(raw: string): string {
@@ -38,12 +38,7 @@ describe('what alert notifications say', () => {
     return found;
   }
 
-  async function finish(type: string, to: 'complete' | 'fail', workMs = 0) {
-    const job = await server.headway.jobs.create({ type, owner: 'ada', maxAttempts: 1 }, SYSTEM);
-    await server.headway.jobs.act(job.id, 'start', {}, SYSTEM);
-    clock.now += workMs;
-    return server.headway.jobs.act(job.id, to, to === 'fail' ? { error: { message: 'boom', code: 'BOOM' } } : {}, SYSTEM);
-  }
+  const finish = (type: string, to: 'complete' | 'fail', workMs = 0) => finishJob(server, clock, type, to, workMs);
 
   it('stalled: the email and the in-app item name the job, its type, since when, its last message and what to do', async () => {
     await putPreferences(server, 'ops', { contacts: { email: 'ops@example.test' }, types: { 'alert.stalled': { channels: { email: true } } } });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlertMonitor } from '../../src/alerts/index.js';
 import { SYSTEM } from '../../src/service/actor.js';
 import type { TestServer } from '../support/server.js';
-import { checkNow, inApp, MINUTE, restartAlertServer, startAlertServer } from './alert-server.js';
+import { checkNow, finishJob, inApp, MINUTE, restartAlertServer, startAlertServer } from './alert-server.js';
 
 describe('alerts per job type', () => {
   let server: TestServer;
@@ -14,12 +14,7 @@ describe('alerts per job type', () => {
 
   const queue = (type: string) => server.headway.jobs.create({ type, owner: 'ada' }, SYSTEM);
 
-  async function finish(type: string, to: 'complete' | 'fail', workMs = 0) {
-    const job = await server.headway.jobs.create({ type, owner: 'ada', maxAttempts: 1 }, SYSTEM);
-    await server.headway.jobs.act(job.id, 'start', {}, SYSTEM);
-    clock.now += workMs;
-    return server.headway.jobs.act(job.id, to, to === 'fail' ? { error: { message: 'boom', code: 'BOOM' } } : {}, SYSTEM);
-  }
+  const finish = (type: string, to: 'complete' | 'fail', workMs = 0) => finishJob(server, clock, type, to, workMs);
 
   it('a queue at its threshold alerts the operators once per episode', async () => {
     const jobs = [await queue('import.csv'), await queue('import.csv')];
