@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
-const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+// PUT and PATCH too: browser code saves preferences (PATCH), mutes jobs and edits templates (PUT).
+const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, last-event-id';
 const EXPOSED_HEADERS = 'retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset';
 

@@ -25,6 +25,18 @@ describe('CORS for browser code on other origins', () => {
     expect(res.headers['access-control-allow-methods']).toContain('POST');
   });
 
+  it('allows PUT and PATCH, which the client uses to save preferences and mute jobs', async () => {
+    for (const method of ['PUT', 'PATCH']) {
+      const res = await open.app.inject({
+        method: 'OPTIONS',
+        url: '/v1/users/ada/preferences',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type' },
+      });
+      expect(res.statusCode).toBe(204);
+      expect(res.headers['access-control-allow-methods']?.toString().split(', '), method).toContain(method);
+    }
+  });
+
   it('marks answers (errors included) readable by the calling origin', async () => {
     const res = await open.app.inject({ method: 'GET', url: '/v1/jobs', headers: { origin: 'https://elsewhere.example' } });
     expect(res.statusCode).toBe(401);
