@@ -1,5 +1,6 @@
 import type { HeadwayClient, InAppNotification } from '@headway/client';
 import { FrameBatcher, nextFrame, type FrameScheduler } from './frame-batcher.js';
+import { SharedWatch } from './shared-watch.js';
 
 /** What the notification hooks render: the in-app feed (newest first) and the unread count. */
 export interface NotificationFeedSnapshot {
@@ -25,9 +26,9 @@ export class NotificationFeedStore {
   private published = INITIAL;
   private latest = INITIAL;
   private cursor: string | null = null;
-  private readonly listeners = new Set<() => void>();
   private readonly batcher: FrameBatcher;
-  private stopWatch: (() => void) | null = null;
+  private readonly watch: SharedWatch;
+  readonly subscribe: SharedWatch['subscribe'];
   /** Bumped by every reload, so an older answer that arrives late is dropped. */
   private reloads = 0;
   /** Pushes received so far: one during a reload may or may not be in its count. */
@@ -39,26 +40,18 @@ export class NotificationFeedStore {
   private counting = false;
   private countAgain = false;
 
-  constructor(private readonly client: HeadwayClient, readonly userId: string, schedule: FrameScheduler = nextFrame, private readonly onIdle?: () => void) {
+  constructor(private readonly client: HeadwayClient, readonly userId: string, schedule: FrameScheduler = nextFrame, onIdle?: () => void) {
     this.batcher = new FrameBatcher(() => this.publish(), schedule);
+    this.watch = new SharedWatch(
+      () =>
+        client.watchNotifications(userId, (n) => this.pushed(n), {
+          onSync: () => void this.reload(),
+          onError: (error) => this.set({ error, loading: false }),
+        }),
+      onIdle,
+    );
+    this.subscribe = this.watch.subscribe;
   }
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    if (!this.stopWatch) {
-      this.stopWatch = this.client.watchNotifications(this.userId, (n) => this.pushed(n), {
-        onSync: () => void this.reload(),
-        onError: (error) => this.set({ error, loading: false }),
-      });
-    }
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size > 0 || !this.stopWatch) return;
-      this.stopWatch();
-      this.stopWatch = null;
-      this.onIdle?.();
-    };
-  };
 
   readonly getSnapshot = (): NotificationFeedSnapshot => this.published;
 
@@ -194,7 +187,7 @@ export class NotificationFeedStore {
       (error: unknown) => this.set({ error: error as Error }),
     ).finally(() => {
       this.counting = false;
-      if (this.countAgain && this.stopWatch && this.marksInFlight === 0) this.recount();
+      if (this.countAgain && this.watch.running && this.marksInFlight === 0) this.recount();
     });
   }
 
@@ -206,7 +199,7 @@ export class NotificationFeedStore {
   private publish(): void {
     if (this.published === this.latest) return;
     this.published = this.latest;
-    for (const listener of [...this.listeners]) listener();
+    this.watch.notify();
   }
 }
 

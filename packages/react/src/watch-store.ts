@@ -1,5 +1,6 @@
 import { channelOf, type HeadwayClient, type WatchTarget, type WatchUpdate } from '@headway/client';
 import { FrameBatcher, nextFrame, type FrameScheduler } from './frame-batcher.js';
+import { SharedWatch } from './shared-watch.js';
 
 /** What a watch hook renders: the newest published state and why the watch ended, if it did. */
 export interface WatchSnapshot {
@@ -16,31 +17,23 @@ const EMPTY: WatchSnapshot = { update: null, error: null };
 export class WatchStore {
   private published: WatchSnapshot;
   private latest: WatchSnapshot;
-  private readonly listeners = new Set<() => void>();
   private readonly batcher: FrameBatcher;
-  private stopWatch: (() => void) | null = null;
+  private readonly watch: SharedWatch;
+  readonly subscribe: SharedWatch['subscribe'];
 
-  constructor(private readonly client: HeadwayClient, private readonly target: WatchTarget, schedule: FrameScheduler = nextFrame, private readonly onIdle?: () => void) {
+  constructor(client: HeadwayClient, target: WatchTarget, schedule: FrameScheduler = nextFrame, onIdle?: () => void) {
     const known = client.watched(target);
     this.published = this.latest = known ? { update: known, error: null } : EMPTY;
     this.batcher = new FrameBatcher(() => this.publish(), schedule);
+    this.watch = new SharedWatch(
+      () =>
+        client.watch(target, (update) => this.receive({ update, error: null }), {
+          onError: (error) => this.receive({ update: this.latest.update, error }),
+        }),
+      onIdle,
+    );
+    this.subscribe = this.watch.subscribe;
   }
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    if (!this.stopWatch) {
-      this.stopWatch = this.client.watch(this.target, (update) => this.receive({ update, error: null }), {
-        onError: (error) => this.receive({ update: this.latest.update, error }),
-      });
-    }
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size > 0 || !this.stopWatch) return;
-      this.stopWatch();
-      this.stopWatch = null;
-      this.onIdle?.();
-    };
-  };
 
   readonly getSnapshot = (): WatchSnapshot => this.published;
 
@@ -52,7 +45,7 @@ export class WatchStore {
   private publish(): void {
     if (this.published === this.latest) return;
     this.published = this.latest;
-    for (const listener of [...this.listeners]) listener();
+    this.watch.notify();
   }
 }
 
