@@ -50,7 +50,7 @@ describe('what alert notifications say', () => {
     expect(await checkNow(server)).toHaveLength(1);
 
     const headline = 'Stalled: Import customers has shown no progress for 11 min';
-    const facts = `Job ${job.id} (type import.csv) is running but has reported nothing since 2026-01-05 12:00 +0000, 10% done, attempt 1.\nLast message: Read 10 of 100 rows\nWhat to do: check that the process running it is alive`;
+    const facts = `Job ${job.id} (type import.csv) is running but has reported nothing since 2026-01-05 12:00 +0000, 10% done, attempt 1.\nLast message: Read 10 of 100 rows\nWhat to do: check that the process running it is alive and not stuck (its logs, its host). If it is gone or stuck, fail the job (POST /v1/jobs/${job.id}/fail;`;
     const [mail] = await smtp.waitFor(1);
     expect(mail!.to).toEqual(['ops@example.test']);
     expect(mail!.subject).toBe(headline);

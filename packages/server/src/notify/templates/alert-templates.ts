@@ -16,7 +16,7 @@ export const ALERT_WORDS: Record<string, AlertWords> = {
     headline: `Stalled: ${JOB} has shown no progress for {{ alert.quietFor }}`,
     body: `Job {{ alert.jobId }} (type {{ alert.jobType }}) is running but has reported nothing since {{ alert.lastActivityAt | date: "%Y-%m-%d %H:%M %z" }}, {{ alert.percent | round }}% done, attempt {{ alert.attempt }}.
 ${LAST_MESSAGE}
-What to do: check that the process running it is alive (its logs, its host). If it is gone, cancel the job and run it again; if it is busy in a long step, have it report progress more often (any report ends the stall).`,
+What to do: check that the process running it is alive and not stuck (its logs, its host). If it is gone or stuck, fail the job (POST /v1/jobs/{{ alert.jobId }}/fail; a cancel waits for its worker to acknowledge) and retry it once the cause is fixed; if it is busy in a long step, have it report progress more often (any report ends the stall).`,
   },
   'alert.slow': {
     headline: `Slow: ${JOB} has worked {{ alert.workedFor }}, over {{ alert.slowFactor }}× the usual {{ alert.p90For }}`,
