@@ -151,7 +151,7 @@ export const InAppNotificationSchema = Type.Object({
   type: Type.String({ description: 'e.g. job.completed, job.failed, job.milestone, batch.completed, alert.<kind>' }),
   channel: literals(['in_app', 'email', 'sms', 'webhook', 'log']),
   jobId: nullable(Type.String()),
-  status: literals(['queued', 'sending', 'sent', 'failed', 'deferred', 'dead']),
+  status: literals(['queued', 'sending', 'sent', 'failed', 'deferred', 'dead', 'skipped']),
   urgent: Type.Boolean(),
   attempts: Type.Integer(),
   dueAt: epochMs('due'),

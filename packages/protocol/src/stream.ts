@@ -55,7 +55,8 @@ export interface InAppNotification {
   type: string;
   channel: 'in_app' | 'email' | 'sms' | 'webhook' | 'log';
   jobId: string | null;
-  status: 'queued' | 'sending' | 'sent' | 'failed' | 'deferred' | 'dead';
+  /** skipped: not sent, the user's preferences no longer wanted it when its turn came (lastError says why). */
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'deferred' | 'dead' | 'skipped';
   urgent: boolean;
   attempts: number;
   dueAt: number;

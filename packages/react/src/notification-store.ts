@@ -204,7 +204,7 @@ export class NotificationFeedStore {
 }
 
 /** How far along its delivery a notification is, for two copies stamped in the same millisecond. */
-const STAGE: Record<InAppNotification['status'], number> = { queued: 0, deferred: 0, sending: 1, failed: 2, sent: 3, dead: 3 };
+const STAGE: Record<InAppNotification['status'], number> = { queued: 0, deferred: 0, sending: 1, failed: 2, sent: 3, dead: 3, skipped: 3 };
 
 /**
  * The newer of two copies of one notification (a list answer read before a push landed must

@@ -7,6 +7,7 @@ import type { DispatcherDeps } from './dispatcher-deps.js';
 import { channelsTried, escalationKey } from './plan.js';
 import { quietHoursEnd } from './preferences/quiet-hours.js';
 import { nextEscalationChannel } from './preferences/resolve.js';
+import { digestStillWanted, skipReason } from './preferences/still-wanted.js';
 import { defaultPreferences, type Preferences } from './preferences/schema.js';
 import { defaultTemplate, type TemplateSource } from './templates/defaults.js';
 import { renderMessage, type Recipient, type RenderedMessage } from './templates/render.js';
@@ -20,15 +21,22 @@ import { DIGEST_TEMPLATE, type NotificationView } from './types.js';
 export class Delivery {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  async deliver(row: NotificationRecord, stored: Preferences | undefined): Promise<void> {
+  async deliver(claimed: NotificationRecord, stored: Preferences | undefined): Promise<void> {
     const { store, now, nodeId } = this.deps;
     const prefs = stored ?? defaultPreferences();
-    const breakThrough = prefs.types[row.type]?.breakThrough ?? row.urgent;
+    const breakThrough = prefs.types[claimed.type]?.breakThrough ?? claimed.urgent;
     const quietUntil = breakThrough ? null : quietHoursEnd(now(), prefs.quietHours, prefs.timeZone);
     if (quietUntil !== null) {
-      await store.notifications.defer(row.id, nodeId, quietUntil, now());
+      await store.notifications.defer(claimed.id, nodeId, quietUntil, now());
       return;
     }
+    // Decided now, not when it was queued: a mute or a switch turned off since then holds.
+    const wanted = this.stillWanted(claimed, prefs);
+    if (typeof wanted === 'string') {
+      if (await store.notifications.skip(claimed.id, nodeId, wanted, now())) this.deps.logger.info({ notificationId: claimed.id, reason: wanted }, 'notify:skipped, the user no longer wants it');
+      return;
+    }
+    const row = wanted;
     const startedAt = now();
     const attempt = row.attempts + 1;
     let rendered: RenderedMessage | null = null;
@@ -44,6 +52,16 @@ export class Delivery {
     await this.record(row, attempt, startedAt, result, rendered);
     if (!result.ok && result.gone) await this.disableWebhook(row.userId, startedAt);
     if (!result.ok && row.urgent && !row.escalated && (attempt >= this.deps.settings.escalateAfterAttempts || !result.retryable)) await this.escalate(row, prefs);
+  }
+
+  /** The row to send (a digest without the items of jobs muted since), or why it is skipped. */
+  private stillWanted(row: NotificationRecord, prefs: Preferences): NotificationRecord | string {
+    const { criticalTypes } = this.deps.settings;
+    const reason = skipReason(row, prefs, criticalTypes);
+    if (reason !== null) return reason;
+    const data = digestStillWanted(row.data, prefs, criticalTypes);
+    if (data === null) return `skipped: ${row.userId} muted the job of every item in this digest`;
+    return data === row.data ? row : { ...row, data };
   }
 
   /**

@@ -4,8 +4,11 @@ import type { ChildCounts, InAppNotification, JobError, JobStatus } from '@headw
 export const CHANNEL_NAMES = ['in_app', 'email', 'sms', 'webhook', 'log'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-/** One exclusive delivery state; read/seen (in-app) are kept apart, on their own columns. */
-export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'deferred', 'dead'] as const;
+/**
+ * One exclusive delivery state; read/seen (in-app) are kept apart, on their own columns. skipped:
+ * not sent because, when its turn came, the user's preferences no longer wanted it (lastError says why).
+ */
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'deferred', 'dead', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const FREQUENCIES = ['immediate', 'hourly', 'daily'] as const;

@@ -137,6 +137,8 @@ export interface NotificationStore {
   complete(outcome: AttemptOutcome, now: number): Promise<boolean>;
   /** Puts a claimed row back as deferred until `dueAt` (quiet hours), without counting an attempt. */
   defer(id: string, leaseOwner: string, dueAt: number, now: number): Promise<boolean>;
+  /** A claimed row the user no longer wants → skipped, with the reason as its lastError (not an attempt); false when the lease was lost. */
+  skip(id: string, leaseOwner: string, reason: string, now: number): Promise<boolean>;
   /** Marks a row as escalated, so it escalates once. */
   markEscalated(id: string): Promise<void>;
   get(id: string): Promise<NotificationRecord | null>;

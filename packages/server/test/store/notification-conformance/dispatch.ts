@@ -72,7 +72,7 @@ export function dispatchTests(ctx: NotificationStoreContext): void {
     expect(await store.complete(outcome(id!, 'node-a', 5, 'dead', { error: 'gave up after 5 attempts' }), 1_100)).toBe(true);
     expect(await store.get(id!)).toMatchObject({ status: 'dead', attempts: 5, lastError: 'gave up after 5 attempts', sentAt: null });
     expect(await store.claimDue('node-a', 10_000_000, 10_030_000, 10)).toEqual([]);
-    expect(await store.countByStatus()).toEqual({ queued: 0, sending: 0, sent: 0, failed: 0, deferred: 0, dead: 1 });
+    expect(await store.countByStatus()).toEqual({ queued: 0, sending: 0, sent: 0, failed: 0, deferred: 0, dead: 1, skipped: 0 });
   });
 
   it('an outcome from a node that lost the lease writes nothing', async () => {
@@ -127,5 +127,17 @@ export function dispatchTests(ctx: NotificationStoreContext): void {
     await store.enqueue({ notifications: [escalated], digestItems: [] }, 10);
     expect(await store.get(origin.id)).toMatchObject({ escalated: true, escalatedFrom: null });
     expect(await store.get(escalated.id)).toMatchObject({ escalated: false, escalatedFrom: origin.id, channel: 'sms' });
+  });
+
+  it('skip marks a claimed row skipped with its reason as lastError, frees the lease and records no attempt; another lease holder cannot', async () => {
+    const store = ctx.notifications();
+    const [id] = await enqueueDue(100);
+    await store.claimDue('node-a', 1_000, 31_000, 10);
+    expect(await store.skip(id!, 'node-b', 'skipped: not mine', 1_100)).toBe(false);
+    expect(await store.skip(id!, 'node-a', 'skipped: ada muted job j-1', 1_200)).toBe(true);
+    expect(await store.get(id!)).toMatchObject({ status: 'skipped', lastError: 'skipped: ada muted job j-1', leaseOwner: null, leaseExpiresAt: null, attempts: 0, updatedAt: 1_200, sentAt: null });
+    expect((await store.list({ limit: 10, statuses: ['skipped'] })).items[0]!.history).toEqual([]);
+    expect((await store.countByStatus()).skipped).toBe(1);
+    expect(await store.claimDue('node-a', 99_000, 129_000, 10)).toEqual([]);
   });
 }

@@ -72,13 +72,13 @@ export function listTests(ctx: NotificationStoreContext): void {
 
   it('counts rows by delivery status, every status present', async () => {
     const store = ctx.notifications();
-    expect(await store.countByStatus()).toEqual({ queued: 0, sending: 0, sent: 0, failed: 0, deferred: 0, dead: 0 });
+    expect(await store.countByStatus()).toEqual({ queued: 0, sending: 0, sent: 0, failed: 0, deferred: 0, dead: 0, skipped: 0 });
     await store.enqueue({ notifications: Array.from({ length: 5 }, (_, i) => makeNotification({ dueAt: i })), digestItems: [] }, 0);
     const [a, b, c] = await store.claimDue('node-a', 100, 1_000, 3);
     await store.complete(outcome(a!.id, 'node-a', 1, 'sent'), 200);
     await store.complete(outcome(b!.id, 'node-a', 1, 'failed', { dueAt: 5_000 }), 200);
     await store.defer(c!.id, 'node-a', 9_000, 200);
     await store.claimDue('node-a', 100, 1_000, 1);
-    expect(await store.countByStatus()).toEqual({ queued: 1, sending: 1, sent: 1, failed: 1, deferred: 1, dead: 0 });
+    expect(await store.countByStatus()).toEqual({ queued: 1, sending: 1, sent: 1, failed: 1, deferred: 1, dead: 0, skipped: 0 });
   });
 }

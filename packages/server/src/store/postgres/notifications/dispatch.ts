@@ -49,6 +49,14 @@ export async function defer(db: PgDb, id: string, leaseOwner: string, dueAt: num
   return changed > 0;
 }
 
+export async function skip(db: PgDb, id: string, leaseOwner: string, reason: string, now: number): Promise<boolean> {
+  const changed = await db.run(
+    "UPDATE notifications SET status = 'skipped', last_error = $1, lease_owner = NULL, lease_expires_at = NULL, updated_at = $2 WHERE id = $3 AND status = 'sending' AND lease_owner = $4",
+    [reason, now, id, leaseOwner],
+  );
+  return changed > 0;
+}
+
 /** Closes ended digests and writes their messages in one transaction (rows locked, other nodes skip them). */
 export async function flushDigests(db: PgDb, now: number, newId: () => string): Promise<number> {
   return db.transaction(async (client) => {

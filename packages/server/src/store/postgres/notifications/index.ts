@@ -1,6 +1,6 @@
 import type { NotificationStore } from '../../notification-store.js';
 import type { PgDb } from '../pg-db.js';
-import { claimDue, complete, defer, flushDigests, requeueLeased } from './dispatch.js';
+import { claimDue, complete, defer, flushDigests, requeueLeased, skip } from './dispatch.js';
 import { enqueue, savedCursor } from './enqueue.js';
 import { countByStatus, getNotification, listNotifications, markAt, unreadCount } from './read.js';
 import { updatePreferences } from './preferences-update.js';
@@ -19,6 +19,7 @@ export function postgresNotificationStore(db: PgDb): NotificationStore {
     requeueLeased: (request, now) => requeueLeased(db, request, now),
     complete: (outcome, now) => complete(db, outcome, now),
     defer: (id, leaseOwner, dueAt, now) => defer(db, id, leaseOwner, dueAt, now),
+    skip: (id, leaseOwner, reason, now) => skip(db, id, leaseOwner, reason, now),
     markEscalated: async (id) => void (await db.run('UPDATE notifications SET escalated = TRUE WHERE id = $1', [id])),
     get: (id) => getNotification(db, id),
     list: (query) => listNotifications(db, query),

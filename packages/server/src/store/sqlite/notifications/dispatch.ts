@@ -73,6 +73,18 @@ export function defer(db: SqliteDb, id: string, leaseOwner: string, dueAt: numbe
   );
 }
 
+export function skip(db: SqliteDb, id: string, leaseOwner: string, reason: string, now: number): boolean {
+  return (
+    db.run(
+      "UPDATE notifications SET status = 'skipped', last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+      reason,
+      now,
+      id,
+      leaseOwner,
+    ).changes > 0
+  );
+}
+
 export function markEscalated(db: SqliteDb, id: string): void {
   db.run('UPDATE notifications SET escalated = 1 WHERE id = ?', id);
 }

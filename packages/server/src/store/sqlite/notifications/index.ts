@@ -1,7 +1,7 @@
 import { HeadwayError } from '@headway/protocol';
 import type { NotificationStore } from '../../notification-store.js';
 import type { SqliteDb } from '../sqlite-db.js';
-import { claimDue, complete, defer, markEscalated, requeueLeased } from './dispatch.js';
+import { claimDue, complete, defer, markEscalated, requeueLeased, skip } from './dispatch.js';
 import { flushDigests } from './digests.js';
 import { enqueue, savedCursor } from './enqueue.js';
 import { markAt, unreadCount } from './in-app.js';
@@ -31,6 +31,7 @@ export function sqliteNotificationStore(db: SqliteDb): NotificationStore {
     requeueLeased: async (request, now) => requeueLeased(db, request, now),
     complete: async (outcome, now) => complete(db, outcome, now),
     defer: async (id, leaseOwner, dueAt, now) => defer(db, id, leaseOwner, dueAt, now),
+    skip: async (id, leaseOwner, reason, now) => skip(db, id, leaseOwner, reason, now),
     markEscalated: async (id) => markEscalated(db, id),
     get: async (id) => getNotification(db, id),
     list: async (query) => {
