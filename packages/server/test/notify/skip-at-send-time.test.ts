@@ -116,4 +116,35 @@ describe('preferences are checked again when a queued notification is sent', () 
     // Every request was one recorded attempt: none went out after the skip.
     expect(receiver.received).toHaveLength(row.attempts);
   });
+
+  it('an hourly digest leaves out the jobs muted during its hour, and is skipped when all of them are', async () => {
+    const smtp = await new SmtpReceiver().start();
+    afterTest(() => smtp.stop());
+    const clock = movableClock(Date.parse('2026-01-15T10:05:00Z'));
+    server = await startNotifyServer({ smtpPort: smtp.port, now: clock.now });
+    await putPreferences(server, 'ada', { contacts: { email: 'ada@example.test' }, types: { 'job.completed': { frequency: 'hourly' } } });
+    await runJob(server, 'ada', 'completed', { title: 'Kept import' });
+    const muted = await runJob(server, 'ada', 'completed', { title: 'Muted import' });
+    await server.headway.notifier.flush();
+    await server.request('PUT', `/v1/users/ada/muted-jobs/${muted.id}`);
+
+    clock.set(Date.parse('2026-01-15T11:00:00Z'));
+    server.headway.notifier.wake();
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.raw).toContain('Kept import');
+    expect(mail!.raw).not.toContain('Muted import');
+
+    // The next hour: the only job in it is muted before the hour ends.
+    const alone = await runJob(server, 'ada', 'completed', { title: 'Muted alone' });
+    await server.headway.notifier.flush();
+    await server.request('PUT', `/v1/users/ada/muted-jobs/${alone.id}`);
+    clock.set(Date.parse('2026-01-15T12:00:00Z'));
+    server.headway.notifier.wake();
+    const skipped = await eventually(async () => {
+      const res = await server!.request<Listed>('GET', '/v1/notifications?user=ada&channel=email&status=skipped');
+      return res.body.items[0];
+    }, 15_000, 'the second digest skipped');
+    expect(skipped.lastError).toBe('skipped: ada muted the job of every item in this digest');
+    expect(smtp.mails).toHaveLength(1);
+  });
 });
