@@ -22,13 +22,15 @@ describe('an outbox that keeps refusing writes while events arrive', () => {
     if (db) await dropTestDb(db);
   });
 
-  it('holds at most maxPendingTriggers in memory, and once writes work every notification is enqueued exactly once', async () => {
+  it('holds at most maxPendingTriggers in memory, and once writes work every notification (and the alert raised meanwhile) is enqueued exactly once', async () => {
     dir = mkdtempSync(join(tmpdir(), 'headway-pending-bound-'));
     db = freshTestDb(dir);
     const flaky = new FlakyOutbox(await openStore(db));
     server = await startTestServer({ dbPath: db, config: { notify: { ...FAST_NOTIFY, maxPendingTriggers: MAX_PENDING } as never }, headway: { store: flaky.store } });
     const { notifier } = server.headway;
     flaky.failWhen = () => true;
+    // An alert has no durable event to be read back from: it is kept through the overflow.
+    notifier.raise({ type: 'alert.stalled', id: 'stall-1', message: 'no progress for 10 min', recipients: ['ops'] });
 
     // 40 jobs: 80 notifications (started, completed), four times the bound, while every write fails.
     let most = 0;
@@ -48,6 +50,8 @@ describe('an outbox that keeps refusing writes while events arrive', () => {
     const expected = jobs.flatMap((job) => [`${job.id} job.completed`, `${job.id} job.started`]).sort();
     expect(keys).toEqual(expected);
     expect(notifier.pendingTriggers).toBe(0);
+    const alerts = await server.headway.store.notifications.list({ userId: 'ops', limit: 10 });
+    expect(alerts.items.map((n) => n.type)).toEqual(['alert.stalled']);
     const lastEvent = await server.headway.store.jobs.latestCursor();
     expect(await server.headway.store.notifications.savedCursor()).toBe(lastEvent);
   });
