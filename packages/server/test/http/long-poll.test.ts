@@ -163,3 +163,25 @@ describe('long-poll when the client goes away', () => {
     expect(bus.listeners).toBe(before);
   });
 });
+
+describe('long-poll when the node stops', () => {
+  const bus = new ListenerCountingBus();
+
+  it('a parked long-poll is answered at once with the job as it is, so stopping does not wait out its timeout', async () => {
+    const server = await startTestServer({ headway: { bus } });
+    try {
+      const job = await createJob(server);
+      const before = bus.listeners;
+      const waiting = server.request<Job>('GET', `/v1/jobs/${job.id}?waitForChangeAfter=${job.seq}&timeoutMs=30000`);
+      await eventually(() => bus.listeners === before + 1, 5_000, 'the long-poll to park on the bus');
+      const stoppingAt = Date.now();
+      await server.stop();
+      const res = await waiting;
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: job.id, seq: job.seq, status: 'queued' });
+      expect(Date.now() - stoppingAt).toBeLessThan(10_000); // the wait was for 30 s
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+});

@@ -30,6 +30,12 @@ const JobListPage = Type.Object({
 
 /** Create, read (with long-poll) and list jobs. */
 export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
+  // A node that is stopping answers its parked long-polls at once, with the job as it is: the
+  // client asks again and reaches the restarted node or another one. Otherwise each held the
+  // stop, and a paused worker's checkpoint() missed changes made elsewhere, for up to 30 s.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+
   app.post<{ Body: CreateJobBody }>(
     '/v1/jobs',
     {
@@ -70,7 +76,8 @@ export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise
       // 'close' also fires when it is sent; by then the wait is over and aborting is a no-op).
       const gone = new AbortController();
       reply.raw.once('close', () => gone.abort());
-      return headway.jobs.waitForChange(request.params.id, waitForChangeAfter, timeoutMs ?? DEFAULT_WAIT_MS, actor, gone.signal);
+      const signal = AbortSignal.any([gone.signal, closing.signal]);
+      return headway.jobs.waitForChange(request.params.id, waitForChangeAfter, timeoutMs ?? DEFAULT_WAIT_MS, actor, signal);
     },
   );
 

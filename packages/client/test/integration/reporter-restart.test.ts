@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClient, type HeadwayClient } from '../../src/index.js';
+import { startLiveServer, type LiveServer } from '../support/live-server.js';
+import { waitFor } from '../support/wait.js';
+
+describe('a paused worker across a server restart', () => {
+  const servers: LiveServer[] = [];
+  const clients: HeadwayClient[] = [];
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    for (const server of servers.reverse()) await server.close();
+  });
+
+  // The old node held the worker's parked long-poll until its 25 s timeout: its stop waited that
+  // long, and the worker saw a resume made on the new node only then.
+  it('checkpoint() sees a resume made on the restarted node, and the old node stops without waiting for it', async () => {
+    const first = await startLiveServer();
+    servers.push(first);
+    const admin = createClient({ url: first.url, token: first.adminKey });
+    const worker = createClient({ url: first.url, token: first.adminKey });
+    clients.push(admin, worker);
+    const job = await admin.createJob({ type: 'remote-worker', total: 300, unit: 'rows' });
+    const reporter = worker.report(job.id, { throttleMs: 20 });
+    let done = 0;
+    const work = (async () => {
+      while (done < 300) {
+        reporter.progress(++done);
+        await reporter.checkpoint();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return reporter.complete();
+    })();
+
+    await waitFor('the job running', async () => (await admin.getJob(job.id)).status === 'running');
+    await admin.pause(job.id);
+    await waitFor('the worker to acknowledge the pause', async () => (await admin.getJob(job.id)).status === 'paused');
+    const doneWhenPaused = done;
+
+    await first.stop();
+    const second = await startLiveServer({ dbPath: first.dbPath, port: first.port, adminKey: first.adminKey });
+    servers.push(second);
+    const admin2 = createClient({ url: second.url, token: second.adminKey });
+    clients.push(admin2);
+    await admin2.resume(job.id);
+
+    await waitFor('the worker to run again on the new node', async () => done > doneWhenPaused && (await admin2.getJob(job.id)).status === 'running', 10_000);
+    const finished = await work;
+    expect(finished).toMatchObject({ status: 'completed', done: 300 });
+  }, 20_000);
+});
