@@ -18,6 +18,7 @@ import { ProgressInterest } from './service/jobs/progress-interest.js';
 import { LiveJobs } from './service/jobs/live-jobs.js';
 import { PriorDurations } from './service/jobs/prior-durations.js';
 import { ProgressFlusher } from './service/jobs/progress-flusher.js';
+import { ProgressJournal, replayJournal } from './service/jobs/progress-journal.js';
 import { FinishedTextIndexer } from './service/finished-text-indexer.js';
 import { RetentionSweeper } from './service/retention.js';
 import { openStore } from './store/open.js';
@@ -64,6 +65,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   const interest = new ProgressInterest(config.redis !== undefined || options.bus !== undefined);
   const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now) });
   followOtherNodes(bus, live, store, logger);
+  const journal = new ProgressJournal(store, nodeId, logger);
   const milestonePercents = options.milestonePercents ?? ((type: string) => milestonesByType.get(type) ?? DEFAULT_MILESTONES);
   const jobs = new JobsService({
     store,
@@ -74,10 +76,11 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     now,
     backoffMs: (attempt) => Math.round(defaultBackoffMs(attempt) * (0.5 + Math.random() / 2)),
     milestonePercents,
+    journal,
     loadPrior: (type) => priors.get(type),
     interest,
   });
-  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs, interest, milestonePercents });
+  const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs, interest, milestonePercents, journal });
   const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });
   const retention = new RetentionSweeper(store, logger, now, config.retentionDays);
   const textIndexer = new FinishedTextIndexer(store, logger);
@@ -98,6 +101,8 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     stats,
     interest,
     async start() {
+      // Before anything reads a job: answered progress a crash kept from its row goes back first.
+      await replayJournal(store, logger);
       flusher.start();
       retention.start();
       textIndexer.start();

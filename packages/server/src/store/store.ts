@@ -96,6 +96,12 @@ export interface RequeueRequest {
   now: number;
 }
 
+/** Progress answered to a worker before the flusher wrote it to its job (see ProgressJournal). */
+export interface JournalRow {
+  id: number;
+  patches: ProgressPatch[];
+}
+
 export interface JobStore {
   /** Inserts a job tree (parents before children) with its `created` events, all or nothing. */
   insert(jobs: JobRecord[], now: number): Promise<JobEvent[]>;
@@ -106,6 +112,13 @@ export interface JobStore {
   commit(change: JobChange, now: number): Promise<CommitResult>;
   /** Writes many coalesced progress patches in one transaction; answers the ids of patches not written because their `seq` no longer holds (or the job is gone). */
   saveProgress(patches: ProgressPatch[]): Promise<string[]>;
+  /** Appends acknowledged progress (one row per call, ids never reused); answers the row's id. */
+  journalProgress(nodeId: string, patches: ProgressPatch[]): Promise<number>;
+  /** Deletes this node's journal rows up to `throughId`: what they hold is in the jobs now. */
+  dropJournal(nodeId: string, throughId: number): Promise<void>;
+  /** Journal rows of every node with id > afterId, oldest first (replayed at start). */
+  readJournal(afterId: number, limit: number): Promise<JournalRow[]>;
+  deleteJournalRows(ids: number[]): Promise<void>;
   /** Events of one job with seq > afterSeq, oldest first. */
   events(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
   /** Events of all jobs (optionally of one owner) with cursor > afterCursor, oldest first. */

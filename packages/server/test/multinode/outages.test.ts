@@ -68,7 +68,7 @@ describe.skipIf(!pgUrl || !redisUrl)('a node that loses PostgreSQL or Redis', ()
     await admin.end();
   });
 
-  it('is ready with both, not ready without PostgreSQL, keeps the progress it acknowledged, and recovers', async () => {
+  it('is ready with both, not ready without PostgreSQL, answers no progress it could not store, and recovers', async () => {
     expect(await health()).toMatchObject({ statusCode: 200, body: { status: 'ok', ready: true, checks: { store: 'ok', bus: 'ok' } } });
     const job = (await call<Job>('POST', '/v1/jobs', { type: 'reported', title: 'survives' })).body;
     expect((await call('POST', `/v1/jobs/${job.id}/start`, {})).statusCode).toBe(200);
@@ -78,15 +78,17 @@ describe.skipIf(!pgUrl || !redisUrl)('a node that loses PostgreSQL or Redis', ()
     expect(down.statusCode).toBe(503);
     expect(down.body).toMatchObject({ ready: false, checks: { bus: 'ok' } });
     expect(down.body.checks.store).not.toBe('ok');
-    // A running job's progress is state kept by this node and written when the database is back.
-    const acknowledged = await call<{ control: string }>('POST', `/v1/jobs/${job.id}/progress`, { done: 2, total: 10 });
-    expect(acknowledged).toMatchObject({ statusCode: 200, body: { control: 'run' } });
+    // Progress is answered once stored (the journal): refused as "not ready" meanwhile, and the SDK retries.
+    const refused = await call('POST', `/v1/jobs/${job.id}/progress`, { done: 2, total: 10 });
+    expect(refused).toMatchObject({ statusCode: 503, body: { error: { code: 'NOT_READY', message: expect.stringContaining('retry the report') } } });
     // What must be written first is refused as "not ready" (retry, or use another node), never half done.
     expect(await call('POST', '/v1/jobs', { type: 'reported', title: 'during the outage' })).toMatchObject({ statusCode: 503, body: { error: { code: 'NOT_READY' } } });
 
     await pgProxy.restore();
     await eventually(async () => (await health()).body.ready, 20_000, 'ready again after PostgreSQL is back');
-    await eventually(async () => (await headway.store.jobs.get(job.id))?.done === 2, 20_000, 'the acknowledged progress in the database');
+    const retried = await call<{ control: string }>('POST', `/v1/jobs/${job.id}/progress`, { done: 2, total: 10 });
+    expect(retried).toMatchObject({ statusCode: 200, body: { control: 'run' } });
+    await eventually(async () => (await headway.store.jobs.get(job.id))?.done === 2, 20_000, 'the retried progress in the database');
     expect((await call('POST', `/v1/jobs/${job.id}/complete`, {})).statusCode).toBe(200);
   });
 

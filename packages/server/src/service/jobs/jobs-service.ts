@@ -25,6 +25,7 @@ import type { JobCommitter } from './job-committer.js';
 import { refreshEstimates, type LiveJob, type LiveJobs } from './live-jobs.js';
 import { changedFieldsOf, CHECKPOINT_FIELD } from './progress-fields.js';
 import type { ProgressInterest } from './progress-interest.js';
+import type { ProgressJournal } from './progress-journal.js';
 import { buildJobTree } from './new-job.js';
 import { waitForJobChange } from './wait-for-change.js';
 import { WRITES_PER_YIELD, yieldToOtherWork } from '../yield-to-other-work.js';
@@ -38,6 +39,8 @@ export interface JobsServiceDeps {
   now: () => number;
   backoffMs: (attempt: number) => number;
   milestonePercents: (type: string) => number[];
+  /** Where answered progress is made durable before the flusher writes it to its job. */
+  journal: ProgressJournal;
   /** Loads the ETA prior of a job type (durations of its recent completed jobs) before jobs of it are cached. */
   loadPrior: (type: string) => Promise<unknown>;
   interest: ProgressInterest;
@@ -120,7 +123,9 @@ export class JobsService implements JobService {
   async report(id: string, body: ProgressBody, actor: Actor): Promise<ProgressAnswer> {
     requireScope(actor, 'jobs:write');
     const entry = this.reportCached(id, body, actor, this.deps.now());
-    return entry ? { seq: entry.record.seq, control: entry.record.control } : this.reportDurably(id, body, actor);
+    if (!entry) return this.reportDurably(id, body, actor);
+    await this.deps.journal.durable();
+    return { seq: entry.record.seq, control: entry.record.control };
   }
 
   /**
@@ -136,7 +141,9 @@ export class JobsService implements JobService {
     const plan = applyProgress(record, body, now, this.deps.milestonePercents(record.type));
     if (plan.events.length > 0) return null;
     assignProgress(record, plan.patch);
-    entry.unflushed |= changedFieldsOf(plan.patch);
+    const changed = changedFieldsOf(plan.patch);
+    entry.unflushed |= changed;
+    this.deps.journal.note(entry, changed);
     this.deps.stats.reportsAccepted++;
     this.observeEntry(entry, now);
     return entry;
@@ -164,8 +171,11 @@ export class JobsService implements JobService {
     const entry = this.deps.live.get(id);
     if (entry) {
       assignProgress(entry.record, plan.patch);
-      entry.unflushed |= changedFieldsOf(plan.patch);
+      const changed = changedFieldsOf(plan.patch);
+      entry.unflushed |= changed;
+      this.deps.journal.note(entry, changed);
       this.observe(entry.record, now);
+      await this.deps.journal.durable();
     }
     return { seq: record.seq, control: record.control };
   }
@@ -188,6 +198,8 @@ export class JobsService implements JobService {
         answers[i] = { jobId, error: { code: error.code, message: error.message } };
       }
     }
+    // Answered once the journal holds what the cache took (one row for every report of this turn).
+    await this.deps.journal.durable();
     return answers;
   }
 

@@ -22,6 +22,9 @@ export interface LiveJob {
    */
   flushedFrom: JobRecord | null;
   unflushed: number;
+  /** Progress fields answered to a worker and not yet in the journal (see ProgressJournal), and whether it waits to be journaled. */
+  unjournaled: number;
+  journalQueued: boolean;
   /** The announcer's: monotonic time of the last announcement, and whether a newer one waits for the interval. */
   announcedAt: number;
   held: boolean;
@@ -77,7 +80,7 @@ export class LiveJobs {
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
     const eta = sampledEta(createEtaTracker({ priorDurationsMs: this.priorOf(record.type), startedAt: record.startedAt, pausedMs: record.pausedMs }));
-    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushedFrom: null, unflushed: 0, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
+    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushedFrom: null, unflushed: 0, unjournaled: 0, journalQueued: false, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;

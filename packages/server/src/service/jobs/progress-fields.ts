@@ -32,13 +32,23 @@ export function changedFieldsOf(change: ProgressChange): number {
  * time, so the JSON columns are serialised only when they were replaced.
  */
 export function takeChangedProgress(entry: LiveJob): ProgressPatch | null {
-  const record = entry.record;
-  const changed = entry.flushedFrom === record ? entry.unflushed : ALL_FIELDS;
+  const changed = entry.flushedFrom === entry.record ? entry.unflushed : ALL_FIELDS;
   entry.unflushed = 0;
-  if (changed === 0) return null;
+  return patchOf(entry.record, changed);
+}
+
+/** What the journal must hold of a job: the fields reported since it was last journaled, as they are now. */
+export function takeUnjournaledProgress(entry: LiveJob): ProgressPatch | null {
+  const changed = entry.unjournaled;
+  entry.unjournaled = 0;
+  return patchOf(entry.record, changed);
+}
+
+function patchOf(record: JobRecord, fields: number): ProgressPatch | null {
+  if (fields === 0) return null;
   const patch: Record<string, unknown> = { id: record.id, seq: record.seq };
   for (let i = 0; i < PROGRESS_FIELDS.length; i++) {
-    if ((changed & (1 << i)) !== 0) patch[PROGRESS_FIELDS[i]!] = record[PROGRESS_FIELDS[i]!];
+    if ((fields & (1 << i)) !== 0) patch[PROGRESS_FIELDS[i]!] = record[PROGRESS_FIELDS[i]!];
   }
   return patch as ProgressPatch;
 }

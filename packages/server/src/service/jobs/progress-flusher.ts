@@ -7,6 +7,7 @@ import type { LiveJob, LiveJobs } from './live-jobs.js';
 import { rollUpParents } from './parent-rollup.js';
 import { ProgressAnnouncer } from './progress-announcer.js';
 import type { ProgressInterest } from './progress-interest.js';
+import type { ProgressJournal } from './progress-journal.js';
 import { takeChangedProgress } from './progress-fields.js';
 
 /**
@@ -43,6 +44,8 @@ export interface FlusherDeps {
   interest: ProgressInterest;
   /** The percents at which a job of this type records a milestone: a batch's roll-up records them too. */
   milestonePercents: (type: string) => number[];
+  /** Rows of it a flush covered are dropped once the flush is written. */
+  journal: ProgressJournal;
 }
 
 /**
@@ -55,6 +58,7 @@ export class ProgressFlusher {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private lastFlushBusyMs = 0;
+  private journalDroppedThrough = 0;
   private running = false;
   private readonly announcer: ProgressAnnouncer;
 
@@ -101,12 +105,26 @@ export class ProgressFlusher {
     this.timer.unref();
   }
 
+  private async dropJournal(throughId: number): Promise<void> {
+    if (throughId <= this.journalDroppedThrough) return;
+    try {
+      await this.deps.journal.dropThrough(throughId);
+      this.journalDroppedThrough = throughId;
+    } catch (error) {
+      // Kept rows are only replayed at the next start, where they change nothing already written.
+      this.deps.logger.warn({ err: error }, 'progress:journal rows could not be dropped; will retry at the next flush');
+    }
+  }
+
   private async persist(): Promise<void> {
     const { live, store, logger } = this.deps;
     // In id order (ids rise with creation, as rows are laid out): each slice then rewrites a run of
     // neighbouring pages. In report order a slice of 100 jobs touched six times as many pages,
     // and SQLite's WAL, with the checkpoints and fsyncs that copy it back, grew as much. On
     // PostgreSQL, nodes flushing the same jobs also lock their rows in one order.
+    // Every job in the journal up to here was reported before this flush takes the dirty jobs:
+    // written by this flush or an earlier one, so those rows can go once this one is written.
+    const journaledThrough = this.deps.journal.writtenThrough;
     const entries = live.takeDirty().sort(byJobId);
     let busyMs = 0;
     for (let start = 0; start < entries.length; start += FLUSH_SLICE) {
@@ -144,6 +162,7 @@ export class ProgressFlusher {
     }
     this.lastFlushBusyMs = busyMs;
     if (entries.length > 0) this.deps.stats.flushes++;
+    await this.dropJournal(journaledThrough);
     await rollUpParents(this.deps);
   }
 }

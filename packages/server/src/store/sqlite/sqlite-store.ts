@@ -18,6 +18,7 @@ import { sqliteKeyStore } from './keys.js';
 import { sqliteNotificationStore } from './notifications/index.js';
 import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
 import { saveProgress } from './progress.js';
+import { deleteJournalRows, dropJournal, journalProgress, readJournal } from './progress-journal.js';
 import type { SqliteDb } from './sqlite-db.js';
 import type { ReaderThread, Scan } from './reader-thread.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
@@ -61,6 +62,10 @@ export class SqliteStore implements Store {
       },
       commit: async (change, now) => commitChange(db, change, now),
       saveProgress: async (patches) => saveProgress(db, patches),
+      journalProgress: async (nodeId, patches) => journalProgress(db, nodeId, patches),
+      dropJournal: async (nodeId, throughId) => dropJournal(db, nodeId, throughId),
+      readJournal: async (afterId, limit) => readJournal(db, afterId, limit),
+      deleteJournalRows: async (ids) => deleteJournalRows(db, ids),
       events: async (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
       eventsSince: async (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
       latestCursor: async () => latestCursor(db),

@@ -1,0 +1,123 @@
+import { HeadwayError } from '@headway/protocol';
+import type { Logger } from 'pino';
+import type { ProgressPatch, Store } from '../../store/store.js';
+import type { LiveJob } from './live-jobs.js';
+import { takeUnjournaledProgress } from './progress-fields.js';
+
+/** Journal rows read per store call when replaying. */
+const REPLAY_PAGE = 100;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Makes answered progress durable without writing every job's row: reports are applied to the
+ * cache at once, and their answer waits for one journal row holding what every report of that
+ * event-loop turn changed (a group commit: one small INSERT for a whole batch of reports, where
+ * the flusher would rewrite one row per job). The flusher later writes the jobs and drops the rows
+ * its flush covered; after a crash `replayJournal` writes back what no flush had written yet.
+ * So a crash after an answer never loses the progress it answered, as for transitions.
+ */
+export class ProgressJournal {
+  private queued: LiveJob[] = [];
+  private waiters: Waiter[] = [];
+  private running = false;
+  private writtenThroughId = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly nodeId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Marks progress fields of a cached job (bits of the store's patch shape) as to be journaled. */
+  note(entry: LiveJob, fields: number): void {
+    entry.unjournaled |= fields;
+    if (entry.journalQueued) return;
+    entry.journalQueued = true;
+    this.queued.push(entry);
+  }
+
+  /** Resolves once everything noted so far is in the journal; rejects (NOT_READY) if it could not be written. */
+  durable(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      void this.writeAll();
+    });
+  }
+
+  /** The newest row written: once a flush that began after it has written the jobs, rows up to it can go. */
+  get writtenThrough(): number {
+    return this.writtenThroughId;
+  }
+
+  async dropThrough(throughId: number): Promise<void> {
+    if (throughId > 0) await this.store.jobs.dropJournal(this.nodeId, throughId);
+  }
+
+  private async writeAll(): Promise<void> {
+    if (this.running) return; // the running loop takes the new waiters too
+    this.running = true;
+    try {
+      while (this.waiters.length > 0) {
+        // Let every report of this turn of the event loop join the same row.
+        await new Promise((resolve) => setImmediate(resolve));
+        await this.writeOne();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async writeOne(): Promise<void> {
+    const waiters = this.waiters;
+    const entries = this.queued;
+    this.waiters = [];
+    this.queued = [];
+    const patches: ProgressPatch[] = [];
+    for (const entry of entries) {
+      entry.journalQueued = false;
+      const patch = takeUnjournaledProgress(entry);
+      if (patch) patches.push(patch);
+    }
+    try {
+      if (patches.length > 0) this.writtenThroughId = await this.store.jobs.journalProgress(this.nodeId, patches);
+    } catch (error) {
+      // Not answered, so not lost: the worker retries, and the flusher still writes the cache.
+      this.logger.error({ err: error, jobs: patches.length }, 'progress:journal write failed; the reports waiting for it are refused');
+      for (const waiter of waiters) waiter.reject(new HeadwayError('NOT_READY', 'progress could not be stored just now; retry the report'));
+      return;
+    }
+    for (const waiter of waiters) waiter.resolve();
+  }
+}
+
+/**
+ * Writes back journaled progress no flush wrote before the process stopped (all nodes' rows: a
+ * node that died leaves its rows to whichever starts next). A patch is written only where the job
+ * still has its seq and nothing newer was stored since, so replaying a row a live node has
+ * meanwhile flushed past changes nothing. Answers how many patches were written.
+ */
+export async function replayJournal(store: Store, logger: Logger): Promise<number> {
+  let written = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await store.jobs.readJournal(after, REPLAY_PAGE);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const stored = new Map((await store.jobs.getMany([...new Set(row.patches.map((patch) => patch.id))])).map((job) => [job.id, job]));
+      const newer = row.patches.filter((patch) => {
+        const job = stored.get(patch.id);
+        return job !== undefined && job.seq === patch.seq && patch.updatedAt !== undefined && patch.updatedAt > job.updatedAt;
+      });
+      if (newer.length > 0) await store.jobs.saveProgress(newer);
+      written += newer.length;
+    }
+    await store.jobs.deleteJournalRows(rows.map((row) => row.id));
+    after = rows[rows.length - 1]!.id;
+  }
+  if (written > 0) logger.info({ patches: written }, 'progress:journal replayed: answered progress that was not yet written to its jobs');
+  return written;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { SYSTEM } from '../../src/service/actor.js';
+import { replayJournal } from '../../src/service/jobs/progress-journal.js';
+import { eventually, testNodePerTest } from '../support/node.js';
+
+const startNode = testNodePerTest();
+
+async function runningJob(node: Awaited<ReturnType<typeof startNode>>, total = 100): Promise<string> {
+  const job = await node.headway.jobs.create({ type: 'journal', total }, SYSTEM);
+  await node.headway.jobs.act(job.id, 'start', {}, SYSTEM);
+  return job.id;
+}
+
+describe('the progress journal', () => {
+  it('holds answered reports until a flush has written them, one row per turn of the event loop', async () => {
+    const node = await startNode({ config: { flushIntervalMs: 10_000 } });
+    const { jobs, store } = node.headway;
+    const [a, b] = [await runningJob(node), await runningJob(node)];
+    await Promise.all([jobs.report(a, { done: 5 }, SYSTEM), jobs.report(b, { done: 7 }, SYSTEM), jobs.reportMany([{ jobId: a, done: 6 }], SYSTEM)]);
+    const rows = await store.jobs.readJournal(0, 10);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.patches.map((patch) => [patch.id, patch.done])).toEqual([[a, 6], [b, 7]]);
+    expect((await store.jobs.get(a))!.done).toBe(0); // not flushed yet
+    await node.stop(); // the last flush writes the jobs and drops the rows
+    const reopened = await startNode({ config: { db: node.dbPath } });
+    expect(await reopened.headway.store.jobs.readJournal(0, 10)).toEqual([]);
+    expect((await reopened.headway.jobs.get(a, SYSTEM)).done).toBe(6);
+  });
+
+  it('is emptied by the next flush', async () => {
+    const node = await startNode({ config: { flushIntervalMs: 50 } });
+    const id = await runningJob(node);
+    await node.headway.jobs.report(id, { done: 3 }, SYSTEM);
+    await eventually(async () => ((await node.headway.store.jobs.readJournal(0, 10)).length === 0 ? true : null), 5_000, 'the journal emptied by a flush');
+    expect((await node.headway.store.jobs.get(id))!.done).toBe(3);
+  });
+
+  it('replays a patch only where the job has its seq and nothing newer is stored, then deletes the rows', async () => {
+    const node = await startNode({ config: { flushIntervalMs: 10_000 } });
+    const { jobs, store } = node.headway;
+    const [older, fresh, moved] = [await runningJob(node), await runningJob(node), await runningJob(node)];
+    const stored = await store.jobs.getMany([older, fresh, moved]);
+    const at = (id: string) => stored.find((job) => job.id === id)!;
+    await store.jobs.saveProgress([{ id: older, done: 50, percent: 50, updatedAt: at(older).updatedAt + 10_000 }]);
+    await store.jobs.journalProgress('gone-node', [
+      { id: older, seq: at(older).seq, done: 20, percent: 20, updatedAt: at(older).updatedAt + 5_000 },
+      { id: fresh, seq: at(fresh).seq, done: 30, percent: 30, message: 'row 30', updatedAt: at(fresh).updatedAt + 5_000 },
+      { id: moved, seq: at(moved).seq - 1, done: 40, percent: 40, updatedAt: at(moved).updatedAt + 5_000 },
+    ]);
+    expect(await replayJournal(store, pino({ level: 'silent' }))).toBe(1);
+    const after = new Map((await store.jobs.getMany([older, fresh, moved])).map((job) => [job.id, job]));
+    expect(after.get(older)!.done).toBe(50);
+    expect([after.get(fresh)!.done, after.get(fresh)!.message]).toEqual([30, 'row 30']);
+    expect(after.get(moved)!.done).toBe(0);
+    expect(await store.jobs.readJournal(0, 10)).toEqual([]);
+    expect((await jobs.get(fresh, SYSTEM)).status).toBe('running');
+  });
+
+  it('refuses the reports it could not store (NOT_READY, retry), and answers the next ones', async () => {
+    const node = await startNode({ config: { flushIntervalMs: 10_000 } });
+    const { jobs, store } = node.headway;
+    const id = await runningJob(node);
+    const journalProgress = store.jobs.journalProgress;
+    store.jobs.journalProgress = async () => {
+      throw new Error('disk I/O error');
+    };
+    await expect(jobs.report(id, { done: 9 }, SYSTEM)).rejects.toMatchObject({ code: 'NOT_READY', message: expect.stringContaining('retry the report') });
+    await expect(jobs.reportMany([{ jobId: id, done: 10 }], SYSTEM)).rejects.toMatchObject({ code: 'NOT_READY' });
+    store.jobs.journalProgress = journalProgress;
+    expect(await jobs.report(id, { done: 11 }, SYSTEM)).toMatchObject({ control: 'run' });
+    const [row] = await store.jobs.readJournal(0, 10);
+    expect(row!.patches.map((patch) => patch.done)).toEqual([11]);
+  });
+});
