@@ -1,18 +1,16 @@
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
+import type { OutgoingMessage } from '../../src/notify/channels/channel.js';
+import { smtpChannel } from '../../src/notify/channels/smtp.js';
+import { smtpTls } from '../../src/notify/channels/smtp-tls.js';
 import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { closeAfterEachTest, FAST_NOTIFY, putPreferences, runJob } from './support/notify-server.js';
 
 const PASSWORD = 'smtp-pass-8d1e';
-
-interface Listed {
-  items: Array<{ status: string; attempts: number; history: Array<{ outcome: string; error: string | null }> }>;
-}
 
 /** An SMTP server without STARTTLS that takes any login, noting who logged in and what arrived. */
 class PlainSmtp {
@@ -56,11 +54,6 @@ class PlainSmtp {
   }
 }
 
-/** This machine's first IPv4 address that is not loopback: an SMTP host the way a remote one is reached. */
-const outsideAddress = Object.values(networkInterfaces())
-  .flat()
-  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-
 function failure(fn: () => unknown): string {
   try {
     fn();
@@ -94,33 +87,39 @@ describe('SMTP without TLS', () => {
     expect(failure(() => loadConfig({}, { HEADWAY_SMTP_ALLOW_UNENCRYPTED: 'true' }))).toMatch(/HEADWAY_SMTP_ALLOW_UNENCRYPTED is set but HEADWAY_SMTP_URL is not/);
   });
 
-  it.skipIf(!outsideAddress)('a server off loopback that offers no STARTTLS gets neither the login nor the mail', async () => {
-    const smtp = await new PlainSmtp().start(outsideAddress!);
-    closeLater(() => smtp.stop());
-    const node = await start(smtp, outsideAddress!, false);
-    await runJob(node, 'ada', 'completed');
-    const row = await eventually(async () => {
-      const res = await node.request<Listed>('GET', '/v1/notifications?user=ada&channel=email');
-      const item = res.body.items[0];
-      return item && item.attempts >= 2 ? item : null;
-    });
-    expect(row.status).not.toBe('sent');
-    expect(row.history[0]!.error).toMatch(/STARTTLS/);
-    expect(smtp.logins).toEqual([]);
-    expect(smtp.mails).toEqual([]);
+  it('STARTTLS is required off loopback unless allowed (then a warning, without the password); never on loopback; smtps is TLS from the start', () => {
+    const logLines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
+    const smtp = (host: string, extra: { secure?: boolean; allowUnencrypted?: boolean } = {}) => ({ host, port: 587, secure: false, user: 'ops', pass: PASSWORD, from: 'h@example.test', allowUnencrypted: false, ...extra });
+    expect(smtpTls(smtp('mail.example.test'), logger)).toBe('required');
+    expect(smtpTls(smtp('10.0.0.7'), logger)).toBe('required');
+    expect(smtpTls(smtp('mail.example.test', { secure: true }), logger)).toBe('implicit');
+    for (const host of ['localhost', '127.0.0.1', '127.0.0.53', '[::1]', '[::ffff:7f00:1]']) expect(smtpTls(smtp(host), logger), host).toBe('none');
+    expect(logLines).toEqual([]);
+    expect(smtpTls(smtp('mail.example.test', { allowUnencrypted: true }), logger)).toBe('optional');
+    expect(logLines).toHaveLength(1);
+    expect(logLines[0]).toContain('HEADWAY_SMTP_ALLOW_UNENCRYPTED');
+    expect(logLines[0]).toContain('mail.example.test');
+    expect(logLines[0]).not.toContain(PASSWORD);
   });
 
-  it.skipIf(!outsideAddress)('with HEADWAY_SMTP_ALLOW_UNENCRYPTED it sends anyway and warns, without the password', async () => {
-    const smtp = await new PlainSmtp().start(outsideAddress!);
+  it('a channel that requires STARTTLS gives a server without it neither the login nor the mail; allowed, it sends', async () => {
+    const smtp = await new PlainSmtp().start('127.0.0.1');
     closeLater(() => smtp.stop());
-    const logLines: string[] = [];
-    const node = await start(smtp, outsideAddress!, true, logLines);
-    await runJob(node, 'ada', 'completed');
-    await eventually(async () => (smtp.mails.length === 1 ? true : null));
+    const config = { host: '127.0.0.1', port: smtp.port, secure: false, user: 'ops', pass: PASSWORD, from: 'Headway <h@example.test>', allowUnencrypted: false };
+    const message = { id: 'n-1', userId: 'ada', type: 'job.completed', attempt: 1, rendered: { subject: 'done', text: 'done' }, contacts: { email: 'ada@example.test' }, view: {} } as unknown as OutgoingMessage;
+    const required = smtpChannel(config, { maxConnections: 1, tls: 'required' });
+    closeLater(async () => void (await required.close?.()));
+    const refused = await required.send(message);
+    expect(refused.ok).toBe(false);
+    expect(refused.ok ? '' : refused.error).toMatch(/STARTTLS/);
+    expect(smtp.logins).toEqual([]);
+    expect(smtp.mails).toEqual([]);
+    const optional = smtpChannel(config, { maxConnections: 1, tls: 'optional' });
+    closeLater(async () => void (await optional.close?.()));
+    expect((await optional.send(message)).ok).toBe(true);
     expect(smtp.logins).toEqual([`ops:${PASSWORD}`]);
-    const warning = logLines.find((line) => line.includes('HEADWAY_SMTP_ALLOW_UNENCRYPTED'));
-    expect(warning).toContain(outsideAddress!);
-    expect(logLines.join('\n')).not.toContain(PASSWORD);
+    expect(smtp.mails).toHaveLength(1);
   });
 
   it('a receiver on loopback still gets the login and the mail over plain SMTP', async () => {
