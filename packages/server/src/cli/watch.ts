@@ -65,6 +65,17 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
       out.write(`${drawnInPlace ? '\n' : ''}${message}\n`);
       resolve(exitCode);
     };
+    // A job that finished while the watch was away arrives as replayed events, which carry no
+    // progress (the snapshot with it comes after them): the last line and the summary are drawn
+    // from the finished job as read, not from "181/600 rows · completed".
+    let settling = false;
+    const settle = async (seen: Job) => {
+      settling = true;
+      const final = await client.getJob(opts.jobId).catch(() => seen);
+      job = FINAL.has(final.status) ? final : seen;
+      draw();
+      finish(job.status === 'completed' ? 0 : 1, summary(job, now()));
+    };
     const stopConnection = client.connection.subscribe((state) => {
       connection = state;
       if (state.status === 'open') clearTimeout(giveUp);
@@ -73,9 +84,10 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
     const stopWatch = client.watch(
       opts.jobId,
       (update) => {
+        if (settling) return;
         job = update.job;
+        if (job && FINAL.has(job.status)) return void settle(job);
         draw();
-        if (job && FINAL.has(job.status)) finish(job.status === 'completed' ? 0 : 1, summary(job, now()));
       },
       { onError: (error) => finish(2, `cannot watch job ${opts.jobId}: ${error.message}`) },
     );

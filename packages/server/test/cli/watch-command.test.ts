@@ -64,4 +64,23 @@ describe('headway watch', () => {
     expect(await watching.exited).toBe(0);
     expect(watching.output()).toContain(`job ${job.id} completed in`);
   });
+
+  it('a job that finished while the watch was away is shown as it finished, not with the progress from before', async () => {
+    const server = await start();
+    const job = (await server.request<Job>('POST', '/v1/jobs', { body: { type: 'watched', total: 600, unit: 'rows' } })).body;
+    await server.request('POST', `/v1/jobs/${job.id}/progress`, { body: { done: 181 } });
+    const watching = watch({ url: server.url, token: server.adminKey, jobId: job.id });
+    await eventually(() => watching.output().includes('181/600 rows'), 10_000, 'the job at 181 rows drawn');
+    await server.stop();
+    // Another node on the same database finishes the job while the watch has no server.
+    const elsewhere = await start({ dbPath: server.dbPath, adminKey: server.adminKey });
+    await elsewhere.request('POST', `/v1/jobs/${job.id}/progress`, { body: { done: 600 } });
+    await elsewhere.request('POST', `/v1/jobs/${job.id}/complete`, { body: {} });
+    await elsewhere.stop();
+    await start({ dbPath: server.dbPath, port: server.port, adminKey: server.adminKey });
+    expect(await watching.exited).toBe(0);
+    const lines = watching.output().trim().split('\n');
+    expect(lines.at(-2)).toMatch(/^\[█{24}\] 100\.0% · 600\/600 rows · completed$/);
+    expect(lines.at(-1)).toMatch(new RegExp(`^job ${job.id} completed in `));
+  });
 });
