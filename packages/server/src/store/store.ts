@@ -102,6 +102,11 @@ export interface JournalRow {
   patches: ProgressPatch[];
 }
 
+export interface LeftJournal {
+  rows: JournalRow[];
+  clear(): Promise<void>;
+}
+
 export interface JobStore {
   /** Inserts a job tree (parents before children) with its `created` events, all or nothing. */
   insert(jobs: JobRecord[], now: number): Promise<JobEvent[]>;
@@ -116,9 +121,8 @@ export interface JobStore {
   journalProgress(nodeId: string, patches: ProgressPatch[]): Promise<number>;
   /** Deletes this node's journal rows up to `throughId`: what they hold is in the jobs now. */
   dropJournal(nodeId: string, throughId: number): Promise<void>;
-  /** Journal rows of every node with id > afterId, oldest first (replayed at start). */
-  readJournal(afterId: number, limit: number): Promise<JournalRow[]>;
-  deleteJournalRows(ids: number[]): Promise<void>;
+  /** The journal no flush covered before its node stopped (what live nodes keep is theirs), oldest first; `clear` deletes what was read. */
+  leftJournal(): Promise<LeftJournal>;
   /** Events of one job with seq > afterSeq, oldest first. */
   events(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
   /** Events of all jobs (optionally of one owner) with cursor > afterCursor, oldest first. */

@@ -18,13 +18,13 @@ describe('the progress journal', () => {
     const { jobs, store } = node.headway;
     const [a, b] = [await runningJob(node), await runningJob(node)];
     await Promise.all([jobs.report(a, { done: 5 }, SYSTEM), jobs.report(b, { done: 7 }, SYSTEM), jobs.reportMany([{ jobId: a, done: 6 }], SYSTEM)]);
-    const rows = await store.jobs.readJournal(0, 10);
+    const rows = (await store.jobs.leftJournal()).rows;
     expect(rows).toHaveLength(1);
     expect(rows[0]!.patches.map((patch) => [patch.id, patch.done])).toEqual([[a, 6], [b, 7]]);
     expect((await store.jobs.get(a))!.done).toBe(0); // not flushed yet
     await node.stop(); // the last flush writes the jobs and drops the rows
     const reopened = await startNode({ config: { db: node.dbPath } });
-    expect(await reopened.headway.store.jobs.readJournal(0, 10)).toEqual([]);
+    expect((await reopened.headway.store.jobs.leftJournal()).rows).toEqual([]);
     expect((await reopened.headway.jobs.get(a, SYSTEM)).done).toBe(6);
   });
 
@@ -32,7 +32,7 @@ describe('the progress journal', () => {
     const node = await startNode({ config: { flushIntervalMs: 50 } });
     const id = await runningJob(node);
     await node.headway.jobs.report(id, { done: 3 }, SYSTEM);
-    await eventually(async () => ((await node.headway.store.jobs.readJournal(0, 10)).length === 0 ? true : null), 5_000, 'the journal emptied by a flush');
+    await eventually(async () => ((await node.headway.store.jobs.leftJournal()).rows.length === 0 ? true : null), 5_000, 'the journal emptied by a flush');
     expect((await node.headway.store.jobs.get(id))!.done).toBe(3);
   });
 
@@ -53,7 +53,7 @@ describe('the progress journal', () => {
     expect(after.get(older)!.done).toBe(50);
     expect([after.get(fresh)!.done, after.get(fresh)!.message]).toEqual([30, 'row 30']);
     expect(after.get(moved)!.done).toBe(0);
-    expect(await store.jobs.readJournal(0, 10)).toEqual([]);
+    expect((await store.jobs.leftJournal()).rows).toEqual([]);
     expect((await jobs.get(fresh, SYSTEM)).status).toBe('running');
   });
 
@@ -69,7 +69,7 @@ describe('the progress journal', () => {
     await expect(jobs.reportMany([{ jobId: id, done: 10 }], SYSTEM)).rejects.toMatchObject({ code: 'NOT_READY' });
     store.jobs.journalProgress = journalProgress;
     expect(await jobs.report(id, { done: 11 }, SYSTEM)).toMatchObject({ control: 'run' });
-    const [row] = await store.jobs.readJournal(0, 10);
+    const [row] = (await store.jobs.leftJournal()).rows;
     expect(row!.patches.map((patch) => patch.done)).toEqual([11]);
   });
 });

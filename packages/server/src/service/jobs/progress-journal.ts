@@ -4,9 +4,6 @@ import type { ProgressPatch, Store } from '../../store/store.js';
 import type { LiveJob } from './live-jobs.js';
 import { takeUnjournaledProgress } from './progress-fields.js';
 
-/** Journal rows read per store call when replaying. */
-const REPLAY_PAGE = 100;
-
 interface Waiter {
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -101,23 +98,18 @@ export class ProgressJournal {
  * meanwhile flushed past changes nothing. Answers how many patches were written.
  */
 export async function replayJournal(store: Store, logger: Logger): Promise<number> {
+  const left = await store.jobs.leftJournal();
   let written = 0;
-  let after = 0;
-  for (;;) {
-    const rows = await store.jobs.readJournal(after, REPLAY_PAGE);
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      const stored = new Map((await store.jobs.getMany([...new Set(row.patches.map((patch) => patch.id))])).map((job) => [job.id, job]));
-      const newer = row.patches.filter((patch) => {
-        const job = stored.get(patch.id);
-        return job !== undefined && job.seq === patch.seq && patch.updatedAt !== undefined && patch.updatedAt > job.updatedAt;
-      });
-      if (newer.length > 0) await store.jobs.saveProgress(newer);
-      written += newer.length;
-    }
-    await store.jobs.deleteJournalRows(rows.map((row) => row.id));
-    after = rows[rows.length - 1]!.id;
+  for (const row of left.rows) {
+    const stored = new Map((await store.jobs.getMany([...new Set(row.patches.map((patch) => patch.id))])).map((job) => [job.id, job]));
+    const newer = row.patches.filter((patch) => {
+      const job = stored.get(patch.id);
+      return job !== undefined && job.seq === patch.seq && patch.updatedAt !== undefined && patch.updatedAt > job.updatedAt;
+    });
+    if (newer.length > 0) await store.jobs.saveProgress(newer);
+    written += newer.length;
   }
+  await left.clear();
   if (written > 0) logger.info({ patches: written }, 'progress:journal replayed: answered progress that was not yet written to its jobs');
   return written;
 }

@@ -17,7 +17,7 @@ import { postgresNotificationStore } from './notifications/index.js';
 import { assertPostgresSchemaNotNewer, migratePostgres } from './migrate.js';
 import type { PgDb } from './pg-db.js';
 import { saveProgress } from './progress.js';
-import { deleteJournalRows, dropJournal, journalProgress, readJournal } from './progress-journal.js';
+import { dropJournal, journalProgress, leftJournal } from './progress-journal.js';
 
 /**
  * The store for several nodes: every operation is one PostgreSQL transaction on a pooled
@@ -44,8 +44,7 @@ export class PostgresStore implements Store {
       saveProgress: (patches) => saveProgress(db, patches),
       journalProgress: (nodeId, patches) => journalProgress(db, nodeId, patches),
       dropJournal: (nodeId, throughId) => dropJournal(db, nodeId, throughId),
-      readJournal: (afterId, limit) => readJournal(db, afterId, limit),
-      deleteJournalRows: (ids) => deleteJournalRows(db, ids),
+      leftJournal: () => leftJournal(db),
       events: (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
       eventsSince: (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
       latestCursor: () => latestCursor(db),

@@ -1,4 +1,4 @@
-import type { JournalRow, ProgressPatch } from '../store.js';
+import type { LeftJournal, ProgressPatch } from '../store.js';
 import type { PgDb } from './pg-db.js';
 
 export async function journalProgress(db: PgDb, nodeId: string, patches: readonly ProgressPatch[]): Promise<number> {
@@ -10,11 +10,14 @@ export async function dropJournal(db: PgDb, nodeId: string, throughId: number): 
   await db.run('DELETE FROM progress_journal WHERE node_id = $1 AND id <= $2', [nodeId, throughId]);
 }
 
-export async function readJournal(db: PgDb, afterId: number, limit: number): Promise<JournalRow[]> {
-  const rows = await db.all<{ id: number; patches: string }>('SELECT id, patches FROM progress_journal WHERE id > $1 ORDER BY id LIMIT $2', [afterId, limit]);
-  return rows.map((row) => ({ id: row.id, patches: JSON.parse(row.patches) as ProgressPatch[] }));
-}
-
-export async function deleteJournalRows(db: PgDb, ids: readonly number[]): Promise<void> {
-  if (ids.length > 0) await db.run('DELETE FROM progress_journal WHERE id = ANY($1::bigint[])', [ids]);
+/** Every node's rows: a live node's may be read too, since a replay writes nothing older than what is stored. */
+export async function leftJournal(db: PgDb): Promise<LeftJournal> {
+  const rows = await db.all<{ id: number; patches: string }>('SELECT id, patches FROM progress_journal ORDER BY id');
+  const ids = rows.map((row) => row.id);
+  return {
+    rows: rows.map((row) => ({ id: row.id, patches: JSON.parse(row.patches) as ProgressPatch[] })),
+    clear: async () => {
+      if (ids.length > 0) await db.run('DELETE FROM progress_journal WHERE id = ANY($1::bigint[])', [ids]);
+    },
+  };
 }

@@ -18,7 +18,7 @@ import { sqliteKeyStore } from './keys.js';
 import { sqliteNotificationStore } from './notifications/index.js';
 import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
 import { saveProgress } from './progress.js';
-import { deleteJournalRows, dropJournal, journalProgress, readJournal } from './progress-journal.js';
+import { deleteFiles, FileJournal, leftJournal } from './progress-journal.js';
 import type { SqliteDb } from './sqlite-db.js';
 import type { ReaderThread, Scan } from './reader-thread.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
@@ -41,12 +41,16 @@ export class SqliteStore implements Store {
   readonly keys: KeyStore;
   readonly analytics: AnalyticsStore;
   readonly notifications: NotificationStore;
+  private readonly journal: FileJournal;
 
   constructor(
     private readonly db: SqliteDb,
     private readonly threads?: SqliteThreads,
   ) {
     const reader = threads?.reader;
+    const { connection } = db;
+    const journalPath = connection.memory || connection.name.startsWith('file:') ? null : connection.name;
+    const journal = (this.journal = new FileJournal(journalPath));
     const scan: Scan = reader ? (sql, params) => reader.all(sql, params) : async (sql, params) => db.all(sql, ...params);
     this.keys = sqliteKeyStore(db);
     this.analytics = sqliteAnalyticsStore(db, scan);
@@ -62,10 +66,14 @@ export class SqliteStore implements Store {
       },
       commit: async (change, now) => commitChange(db, change, now),
       saveProgress: async (patches) => saveProgress(db, patches),
-      journalProgress: async (nodeId, patches) => journalProgress(db, nodeId, patches),
-      dropJournal: async (nodeId, throughId) => dropJournal(db, nodeId, throughId),
-      readJournal: async (afterId, limit) => readJournal(db, afterId, limit),
-      deleteJournalRows: async (ids) => deleteJournalRows(db, ids),
+      // One process per node here: the files are this process's, whatever node id it runs.
+      journalProgress: async (_nodeId, patches) => journal.append(patches),
+      dropJournal: async (_nodeId, throughId) => journal.drop(throughId),
+      leftJournal: async () => {
+        if (!journalPath) return { rows: [], clear: async () => undefined };
+        const { rows, files } = leftJournal(journalPath);
+        return { rows, clear: async () => deleteFiles(files) };
+      },
       events: async (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
       eventsSince: async (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
       latestCursor: async () => latestCursor(db),
@@ -93,6 +101,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await Promise.all([this.threads?.checkpointer.stop(), this.threads?.reader.stop()]);
+    this.journal.close();
     this.db.close();
   }
 }
