@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.js';
 import type { Store } from '../../store/store.js';
 import type { LiveJobs } from './live-jobs.js';
-import { mergeDurable } from './progress-fields.js';
+import { mergeDurable, REPORTED_BITS } from './progress-fields.js';
 
 /**
  * With several nodes, another node may change a job this node caches (a cancel asked through
@@ -27,7 +27,9 @@ export function followOtherNodes(bus: Bus, live: LiveJobs, store: Store, logger:
         const entry = live.get(id);
         // A local change may have landed meanwhile: only ever move the cache forward.
         if (!entry || !stored || stored.seq <= entry.record.seq) return;
-        entry.record = mergeDurable(entry.record, stored);
+        entry.record = mergeDurable(entry.record, stored, entry.unflushed);
+        // Progress answered here is written under the new seq (then a finished job leaves the cache).
+        if ((entry.unflushed & REPORTED_BITS) !== 0) live.touchEntry(entry);
         live.evictIfFinished(id);
       })
       .catch((err: unknown) => logger.error({ err, jobId: id }, 'live:refresh from another node failed; the next change here reloads it'))

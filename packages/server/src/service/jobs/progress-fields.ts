@@ -53,11 +53,34 @@ function patchOf(record: JobRecord, fields: number): ProgressPatch | null {
   return patch as ProgressPatch;
 }
 
-/** Durable fields from the store, newer progress from the cache (unless the store's seq moved on with a reset). */
-export function mergeDurable(cached: JobRecord, stored: JobRecord): JobRecord {
+/**
+ * Durable fields from the store, newer progress from the cache (unless the store's seq moved on
+ * with a reset); after another node's transition, only the progress answered here and not yet
+ * written (`unwritten`, bits of the store's patch shape) is kept.
+ */
+export function mergeDurable(cached: JobRecord, stored: JobRecord, unwritten = 0): JobRecord {
+  if (stored.status !== cached.status) return withAnsweredProgress(stored, cached, unwritten);
+  if (stored.percent > cached.percent) return { ...stored };
   const merged: JobRecord = { ...stored };
-  if (stored.status === cached.status && stored.percent <= cached.percent) {
-    for (const field of PROGRESS_FIELDS) (merged as unknown as Record<string, unknown>)[field] = cached[field];
-  }
+  for (const field of PROGRESS_FIELDS) (merged as unknown as Record<string, unknown>)[field] = cached[field];
+  return merged;
+}
+
+/** What a worker's report sets and no transition does; the percent is kept as the larger. */
+const REPORTED_FIELDS = ['done', 'total', 'message', 'unit', 'metrics'] as const;
+export const REPORTED_BITS = REPORTED_FIELDS.reduce((mask, field) => mask | bit(field), bit('percent'));
+
+/**
+ * `stored` with the progress this node answered and has not written yet (the `fields` bits of
+ * `answered`). Another node's change does not replace it: a worker's last report answered here
+ * and its completion sent right after through another node must both land (behind a load
+ * balancer the completed job kept 1,986 of its 2,000 rows). Not across a retry, which starts
+ * progress over.
+ */
+export function withAnsweredProgress(stored: JobRecord, answered: JobRecord, fields: number): JobRecord {
+  if ((fields & REPORTED_BITS) === 0 || stored.attempt !== answered.attempt) return stored;
+  const merged: JobRecord = { ...stored };
+  for (const field of REPORTED_FIELDS) if ((fields & bit(field)) !== 0) (merged as unknown as Record<string, unknown>)[field] = answered[field];
+  if ((fields & bit('percent')) !== 0) merged.percent = Math.max(stored.percent, answered.percent);
   return merged;
 }

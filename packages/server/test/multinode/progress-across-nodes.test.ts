@@ -1,0 +1,38 @@
+import type { Job } from '@headway/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../support/node.js';
+import { serviceUrl } from '../support/services.js';
+import { Cluster } from './fixtures/cluster.js';
+
+const pgUrl = serviceUrl('pgUrl');
+const redisUrl = serviceUrl('redisUrl');
+
+describe.skipIf(!pgUrl || !redisUrl)('a worker whose requests reach different nodes (real processes)', () => {
+  let cluster: Cluster | null = null;
+  afterEach(async () => {
+    await cluster?.close();
+    cluster = null;
+  });
+
+  // Behind a round-robin load balancer the SDK's final report went to one node and its completion
+  // to the other, which finished the job from its own older progress: 1,986 of 2,000 rows.
+  it('the last report answered by one node survives the completion sent through another', async () => {
+    cluster = await Cluster.create(pgUrl!, redisUrl!);
+    // Node B writes progress only every 2 s: its answered report is in its memory (and journal) when A completes the job.
+    const [a, b] = await Promise.all([cluster.start('a'), cluster.start('b', { flushIntervalMs: 2_000 })]);
+    const job = (await a.request<Job>('POST', '/v1/jobs', { type: 'import', total: 2_000, unit: 'rows' })).body;
+    expect((await a.request('POST', `/v1/jobs/${job.id}/start`, {})).status).toBe(200);
+    expect((await a.request('POST', `/v1/jobs/${job.id}/progress`, { done: 1_986, message: 'row 1,986' })).status).toBe(200);
+    expect((await b.request('POST', `/v1/jobs/${job.id}/progress`, { done: 2_000, message: 'row 2,000' })).status).toBe(200);
+    expect((await a.request<Job>('POST', `/v1/jobs/${job.id}/complete`, {})).body.status).toBe('completed');
+
+    for (const node of [a, b]) {
+      await eventually(async () => {
+        const read = (await node.request<Job>('GET', `/v1/jobs/${job.id}`)).body;
+        return read.status === 'completed' && read.done === 2_000 && read.message === 'row 2,000';
+      }, 10_000, `the completed job with its last report, read through ${node.nodeId}`);
+    }
+    const stored = await cluster.db.query('SELECT done, message, percent FROM jobs WHERE id = $1', [job.id]);
+    expect(stored.rows[0]).toEqual({ done: 2_000, message: 'row 2,000', percent: 100 });
+  });
+});
