@@ -61,8 +61,9 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   // A Map, not the config object: a job type such as "constructor" must not find Object's methods.
   const milestonesByType = new Map(Object.entries(config.notify.milestones));
   const live = new LiveJobs((type) => priors.peek(type));
-  // A bus shared with other nodes may have followers of any job there.
-  const interest = new ProgressInterest(config.redis !== undefined || options.bus !== undefined);
+  // A bus shared with other nodes may have followers of any job there, and they may write any job.
+  const sharedStore = config.redis !== undefined || options.bus !== undefined;
+  const interest = new ProgressInterest(sharedStore);
   const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now) });
   followOtherNodes(bus, live, store, logger);
   const journal = new ProgressJournal(store, nodeId, logger);
@@ -79,6 +80,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     journal,
     loadPrior: (type) => priors.get(type),
     interest,
+    sharedStore,
   });
   const flusher = new ProgressFlusher({ store, bus, live, committer, logger, stats, now, flushIntervalMs: config.flushIntervalMs, announceIntervalMs: config.announceIntervalMs, interest, milestonePercents, journal });
   const runtime = new WorkerRuntime({ store, bus, jobs, committer, logger, nodeId, leaseMs: config.leaseMs, now });

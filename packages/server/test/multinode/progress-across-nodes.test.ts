@@ -35,4 +35,23 @@ describe.skipIf(!pgUrl || !redisUrl)('a worker whose requests reach different no
     const stored = await cluster.db.query('SELECT done, message, percent FROM jobs WHERE id = $1', [job.id]);
     expect(stored.rows[0]).toEqual({ done: 2_000, message: 'row 2,000', percent: 100 });
   });
+
+  it('a job created through one node and reported through another is read with its progress through both', async () => {
+    cluster = await Cluster.create(pgUrl!, redisUrl!);
+    const [a, b] = await Promise.all([cluster.start('a'), cluster.start('b')]);
+    // No milestone on the way: a milestone is an event, and an event made node A read the job again.
+    const job = (await a.request<Job>('POST', '/v1/jobs', { type: 'import', total: 100_000, unit: 'rows' })).body;
+    expect((await a.request('POST', `/v1/jobs/${job.id}/start`, {})).status).toBe(200);
+    for (const done of [500, 1_200]) {
+      expect((await b.request('POST', `/v1/jobs/${job.id}/progress`, { done, message: `row ${done}` })).status).toBe(200);
+      for (const node of [a, b]) {
+        await eventually(async () => {
+          const read = (await node.request<Job>('GET', `/v1/jobs/${job.id}`)).body;
+          return read.done === done && read.message === `row ${done}`;
+        }, 10_000, `${done} rows read through ${node.nodeId}`);
+      }
+      const listed = (await a.request<{ items: Job[] }>('GET', '/v1/jobs?type=import')).body.items;
+      expect(listed.find((item) => item.id === job.id)).toMatchObject({ done, percent: (done / 100_000) * 100 });
+    }
+  });
 });
