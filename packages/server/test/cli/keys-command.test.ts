@@ -76,4 +76,12 @@ describe('headway keys', () => {
     expect(noName.code).not.toBe(0);
     expect(noName.err).toMatch(/--name/);
   });
+
+  it('the help of every command that opens the database says --db takes a PostgreSQL URL too', async () => {
+    for (const command of [['serve'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke']]) {
+      const help = await headway([...command, '--help']);
+      // Commander wraps the help to the terminal's width.
+      expect(help.out.replace(/\s+/g, ' '), command.join(' ')).toContain('--db <path> SQLite file or postgres:// URL (HEADWAY_DB, default ./headway.db)');
+    }
+  });
 });
