@@ -9,7 +9,7 @@ import { retryTransient } from './retry.js';
 export interface ReporterOptions {
   /** At most one plain progress report per this many ms (default 250). */
   throttleMs?: number;
-  /** Failures of background sends (the reporter keeps going and retries transient ones). */
+  /** Failures of background sends, and of complete() and fail() attempts it retries (the reporter keeps going and retries transient ones). */
   onError?: (error: Error) => void;
   /** The job's total when it was set at creation (`job.total`), so the final value goes at once. */
   total?: number | null;
@@ -157,8 +157,11 @@ export class Reporter {
         try {
           return await send();
         } catch (error) {
-          if (isTransientError(error)) unanswered = true;
-          else if (unanswered && error instanceof HeadwayError && error.code === 'ILLEGAL_TRANSITION') {
+          if (isTransientError(error)) {
+            unanswered = true;
+            // Retried for minutes: a wrong URL or a server that is down must not go unsaid meanwhile.
+            this.options.onError?.(error as Error);
+          } else if (unanswered && error instanceof HeadwayError && error.code === 'ILLEGAL_TRANSITION') {
             const current = await this.api.getJob(this.jobId);
             if (landed(current)) return current;
           }

@@ -79,9 +79,10 @@ describe('reporter retries while the server cannot be reached', () => {
     await rejection;
   });
 
-  it('complete() keeps trying for 5 minutes by default, then throws the network error', async () => {
+  it('complete() keeps trying for 5 minutes by default, saying why through onError, then throws the network error', async () => {
     const fetcher = scriptedFetch(() => 'unreachable');
-    const reporter = createClient({ url, fetch: fetcher.fetch }).report('job-1', { onError: () => {} });
+    const errors: Error[] = [];
+    const reporter = createClient({ url, fetch: fetcher.fetch }).report('job-1', { onError: (error) => errors.push(error) });
     let outcome: unknown = 'waiting';
     void reporter.complete({ rows: 1 }).then(
       () => (outcome = 'completed'),
@@ -89,7 +90,12 @@ describe('reporter retries while the server cannot be reached', () => {
     );
     await vi.advanceTimersByTimeAsync(290_000);
     expect(outcome).toBe('waiting');
-    expect(fetcher.calls.filter((call) => call.path.endsWith('/complete')).length).toBeGreaterThan(10);
+    const attempts = fetcher.calls.filter((call) => call.path.endsWith('/complete')).length;
+    expect(attempts).toBeGreaterThan(10);
+    // Each failed attempt is told while it waits, not only after 5 minutes.
+    expect(errors.length).toBe(attempts);
+    expect(errors[0]).toBeInstanceOf(HeadwayNetworkError);
+    expect(errors[0]!.message).toMatch(/^could not reach http:\/\/headway\.test\/v1\/jobs\/job-1\/complete: .*; check the URL and that the server is running$/);
     await vi.advanceTimersByTimeAsync(30_000);
     expect(outcome).toBeInstanceOf(HeadwayNetworkError);
   });
