@@ -1,4 +1,6 @@
+import type { JobRecord } from '../model/job-record.js';
 import type { JobField } from './job-columns.js';
+import type { ProgressPatch } from './store.js';
 
 /** The only fields saveProgress writes: never status, control, lease or seq. Other keys are ignored. */
 export const PROGRESS_PATCH_FIELDS = [
@@ -34,4 +36,14 @@ export function progressFieldsOfShape(mask: number): JobField[] {
 /** A progress field's bit in a shape mask (see progressShapeOf). */
 export function progressFieldBit(field: (typeof PROGRESS_PATCH_FIELDS)[number]): number {
   return 1 << PROGRESS_PATCH_FIELDS.indexOf(field);
+}
+
+/** The patch holding `fields` (a shape mask) of a job as it is now, taken at its seq; null when no field is asked for. */
+export function progressPatchOf(record: JobRecord, fields: number): ProgressPatch | null {
+  if (fields === 0) return null;
+  const patch: Record<string, unknown> = { id: record.id, seq: record.seq };
+  for (let i = 0; i < PROGRESS_PATCH_FIELDS.length; i++) {
+    if ((fields & (1 << i)) !== 0) patch[PROGRESS_PATCH_FIELDS[i]!] = record[PROGRESS_PATCH_FIELDS[i]!];
+  }
+  return patch as ProgressPatch;
 }

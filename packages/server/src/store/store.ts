@@ -102,6 +102,12 @@ export interface JournalRow {
   patches: ProgressPatch[];
 }
 
+/** A job's progress to journal: the fields of `fields` (a progress shape mask, see progressShapeOf) as `record` holds them. */
+export interface JournalEntry {
+  record: JobRecord;
+  fields: number;
+}
+
 export interface LeftJournal {
   rows: JournalRow[];
   clear(): Promise<void>;
@@ -117,8 +123,8 @@ export interface JobStore {
   commit(change: JobChange, now: number): Promise<CommitResult>;
   /** Writes many coalesced progress patches in one transaction; answers the ids of patches not written because their `seq` no longer holds (or the job is gone). */
   saveProgress(patches: ProgressPatch[]): Promise<string[]>;
-  /** Appends acknowledged progress (one row per call, ids never reused); answers the row's id. */
-  journalProgress(nodeId: string, patches: ProgressPatch[]): Promise<number>;
+  /** Appends acknowledged progress (one row per call, ids never reused), read from the records before it yields; answers the row's id. */
+  journalProgress(nodeId: string, entries: readonly JournalEntry[]): Promise<number>;
   /** Deletes this node's journal rows up to `throughId`: what they hold is in the jobs now. */
   dropJournal(nodeId: string, throughId: number): Promise<void>;
   /** The journal no flush covered before its node stopped (what live nodes keep is theirs), oldest first; `clear` deletes what was read. */

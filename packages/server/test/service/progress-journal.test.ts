@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { SYSTEM } from '../../src/service/actor.js';
 import { replayJournal } from '../../src/service/jobs/progress-journal.js';
+import { progressFieldBit } from '../../src/store/progress-fields.js';
 import { eventually, testNodePerTest } from '../support/node.js';
 
 const startNode = testNodePerTest();
@@ -43,10 +44,11 @@ describe('the progress journal', () => {
     const stored = await store.jobs.getMany([older, fresh, moved]);
     const at = (id: string) => stored.find((job) => job.id === id)!;
     await store.jobs.saveProgress([{ id: older, done: 50, percent: 50, updatedAt: at(older).updatedAt + 10_000 }]);
+    const amounts = progressFieldBit('done') | progressFieldBit('percent') | progressFieldBit('updatedAt');
     await store.jobs.journalProgress('gone-node', [
-      { id: older, seq: at(older).seq, done: 20, percent: 20, updatedAt: at(older).updatedAt + 5_000 },
-      { id: fresh, seq: at(fresh).seq, done: 30, percent: 30, message: 'row 30', updatedAt: at(fresh).updatedAt + 5_000 },
-      { id: moved, seq: at(moved).seq - 1, done: 40, percent: 40, updatedAt: at(moved).updatedAt + 5_000 },
+      { record: { ...at(older), done: 20, percent: 20, updatedAt: at(older).updatedAt + 5_000 }, fields: amounts },
+      { record: { ...at(fresh), done: 30, percent: 30, message: 'row 30', updatedAt: at(fresh).updatedAt + 5_000 }, fields: amounts | progressFieldBit('message') },
+      { record: { ...at(moved), seq: at(moved).seq - 1, done: 40, percent: 40, updatedAt: at(moved).updatedAt + 5_000 }, fields: amounts },
     ]);
     expect(await replayJournal(store, pino({ level: 'silent' }))).toBe(1);
     const after = new Map((await store.jobs.getMany([older, fresh, moved])).map((job) => [job.id, job]));

@@ -1,6 +1,6 @@
 import type { JobRecord } from '../../model/job-record.js';
 import type { ProgressChange } from '../../model/progress.js';
-import { PROGRESS_PATCH_FIELDS as PROGRESS_FIELDS, progressFieldBit as bit } from '../../store/progress-fields.js';
+import { PROGRESS_PATCH_FIELDS as PROGRESS_FIELDS, progressFieldBit as bit, progressPatchOf } from '../../store/progress-fields.js';
 import type { ProgressPatch } from '../../store/store.js';
 import type { LiveJob } from './live-jobs.js';
 
@@ -34,23 +34,7 @@ export function changedFieldsOf(change: ProgressChange): number {
 export function takeChangedProgress(entry: LiveJob): ProgressPatch | null {
   const changed = entry.flushedFrom === entry.record ? entry.unflushed : ALL_FIELDS;
   entry.unflushed = 0;
-  return patchOf(entry.record, changed);
-}
-
-/** What the journal must hold of a job: the fields reported since it was last journaled, as they are now. */
-export function takeUnjournaledProgress(entry: LiveJob): ProgressPatch | null {
-  const changed = entry.unjournaled;
-  entry.unjournaled = 0;
-  return patchOf(entry.record, changed);
-}
-
-function patchOf(record: JobRecord, fields: number): ProgressPatch | null {
-  if (fields === 0) return null;
-  const patch: Record<string, unknown> = { id: record.id, seq: record.seq };
-  for (let i = 0; i < PROGRESS_FIELDS.length; i++) {
-    if ((fields & (1 << i)) !== 0) patch[PROGRESS_FIELDS[i]!] = record[PROGRESS_FIELDS[i]!];
-  }
-  return patch as ProgressPatch;
+  return progressPatchOf(entry.record, changed);
 }
 
 /**

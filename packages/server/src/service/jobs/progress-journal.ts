@@ -1,8 +1,7 @@
 import { HeadwayError } from '@headway/protocol';
 import type { Logger } from 'pino';
-import type { ProgressPatch, Store } from '../../store/store.js';
+import type { JournalEntry, Store } from '../../store/store.js';
 import type { LiveJob } from './live-jobs.js';
-import { takeUnjournaledProgress } from './progress-fields.js';
 
 interface Waiter {
   resolve: () => void;
@@ -73,17 +72,17 @@ export class ProgressJournal {
     const entries = this.queued;
     this.waiters = [];
     this.queued = [];
-    const patches: ProgressPatch[] = [];
+    const journaled: JournalEntry[] = [];
     for (const entry of entries) {
       entry.journalQueued = false;
-      const patch = takeUnjournaledProgress(entry);
-      if (patch) patches.push(patch);
+      if (entry.unjournaled !== 0) journaled.push({ record: entry.record, fields: entry.unjournaled });
+      entry.unjournaled = 0;
     }
     try {
-      if (patches.length > 0) this.writtenThroughId = await this.store.jobs.journalProgress(this.nodeId, patches);
+      if (journaled.length > 0) this.writtenThroughId = await this.store.jobs.journalProgress(this.nodeId, journaled);
     } catch (error) {
       // Not answered, so not lost: the worker retries, and the flusher still writes the cache.
-      this.logger.error({ err: error, jobs: patches.length }, 'progress:journal write failed; the reports waiting for it are refused');
+      this.logger.error({ err: error, jobs: journaled.length }, 'progress:journal write failed; the reports waiting for it are refused');
       for (const waiter of waiters) waiter.reject(new HeadwayError('NOT_READY', 'progress could not be stored just now; retry the report'));
       return;
     }

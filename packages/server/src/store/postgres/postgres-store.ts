@@ -42,7 +42,7 @@ export class PostgresStore implements Store {
       list: (query) => listJobs(db, query),
       commit: (change, now) => commitChange(db, change, now),
       saveProgress: (patches) => saveProgress(db, patches),
-      journalProgress: (nodeId, patches) => journalProgress(db, nodeId, patches),
+      journalProgress: (nodeId, entries) => journalProgress(db, nodeId, entries),
       dropJournal: (nodeId, throughId) => dropJournal(db, nodeId, throughId),
       leftJournal: () => leftJournal(db),
       events: (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),

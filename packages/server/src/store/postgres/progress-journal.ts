@@ -1,7 +1,9 @@
-import type { LeftJournal, ProgressPatch } from '../store.js';
+import { progressPatchOf } from '../progress-fields.js';
+import type { JournalEntry, LeftJournal, ProgressPatch } from '../store.js';
 import type { PgDb } from './pg-db.js';
 
-export async function journalProgress(db: PgDb, nodeId: string, patches: readonly ProgressPatch[]): Promise<number> {
+export async function journalProgress(db: PgDb, nodeId: string, entries: readonly JournalEntry[]): Promise<number> {
+  const patches = entries.map((entry) => progressPatchOf(entry.record, entry.fields));
   const row = await db.one<{ id: number }>('INSERT INTO progress_journal (node_id, patches) VALUES ($1, $2) RETURNING id', [nodeId, JSON.stringify(patches)]);
   return row!.id;
 }

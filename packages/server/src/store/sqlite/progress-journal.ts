@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { JournalRow, ProgressPatch } from '../store.js';
+import type { JournalEntry, JournalRow } from '../store.js';
 import { decodeRows, encodeRow } from './journal-codec.js';
 
 interface Segment {
@@ -26,11 +26,11 @@ export class FileJournal {
   /** `dbPath` null: an in-memory database, whose progress a crash takes with it anyway. */
   constructor(private readonly dbPath: string | null) {}
 
-  append(patches: readonly ProgressPatch[]): number {
+  append(entries: readonly JournalEntry[]): number {
     const id = this.nextId++;
     if (this.dbPath === null) return id;
     this.current ??= this.openSegment(this.dbPath);
-    writeSync(this.current.fd, encodeRow(id, patches));
+    writeSync(this.current.fd, encodeRow(id, entries));
     this.current.lastId = id;
     return id;
   }

@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
       commit: async (change, now) => commitChange(db, change, now),
       saveProgress: async (patches) => saveProgress(db, patches),
       // One process per node here: the files are this process's, whatever node id it runs.
-      journalProgress: async (_nodeId, patches) => journal.append(patches),
+      journalProgress: async (_nodeId, entries) => journal.append(entries),
       dropJournal: async (_nodeId, throughId) => journal.drop(throughId),
       leftJournal: async () => {
         if (!journalPath) return { rows: [], clear: async () => undefined };
