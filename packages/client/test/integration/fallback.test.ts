@@ -1,28 +1,18 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobsApi } from '../../src/http/jobs-api.js';
 import { Endpoint } from '../../src/http/rest.js';
-import { createClient, type ClientOptions, type ConnectionState, type TransportKind } from '../../src/index.js';
+import type { ConnectionState, TransportKind } from '../../src/index.js';
 import { LiveHub } from '../../src/live/live-hub.js';
 import { DEFAULT_LIVENESS } from '../../src/live/liveness.js';
 import { liveServerPerSuite } from '../support/live-server.js';
+import { proxiedWatchers } from '../support/proxied-watchers.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
 import { WatchRecorder } from '../support/watch-recorder.js';
 
 describe('fallback transports', () => {
   const live = liveServerPerSuite();
-  const cleanups: Array<() => Promise<void> | void> = [];
-
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
-
-  async function watcherBehind(rules: ConstructorParameters<typeof TcpProxy>[1], options: Partial<ClientOptions> = {}) {
-    const proxy = await new TcpProxy(() => live.server.port, rules).start();
-    const watcher = createClient({ url: proxy.url, token: live.server.adminKey, reconnect: { baseMs: 50, maxMs: 400 }, pollIntervalMs: 200, ...options });
-    cleanups.push(() => proxy.stop(), () => watcher.close());
-    return { proxy, watcher };
-  }
+  const { watcherBehind, cleanups } = proxiedWatchers(live, { pollIntervalMs: 200 });
 
   it('uses SSE when the network refuses WebSocket, with live updates', async () => {
     const { watcher } = await watcherBehind({ refuseUpgrades: true });

@@ -1,8 +1,8 @@
 import type { JobStatus } from '@headway/protocol';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createClient, type ClientOptions, type HeadwayClient, type TransportKind, type WatchUpdate } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { HeadwayClient, TransportKind, WatchUpdate } from '../../src/index.js';
 import { liveServerPerSuite } from '../support/live-server.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { proxiedWatchers } from '../support/proxied-watchers.js';
 import { waitFor } from '../support/wait.js';
 
 /** One status a watcher was shown: by a transition event, or by the job's state in a list or snapshot. */
@@ -64,18 +64,7 @@ class StatusTimeline {
 
 describe('a many-job watch handed over from a fallback to WebSocket', () => {
   const live = liveServerPerSuite();
-  const cleanups: Array<() => Promise<void> | void> = [];
-
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
-
-  async function watcherBehind(rules: ConstructorParameters<typeof TcpProxy>[1], options: Partial<ClientOptions> = {}) {
-    const proxy = await new TcpProxy(() => live.server.port, rules).start();
-    const watcher = createClient({ url: proxy.url, token: live.server.adminKey, reconnect: { baseMs: 50, maxMs: 400 }, pollIntervalMs: 100, upgradeProbe: { baseMs: 100, maxMs: 400 }, ...options });
-    cleanups.push(() => proxy.stop(), () => watcher.close());
-    return { proxy, watcher };
-  }
+  const { watcherBehind, cleanups } = proxiedWatchers(live, { pollIntervalMs: 100, upgradeProbe: { baseMs: 100, maxMs: 400 } });
 
   it.each<TransportKind>(['polling', 'sse'])(
     "a 'jobs' watch that starts on %s and moves to WebSocket gets each transition once and in order, and none from before it started",

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../support/server.js';
-import { SmtpReceiver } from './support/smtp-receiver.js';
-import { putPreferences, runJob, startNotifyServer } from './support/notify-server.js';
+import { describe, expect, it } from 'vitest';
+import { mailingServerPerSuite, putPreferences, runJob } from './support/notify-server.js';
 
 interface TemplateAnswer {
   source: string;
@@ -9,34 +7,24 @@ interface TemplateAnswer {
 }
 
 describe('a template override that sets some fields', () => {
-  const smtp = new SmtpReceiver();
-  let server: TestServer;
-
-  beforeAll(async () => {
-    await smtp.start();
-    server = await startNotifyServer({ smtpPort: smtp.port });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await smtp.stop();
-  });
+  const { smtp, server: node } = mailingServerPerSuite();
 
   it('keeps the built-in text for the fields it leaves out', async () => {
-    const saved = await server.request<{ preview: { subject: string; text: string | null; html: string | null } }>('PUT', '/v1/notification-templates/job.completed/email', {
+    const saved = await node().request<{ preview: { subject: string; text: string | null; html: string | null } }>('PUT', '/v1/notification-templates/job.completed/email', {
       body: { subject: 'Ready: {{ job.title }}' },
     });
     expect(saved.status).toBe(200);
     expect(saved.body.preview.subject).toBe('Ready: Assemble "Launch <teaser>"');
     expect(saved.body.preview.text).toContain('Job 0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b (video.assemble) is completed, 100% done.');
 
-    const inUse = await server.request<TemplateAnswer>('GET', '/v1/notification-templates/job.completed/email');
+    const inUse = await node().request<TemplateAnswer>('GET', '/v1/notification-templates/job.completed/email');
     expect(inUse.body.source).toBe('custom');
     expect(inUse.body.template.subject).toBe('Ready: {{ job.title }}');
     expect(inUse.body.template.text).toContain('{{ job.id }}');
     expect(inUse.body.template.html).toContain('<strong>');
 
-    await putPreferences(server, 'ada', { contacts: { email: 'ada@example.test' } });
-    const job = await runJob(server, 'ada', 'completed', { title: 'Import customers' });
+    await putPreferences(node(), 'ada', { contacts: { email: 'ada@example.test' } });
+    const job = await runJob(node(), 'ada', 'completed', { title: 'Import customers' });
     const [mail] = await smtp.waitFor(1);
     expect(mail!.subject).toBe('Ready: Import customers');
     // Quoted-printable soft line breaks undone.
@@ -47,7 +35,7 @@ describe('a template override that sets some fields', () => {
   });
 
   it('a preview of a partial template sent in the request fills the rest from the built-in one', async () => {
-    const preview = await server.request<{ rendered: { subject: string; text: string } }>('POST', '/v1/notification-templates/job.failed/in_app/preview', {
+    const preview = await node().request<{ rendered: { subject: string; text: string } }>('POST', '/v1/notification-templates/job.failed/in_app/preview', {
       body: { template: { subject: 'Failed: {{ job.title }}' } },
     });
     expect(preview.body.rendered.subject).toBe('Failed: Assemble "Launch <teaser>"');

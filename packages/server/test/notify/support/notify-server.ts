@@ -1,8 +1,9 @@
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../../src/config/config.js';
 import type { Job } from '@headway/protocol';
 import { SYSTEM } from '../../../src/service/actor.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../../support/server.js';
+import { SmtpReceiver } from './smtp-receiver.js';
 
 /** Fast delivery settings for tests: small backoff, quick rounds, escalation after two failures. */
 export const FAST_NOTIFY: Partial<Config['notify']> = {
@@ -59,4 +60,19 @@ export function closeAfterEachTest(node: () => TestServer | undefined): (stop: (
     for (const stop of stops.splice(0)) await stop();
   });
   return (stop) => void stops.push(stop);
+}
+
+/** A real SMTP receiver on loopback and a node mailing to it, started once for the file and stopped after it. */
+export function mailingServerPerSuite(): { smtp: SmtpReceiver; server: () => TestServer } {
+  const smtp = new SmtpReceiver();
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    await smtp.start();
+    server = await startNotifyServer({ smtpPort: smtp.port });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await smtp.stop();
+  });
+  return { smtp, server: () => server! };
 }
