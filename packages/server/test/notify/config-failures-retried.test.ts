@@ -6,6 +6,7 @@ import { smtpFailureOf } from '../../src/notify/channels/smtp-failure.js';
 import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { closeAfterEachTest, FAST_NOTIFY, putPreferences, runJob, startNotifyServer } from './support/notify-server.js';
+import { PLAIN_SMTP } from './support/smtp-receiver.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -24,12 +25,8 @@ class PickySmtp {
 
   async start(): Promise<this> {
     const server = new SMTPServer({
+      ...PLAIN_SMTP,
       allowInsecureAuth: true,
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      disableReverseLookup: true,
-      closeTimeout: 100,
       onAuth: (auth, _session, callback) => {
         if (!this.acceptLogins) {
           callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Job } from '@headway/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/service/actor.js';
 import { openStore } from '../../src/store/open.js';
 import { eventually } from '../support/node.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { dropTestDb, freshTestDb } from '../support/test-db.js';
-import { FAST_NOTIFY, runJob } from './support/notify-server.js';
+import type { TestServer } from '../support/server.js';
+import { restartedNodesPerTest, runJob } from './support/notify-server.js';
 import { FlakyOutbox } from './support/flaky-outbox.js';
 
 interface Listed {
@@ -33,26 +29,11 @@ async function inAppOf(server: TestServer, job: Job, type: string): Promise<List
 }
 
 describe('an outbox write that fails', () => {
-  let dir: string | undefined;
-  let db: string | undefined;
-  const servers: TestServer[] = [];
-
-  afterEach(async () => {
-    for (const server of servers.splice(0).reverse()) await server.stop().catch(() => undefined);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    if (db) await dropTestDb(db);
-  });
-
-  async function start(flaky?: FlakyOutbox): Promise<TestServer> {
-    const server = await startTestServer({ dbPath: db!, config: { notify: FAST_NOTIFY as never }, ...(flaky ? { headway: { store: flaky.store } } : {}) });
-    servers.push(server);
-    return server;
-  }
+  const nodes = restartedNodesPerTest();
+  const start = (flaky?: FlakyOutbox) => nodes.start(flaky?.store);
 
   it('is written again in order: the acknowledged completion is notified, and the cursor never passes it before that, across a restart', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'headway-outbox-fail-'));
-    db = freshTestDb(dir);
-    const flaky = new FlakyOutbox(await openStore(db));
+    const flaky = new FlakyOutbox(await openStore(nodes.db()));
     // The transaction holding the first job's completion fails once (the repro: another process held the write lock).
     let failed = false;
     flaky.failWhen = (rows) => !failed && rows.some((n) => n.type === 'job.completed' && n.userId === 'ada') && (failed = true);
@@ -86,9 +67,7 @@ describe('an outbox write that fails', () => {
   });
 
   it('while it keeps failing the saved cursor stays before the unwritten events, and a restart replays them', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'headway-outbox-down-'));
-    db = freshTestDb(dir);
-    const flaky = new FlakyOutbox(await openStore(db));
+    const flaky = new FlakyOutbox(await openStore(nodes.db()));
     const first = await start(flaky);
     const before = await first.headway.store.notifications.savedCursor();
     expect(before).not.toBeNull();

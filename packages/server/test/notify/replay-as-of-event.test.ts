@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM } from '../../src/service/actor.js';
 import { openStore } from '../../src/store/open.js';
 import { eventually } from '../support/node.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { dropTestDb, freshTestDb } from '../support/test-db.js';
-import { FAST_NOTIFY } from './support/notify-server.js';
+import { restartedNodesPerTest } from './support/notify-server.js';
 import { FlakyOutbox } from './support/flaky-outbox.js';
 
 interface Listed {
@@ -15,23 +10,12 @@ interface Listed {
 }
 
 describe('notifications replayed after a crash', () => {
-  let dir: string | undefined;
-  let db: string | undefined;
-  const servers: TestServer[] = [];
-
-  afterEach(async () => {
-    for (const server of servers.splice(0).reverse()) await server.stop().catch(() => undefined);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    if (db) await dropTestDb(db);
-  });
+  const nodes = restartedNodesPerTest();
 
   it('describe the job as it was at each event, not as it is at the restart', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'headway-replay-as-of-'));
-    db = freshTestDb(dir);
     // The first node writes nothing to the outbox (as if killed right after the commits): the restart replays every event.
-    const flaky = new FlakyOutbox(await openStore(db));
-    const first = await startTestServer({ dbPath: db, config: { notify: FAST_NOTIFY as never }, headway: { store: flaky.store } });
-    servers.push(first);
+    const flaky = new FlakyOutbox(await openStore(nodes.db()));
+    const first = await nodes.start(flaky.store);
     flaky.failWhen = () => true;
     const { jobs } = first.headway;
     const job = await jobs.create({ type: 'report.build', owner: 'ada', title: 'Quarterly report' }, SYSTEM);
@@ -42,8 +26,7 @@ describe('notifications replayed after a crash', () => {
     await first.stop().catch(() => undefined);
     await flaky.close().catch(() => undefined);
 
-    const restarted = await startTestServer({ dbPath: db, config: { notify: FAST_NOTIFY as never } });
-    servers.push(restarted);
+    const restarted = await nodes.start();
     const items = await eventually(async () => {
       const res = await restarted.request<Listed>('GET', `/v1/notifications?jobId=${job.id}&channel=in_app&status=sent`);
       return res.body.items.length === 5 ? res.body.items : null;

@@ -9,6 +9,7 @@ import { smtpTls } from '../../src/notify/channels/smtp-tls.js';
 import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { closeAfterEachTest, FAST_NOTIFY, putPreferences, runJob } from './support/notify-server.js';
+import { PLAIN_SMTP } from './support/smtp-receiver.js';
 
 const PASSWORD = 'smtp-pass-8d1e';
 
@@ -21,12 +22,8 @@ class PlainSmtp {
 
   async start(host: string): Promise<this> {
     const server = new SMTPServer({
+      ...PLAIN_SMTP,
       allowInsecureAuth: true,
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      disableReverseLookup: true,
-      closeTimeout: 100,
       onAuth: (auth, _session, callback) => {
         this.logins.push(`${auth.username}:${auth.password}`);
         callback(null, { user: auth.username });

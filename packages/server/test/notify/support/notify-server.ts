@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../../src/config/config.js';
 import type { Job } from '@headway/protocol';
 import { SYSTEM } from '../../../src/service/actor.js';
+import type { Store } from '../../../src/store/store.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../../support/server.js';
+import { dropTestDb, freshTestDb } from '../../support/test-db.js';
 import { SmtpReceiver } from './smtp-receiver.js';
 
 /** Fast delivery settings for tests: small backoff, quick rounds, escalation after two failures. */
@@ -75,4 +80,30 @@ export function mailingServerPerSuite(): { smtp: SmtpReceiver; server: () => Tes
     await smtp.stop();
   });
   return { smtp, server: () => server! };
+}
+
+/**
+ * One database per test for a node that is started, stopped and started again on it: `db()` makes
+ * it on first use (a SQLite file or a PostgreSQL schema), `start(store?)` starts a node with fast
+ * notifications on it (on `store` when given, e.g. a FlakyOutbox's). All stopped and removed after the test.
+ */
+export function restartedNodesPerTest(): { db: () => string; start: (store?: Store) => Promise<TestServer> } {
+  let dir: string | undefined;
+  let db: string | undefined;
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0).reverse()) await server.stop().catch(() => undefined);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (db) await dropTestDb(db);
+    dir = db = undefined;
+  });
+  const dbOfTest = () => (db ??= freshTestDb((dir = mkdtempSync(join(tmpdir(), 'headway-restarted-')))));
+  return {
+    db: dbOfTest,
+    start: async (store) => {
+      const server = await startTestServer({ dbPath: dbOfTest(), config: { notify: FAST_NOTIFY as never }, ...(store ? { headway: { store } } : {}) });
+      servers.push(server);
+      return server;
+    },
+  };
 }

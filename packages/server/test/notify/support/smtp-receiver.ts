@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface ReceivedMail {
   from: string;
@@ -9,6 +9,16 @@ export interface ReceivedMail {
   messageId: string;
   notificationId: string;
 }
+
+/** Options of a plain (no STARTTLS) SMTP test server that needs no login and logs nothing. */
+export const PLAIN_SMTP = {
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  disableReverseLookup: true,
+  // Pooled senders keep connections open: an outage should cut them at once, not after 30 s.
+  closeTimeout: 100,
+} satisfies SMTPServerOptions;
 
 /**
  * A real SMTP server on 127.0.0.1 (the smtp-server package), collecting every mail it accepts.
@@ -27,12 +37,7 @@ export class SmtpReceiver {
 
   async start(port = this.port): Promise<this> {
     const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      disableReverseLookup: true,
-      // Pooled senders keep connections open: an outage should cut them at once, not after 30 s.
-      closeTimeout: 100,
+      ...PLAIN_SMTP,
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
