@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { JournalEntry, Store } from '../../store/store.js';
 import type { LiveJob } from './live-jobs.js';
 
-interface Waiter {
+/** The reports waiting for the next row: all of them share its outcome. */
+interface Group {
+  written: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -18,7 +20,7 @@ interface Waiter {
  */
 export class ProgressJournal {
   private queued: LiveJob[] = [];
-  private waiters: Waiter[] = [];
+  private next: Group | null = null;
   private running = false;
   private writtenThroughId = 0;
 
@@ -38,10 +40,14 @@ export class ProgressJournal {
 
   /** Resolves once everything noted so far is in the journal; rejects (NOT_READY) if it could not be written. */
   durable(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+    if (!this.next) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const written = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
+      this.next = { written, resolve, reject };
       void this.writeAll();
-    });
+    }
+    return this.next.written;
   }
 
   /** The newest row written: once a flush that began after it has written the jobs, rows up to it can go. */
@@ -54,10 +60,10 @@ export class ProgressJournal {
   }
 
   private async writeAll(): Promise<void> {
-    if (this.running) return; // the running loop takes the new waiters too
+    if (this.running) return; // the running loop takes the next group too
     this.running = true;
     try {
-      while (this.waiters.length > 0) {
+      while (this.next) {
         // Let every report of this turn of the event loop join the same row.
         await new Promise((resolve) => setImmediate(resolve));
         await this.writeOne();
@@ -68,9 +74,9 @@ export class ProgressJournal {
   }
 
   private async writeOne(): Promise<void> {
-    const waiters = this.waiters;
+    const group = this.next!;
     const entries = this.queued;
-    this.waiters = [];
+    this.next = null;
     this.queued = [];
     const journaled: JournalEntry[] = [];
     for (const entry of entries) {
@@ -83,10 +89,10 @@ export class ProgressJournal {
     } catch (error) {
       // Not answered, so not lost: the worker retries, and the flusher still writes the cache.
       this.logger.error({ err: error, jobs: journaled.length }, 'progress:journal write failed; the reports waiting for it are refused');
-      for (const waiter of waiters) waiter.reject(new HeadwayError('NOT_READY', 'progress could not be stored just now; retry the report'));
+      group.reject(new HeadwayError('NOT_READY', 'progress could not be stored just now; retry the report'));
       return;
     }
-    for (const waiter of waiters) waiter.resolve();
+    group.resolve();
   }
 }
 
