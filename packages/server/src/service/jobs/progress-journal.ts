@@ -3,9 +3,7 @@ import type { Logger } from 'pino';
 import type { JournalEntry, Store } from '../../store/store.js';
 import type { LiveJob } from './live-jobs.js';
 
-/** The reports waiting for the next row: all of them share its outcome. */
-interface Group {
-  written: Promise<void>;
+interface Waiter {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -20,7 +18,7 @@ interface Group {
  */
 export class ProgressJournal {
   private queued: LiveJob[] = [];
-  private next: Group | null = null;
+  private waiters: Waiter[] = [];
   private running = false;
   private writtenThroughId = 0;
 
@@ -40,14 +38,10 @@ export class ProgressJournal {
 
   /** Resolves once everything noted so far is in the journal; rejects (NOT_READY) if it could not be written. */
   durable(): Promise<void> {
-    if (!this.next) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const written = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
-      this.next = { written, resolve, reject };
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
       void this.writeAll();
-    }
-    return this.next.written;
+    });
   }
 
   /** The newest row written: once a flush that began after it has written the jobs, rows up to it can go. */
@@ -60,10 +54,10 @@ export class ProgressJournal {
   }
 
   private async writeAll(): Promise<void> {
-    if (this.running) return; // the running loop takes the next group too
+    if (this.running) return; // the running loop takes the new waiters too
     this.running = true;
     try {
-      while (this.next) {
+      while (this.waiters.length > 0) {
         // Let every report of this turn of the event loop join the same row.
         await new Promise((resolve) => setImmediate(resolve));
         await this.writeOne();
@@ -74,9 +68,9 @@ export class ProgressJournal {
   }
 
   private async writeOne(): Promise<void> {
-    const group = this.next!;
+    const waiters = this.waiters;
     const entries = this.queued;
-    this.next = null;
+    this.waiters = [];
     this.queued = [];
     const journaled: JournalEntry[] = [];
     for (const entry of entries) {
@@ -89,10 +83,10 @@ export class ProgressJournal {
     } catch (error) {
       // Not answered, so not lost: the worker retries, and the flusher still writes the cache.
       this.logger.error({ err: error, jobs: journaled.length }, 'progress:journal write failed; the reports waiting for it are refused');
-      group.reject(new HeadwayError('NOT_READY', 'progress could not be stored just now; retry the report'));
+      for (const waiter of waiters) waiter.reject(new HeadwayError('NOT_READY', 'progress could not be stored just now; retry the report'));
       return;
     }
-    group.resolve();
+    for (const waiter of waiters) waiter.resolve();
   }
 }
 
