@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { LocalBus } from '../../src/bus/local-bus.js';
 import { SYSTEM } from '../../src/service/actor.js';
+import { openStore } from '../../src/store/open.js';
 import type { JobsService } from '../../src/service/jobs/jobs-service.js';
 import { eventually, testNodePerTest } from '../support/node.js';
 
 const startNode = testNodePerTest();
-
 
 /**
  * The flusher writes only the progress fields that changed since its last write of a job. These
@@ -122,5 +123,49 @@ describe('progress flush writes what changed', () => {
       await jobs.report(heavy!.id, { percent }, SYSTEM);
       await eventually(async () => (await store.jobs.get(batch.id))?.percent === (percent * 3) / 4, 5_000, `parent at ${(percent * 3) / 4}% stored`);
     }
+  });
+});
+
+/**
+ * Several nodes share one store, and a job acted on through one node may be reported through
+ * another. Each node writes and serves only what changed through it; another node's writes are
+ * simulated here by writing to the store directly, as its flush does.
+ */
+describe('progress reported through another node sharing the store', () => {
+  it("a transition's flush does not write the job's older progress over what another node wrote since", async () => {
+    const node = await startNode({ config: { flushIntervalMs: 60_000 } }); // writes at stop only
+    const { jobs, store } = node.headway;
+    const job = await jobs.create({ type: 'shared.transition', total: 1_000 }, SYSTEM);
+    const started = await jobs.act(job.id, 'start', {}, SYSTEM); // this node caches the job, to write its ETA
+    const reportedElsewhere = { id: job.id, seq: started.seq, done: 500, percent: 50, message: 'row 500', updatedAt: Date.now() };
+    expect(await store.jobs.saveProgress([reportedElsewhere])).toEqual([]);
+    await node.stop(); // the final flush
+    const reopened = await openStore(node.dbPath);
+    const stored = await reopened.jobs.get(job.id);
+    await reopened.close();
+    expect(stored).toMatchObject({ status: 'running', done: 500, percent: 50, message: 'row 500' });
+  });
+
+  it('a job whose ETA was refreshed after its last write is read from the store, with what another node wrote since', async () => {
+    const bus = new LocalBus((error) => {
+      throw error;
+    });
+    const node = await startNode({ config: { flushIntervalMs: 20, announceIntervalMs: 1_000 }, headway: { bus } });
+    const { jobs, store } = node.headway;
+    const announced: number[] = [];
+    bus.subscribe((message) => {
+      if (message.type === 'progress') announced.push(message.update.done ?? -1);
+    });
+    const job = await jobs.create({ type: 'shared.eta', total: 1_000 }, SYSTEM);
+    await jobs.act(job.id, 'start', {}, SYSTEM);
+    await eventually(() => announced.length === 1, 5_000, 'the start announced');
+    await jobs.report(job.id, { done: 10 }, SYSTEM); // announced a second later (the interval), written at once
+    await eventually(async () => (await store.jobs.get(job.id))?.done === 10, 5_000, 'done 10 stored');
+    // The held announcement refreshes the ETA after the write, leaving nothing but it unwritten.
+    await eventually(() => announced.length === 2, 5_000, 'the report announced');
+    const { seq } = (await store.jobs.get(job.id))!;
+    expect(await store.jobs.saveProgress([{ id: job.id, seq, done: 500, percent: 50, updatedAt: Date.now() }])).toEqual([]);
+    expect((await jobs.get(job.id, SYSTEM)).done).toBe(500);
+    expect((await jobs.list({ type: 'shared.eta', limit: 10 }, SYSTEM)).items[0]).toMatchObject({ done: 500 });
   });
 });

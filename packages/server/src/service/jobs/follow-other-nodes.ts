@@ -28,8 +28,10 @@ export function followOtherNodes(bus: Bus, live: LiveJobs, store: Store, logger:
         // A local change may have landed meanwhile: only ever move the cache forward.
         if (!entry || !stored || stored.seq <= entry.record.seq) return;
         entry.record = mergeDurable(entry.record, stored, entry.unflushed);
-        // Progress answered here is written under the new seq (then a finished job leaves the cache).
+        // Progress answered here is written under the new seq (then a finished job leaves the cache),
+        // and so is any other field changed here whose write the new seq refused.
         if ((entry.unflushed & REPORTED_BITS) !== 0) live.touchEntry(entry);
+        else if (entry.unflushed !== 0) live.markDirty(entry);
         live.evictIfFinished(id);
       })
       .catch((err: unknown) => logger.error({ err, jobId: id }, 'live:refresh from another node failed; the next change here reloads it'))

@@ -22,7 +22,7 @@ import type { ActionInput, BatchProgressAnswer, JobService } from '../job-servic
 import { applyToChildren } from './batch-control.js';
 import { GroupedInserts } from './grouped-inserts.js';
 import type { JobCommitter } from './job-committer.js';
-import { refreshEstimates, type LiveJob, type LiveJobs } from './live-jobs.js';
+import { holdsUnwritten, refreshEstimates, type LiveJob, type LiveJobs } from './live-jobs.js';
 import { changedFieldsOf, CHECKPOINT_FIELD } from './progress-fields.js';
 import type { ProgressInterest } from './progress-interest.js';
 import type { ProgressJournal } from './progress-journal.js';
@@ -287,7 +287,7 @@ export class JobsService implements JobService {
     // A job created or acted on here but reported through another node changes only in the store
     // (its ticks are no events): read through this node it stood still for the whole run. The
     // cache is newer than the store only while it holds something unwritten.
-    if (this.deps.sharedStore && !entry.dirty && entry.unflushed === 0 && entry.unjournaled === 0) return undefined;
+    if (this.deps.sharedStore && !holdsUnwritten(entry)) return undefined;
     refreshEstimates(entry, now);
     return entry.record;
   }

@@ -15,12 +15,11 @@ export interface LiveJob {
   dirty: boolean;
   unannounced: boolean;
   /**
-   * The record object the last write of its progress read (null: none since it was cached, or
-   * rewrite everything), and the progress fields changed since the flusher last took them, as
-   * bits of the store's patch shape (see progressShapeOf). Whatever writes a progress field of
-   * the record marks it here; replacing the record object makes the next write hold every field.
+   * The progress fields changed here since the flusher last took them, as bits of the store's
+   * patch shape (see progressShapeOf). Whatever writes a progress field of the record marks it
+   * here, and a write holds only those: a field this node merely copied from the store (after a
+   * transition replaced the record) is never written back over what another node reported since.
    */
-  flushedFrom: JobRecord | null;
   unflushed: number;
   /** Progress fields answered to a worker and not yet in the journal (see ProgressJournal), and whether it waits to be journaled. */
   unjournaled: number;
@@ -45,6 +44,15 @@ export function refreshEstimates(entry: LiveJob, at: number): void {
   record.eta = entry.eta.estimate(at);
   record.metrics = { ...record.metrics, ratePerSec: entry.rate.ratePerSec() };
   entry.unflushed |= ESTIMATE_FIELDS;
+}
+
+/**
+ * Whether the cache holds a change the store lacks (a report, roll-up or checkpoint not yet
+ * written). A refreshed ETA or rate alone does not count: it is recomputed from the same
+ * progress, and an announcement or read refreshes it without scheduling a write.
+ */
+export function holdsUnwritten(entry: LiveJob): boolean {
+  return entry.dirty || (entry.unflushed & ~ESTIMATE_FIELDS) !== 0 || entry.unjournaled !== 0;
 }
 
 /**
@@ -80,7 +88,7 @@ export class LiveJobs {
     }
     if (FINAL_STATUSES.includes(record.status)) return undefined;
     const eta = sampledEta(createEtaTracker({ priorDurationsMs: this.priorOf(record.type), startedAt: record.startedAt, pausedMs: record.pausedMs }));
-    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, flushedFrom: null, unflushed: 0, unjournaled: 0, journalQueued: false, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
+    const live: LiveJob = { record, eta, rate: new RateMeter(), etaComputedAt: 0, dirty: false, unannounced: false, unflushed: 0, unjournaled: 0, journalQueued: false, announcedAt: -Infinity, held: false, interested: false, interestVersion: -1 };
     if (record.percent > 0 && record.startedAt !== null) live.eta.observe(record.updatedAt, record.percent / 100);
     this.jobs.set(record.id, live);
     return live;

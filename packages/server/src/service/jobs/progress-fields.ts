@@ -4,7 +4,6 @@ import { PROGRESS_PATCH_FIELDS as PROGRESS_FIELDS, progressFieldBit as bit, prog
 import type { ProgressPatch } from '../../store/store.js';
 import type { LiveJob } from './live-jobs.js';
 
-const ALL_FIELDS = (1 << PROGRESS_FIELDS.length) - 1;
 const AMOUNTS = bit('done') | bit('total') | bit('percent') | bit('updatedAt');
 export const CHECKPOINT_FIELD = bit('checkpoint');
 
@@ -25,14 +24,13 @@ export function changedFieldsOf(change: ProgressChange): number {
 
 /**
  * Takes what the next write of a cached job must hold: the fields marked changed since the last
- * take (all of them when its record object was replaced since the last write: a durable change
- * rewrote the row), read from the record now; null when nothing changed. Only marks are kept
- * between flushes, not the values written: keeping those held every job's previous ETA and
- * metrics objects alive, and each scavenge copied them. Most ticks move only the amounts and
- * time, so the JSON columns are serialised only when they were replaced.
+ * take, read from the record now; null when nothing changed. Only marks are kept between
+ * flushes, not the values written: keeping those held every job's previous ETA and metrics
+ * objects alive, and each scavenge copied them. Most ticks move only the amounts and time, so
+ * the JSON columns are serialised only when they were replaced.
  */
 export function takeChangedProgress(entry: LiveJob): ProgressPatch | null {
-  const changed = entry.flushedFrom === entry.record ? entry.unflushed : ALL_FIELDS;
+  const changed = entry.unflushed;
   entry.unflushed = 0;
   return progressPatchOf(entry.record, changed);
 }

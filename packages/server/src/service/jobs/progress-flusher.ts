@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.js';
-import type { Store } from '../../store/store.js';
+import { progressShapeOf } from '../../store/progress-fields.js';
+import type { ProgressPatch, Store } from '../../store/store.js';
 import type { HeadwayStats } from '../../headway.js';
 import type { JobCommitter } from './job-committer.js';
 import type { LiveJob, LiveJobs } from './live-jobs.js';
@@ -130,7 +131,6 @@ export class ProgressFlusher {
     for (let start = 0; start < entries.length; start += FLUSH_SLICE) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve)); // let reports and announcements in
       const slice = entries.slice(start, start + FLUSH_SLICE);
-      const records = slice.map((entry) => entry.record);
       const changes = slice.map(takeChangedProgress);
       const patches = changes.filter((patch) => patch !== null);
       if (patches.length === 0) continue;
@@ -144,7 +144,7 @@ export class ProgressFlusher {
         busyMs += performance.now() - startedAt;
         stale = new Set(await saving);
       } catch (error) {
-        for (const entry of slice) entry.flushedFrom = null; // their changes were taken: write every field
+        slice.forEach((entry, i) => untake(entry, changes[i]!)); // their changes were taken: mark them again
         for (const entry of entries.slice(start)) live.markDirty(entry); // keep them for the next pass
         logger.error({ err: error, jobs: entries.length - start }, 'progress:flush failed; will retry at the next interval');
         return;
@@ -152,11 +152,11 @@ export class ProgressFlusher {
       slice.forEach((entry, i) => {
         const patch = changes[i];
         if (patch && stale.has(entry.record.id)) {
-          // A durable change was committed meanwhile (its seq won): write everything again from
-          // the newer state, unless this node has not seen that change (it will when it arrives).
-          entry.flushedFrom = null;
+          // A durable change was committed meanwhile (its seq won): write the same fields again
+          // under it, unless this node has not seen that change (it will when it arrives).
+          untake(entry, patch);
           if (entry.record.seq !== patch.seq) live.markDirty(entry);
-        } else if (patch) entry.flushedFrom = records[i]!;
+        }
         live.evictIfFinished(entry.record.id);
       });
     }
@@ -165,6 +165,11 @@ export class ProgressFlusher {
     await this.dropJournal(journaledThrough);
     await rollUpParents(this.deps);
   }
+}
+
+/** Marks a taken patch's fields unwritten again (a failed or refused write), with what changed since. */
+function untake(entry: LiveJob, patch: ProgressPatch | null): void {
+  if (patch) entry.unflushed |= progressShapeOf(patch);
 }
 
 function byJobId(a: LiveJob, b: LiveJob): number {
