@@ -154,7 +154,7 @@ describe('progress reported through another node sharing the store', () => {
     const { jobs, store } = node.headway;
     const announced: number[] = [];
     bus.subscribe((message) => {
-      if (message.type === 'progress') announced.push(message.update.done ?? -1);
+      if (message.type === 'progress') announced.push(message.update.job.done);
     });
     const job = await jobs.create({ type: 'shared.eta', total: 1_000 }, SYSTEM);
     await jobs.act(job.id, 'start', {}, SYSTEM);
