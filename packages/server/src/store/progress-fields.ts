@@ -47,3 +47,12 @@ export function progressPatchOf(record: JobRecord, fields: number): ProgressPatc
   }
   return patch as ProgressPatch;
 }
+
+/**
+ * Whether a progress field follows the newest report (a patch's updatedAt): several nodes flush
+ * one job's progress on their own intervals, and a flush of an older report than the row holds
+ * (`reported_at`) leaves these as they are. A handler's checkpoint is not a report: always written.
+ */
+export function ordersByReport(field: JobField): boolean {
+  return field !== 'checkpoint';
+}

@@ -54,4 +54,20 @@ describe.skipIf(!pgUrl || !redisUrl)('a worker whose requests reach different no
       expect(listed.find((item) => item.id === job.id)).toMatchObject({ done, percent: (done / 100_000) * 100 });
     }
   });
+
+  // Each node flushes on its own interval: the older report's node flushing last wrote it over the newer one.
+  it('of two reports answered by two nodes, the newer is what the store keeps, whichever node flushes last', async () => {
+    cluster = await Cluster.create(pgUrl!, redisUrl!);
+    const [a, b] = await Promise.all([cluster.start('a', { flushIntervalMs: 2_000 }), cluster.start('b')]);
+    const job = (await b.request<Job>('POST', '/v1/jobs', { type: 'import', total: 100_000, unit: 'rows' })).body;
+    expect((await b.request('POST', `/v1/jobs/${job.id}/start`, {})).status).toBe(200);
+    expect((await a.request('POST', `/v1/jobs/${job.id}/progress`, { done: 1_000, message: 'row 1,000' })).status).toBe(200);
+    expect((await b.request('POST', `/v1/jobs/${job.id}/progress`, { done: 2_000, message: 'row 2,000' })).status).toBe(200);
+    const stored = async () => (await cluster!.db.query('SELECT done, message FROM jobs WHERE id = $1', [job.id])).rows[0] as { done: number; message: string };
+    await eventually(async () => (await stored()).done === 2_000, 10_000, 'the newer report written by node B');
+    // Node A writes its older report within its 2 s interval; the store keeps the newer one.
+    await eventually(async () => (await cluster!.db.query('SELECT count(*)::int AS n FROM progress_journal')).rows[0].n === 0, 10_000, "node A's flush");
+    expect(await stored()).toEqual({ done: 2_000, message: 'row 2,000' });
+    for (const node of [a, b]) expect((await node.request<Job>('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ done: 2_000, message: 'row 2,000' });
+  });
 });

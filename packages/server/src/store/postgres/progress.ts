@@ -1,6 +1,6 @@
 import type { ProgressPatch } from '../store.js';
 import { columnOf, isJsonField, type JobField } from '../job-columns.js';
-import { progressFieldsOfShape, progressShapeOf } from '../progress-fields.js';
+import { ordersByReport, progressFieldsOfShape, progressShapeOf } from '../progress-fields.js';
 import type { PgDb } from './pg-db.js';
 
 /** SQL type of each progress column, for jsonb_to_recordset's column list. */
@@ -72,15 +72,25 @@ function rowOf(patch: ProgressPatch, fields: readonly JobField[]): Record<string
   return row;
 }
 
-/** `guarded`: only rows whose seq is still the patch's (see ProgressPatch.seq). */
+/**
+ * `guarded`: only rows whose seq is still the patch's (see ProgressPatch.seq). A patch holding a
+ * report (its updatedAt) sets its fields only where the row holds no newer report (see
+ * ordersByReport); the row still counts as written, as it is: what it holds is newer.
+ */
 function updateFor(shape: number, guarded: boolean): string {
   const key = guarded ? -shape : shape;
   let sql = updatesByShape.get(key);
   if (!sql) {
     const fields = progressFieldsOfShape(shape);
     const columns = fields.map((field) => `${columnOf(field)} ${isJsonField(field) ? 'JSONB' : SQL_TYPES[field]!}`);
+    const reported = fields.includes('updatedAt');
+    const sets = fields.map((field) => {
+      const column = columnOf(field);
+      return reported && ordersByReport(field) ? `${column} = CASE WHEN j.reported_at <= p.updated_at THEN p.${column} ELSE j.${column} END` : `${column} = p.${column}`;
+    });
+    if (reported) sets.push('reported_at = GREATEST(j.reported_at, p.updated_at)');
     sql =
-      `UPDATE jobs j SET ${fields.map((field) => `${columnOf(field)} = p.${columnOf(field)}`).join(', ')}` +
+      `UPDATE jobs j SET ${sets.join(', ')}` +
       ` FROM jsonb_to_recordset($1::jsonb) AS p(id TEXT, ${guarded ? 'seq BIGINT, ' : ''}${columns.join(', ')})` +
       ` WHERE j.id = p.id${guarded ? ' AND j.seq = p.seq' : ''} RETURNING j.id`;
     updatesByShape.set(key, sql);

@@ -65,4 +65,20 @@ export function progressTests(ctx: StoreContext): void {
     expect(await ctx.store().jobs.saveProgress([{ id: moved!.id, seq: moved!.seq + 1, done: 9 }])).toEqual([]);
     expect((await ctx.store().jobs.get(moved!.id))?.done).toBe(9);
   });
+
+  it('a patch holding an older report than the row holds leaves its progress as it is, yet counts as written; a checkpoint and a patch with no report are written', async () => {
+    const [job] = await seed(ctx.store(), [makeJob({ status: 'running', total: 100 })]);
+    // Two nodes answered reports of one job; the newer one's node flushes first.
+    expect(await ctx.store().jobs.saveProgress([{ id: job!.id, seq: job!.seq, done: 20, percent: 20, message: 'row 20', updatedAt: 6_000 }])).toEqual([]);
+    const older: ProgressPatch = { id: job!.id, seq: job!.seq, done: 10, percent: 10, message: 'row 10', checkpoint: { row: 10 }, updatedAt: 5_000 };
+    expect(await ctx.store().jobs.saveProgress([older])).toEqual([]);
+    expect(await ctx.store().jobs.get(job!.id)).toMatchObject({ done: 20, percent: 20, message: 'row 20', updatedAt: 6_000, checkpoint: { row: 10 } });
+    // A refreshed ETA holds no report: written whatever the row holds.
+    const eta = { remainingMs: 8_000, low: 6_000, high: 9_000, confidence: 0.5, method: 'ewma' as const, at: 5_500 };
+    expect(await ctx.store().jobs.saveProgress([{ id: job!.id, seq: job!.seq, eta }])).toEqual([]);
+    expect((await ctx.store().jobs.get(job!.id))?.eta).toEqual(eta);
+    // A newer report, or one of the same moment, is written.
+    await ctx.store().jobs.saveProgress([{ id: job!.id, seq: job!.seq, done: 30, percent: 30, updatedAt: 6_000 }]);
+    expect(await ctx.store().jobs.get(job!.id)).toMatchObject({ done: 30, percent: 30, message: 'row 20' });
+  });
 }
