@@ -45,6 +45,13 @@ export class ChannelState {
   private latest: WatchUpdate | null = null;
   /** Set while the pages of a snapshot arrive: the cause its last page is published with. */
   private pagedCause: 'snapshot' | 'resync' | null = null;
+  /**
+   * Set from a resuming subscribe until the newest state arrives. The server replays missed
+   * events before that state, and they carry no progress: published one by one, a job that
+   * finished meanwhile showed as completed at its old percent until the state came. They are
+   * published with the state instead, in one update.
+   */
+  private replayed: JobEvent[] | null = null;
 
   constructor(channel: Channel) {
     this.channel = channel;
@@ -59,6 +66,12 @@ export class ChannelState {
     return this.latest;
   }
 
+  /** The channel is being (re)subscribed: answers the `after` to send (see resumeAfter). */
+  subscribing(): number | null {
+    if (this.resumePoint !== null) this.replayed ??= [];
+    return this.resumePoint;
+  }
+
   /** Applies one message; answers the new view, or null when it changed nothing. */
   apply(message: ChannelMessage): WatchUpdate | null {
     switch (message.type) {
@@ -68,6 +81,7 @@ export class ChannelState {
         this.jobs.clear();
         this.deliveredSeq.clear();
         this.resumePoint = null;
+        this.replayed = null; // its state replaces everything, events included
         return this.applySnapshot(message.jobs, message.seq, 'resync', message.more);
       case 'event':
         return this.applyEvent(message.event, message.job, message.cursor ?? message.event.cursor);
@@ -92,7 +106,7 @@ export class ChannelState {
     this.pagedCause = null;
     // No cursor (an older server): the resume point stays, and a channel that only polled subscribes for a snapshot.
     if (cursor !== null) this.advanceResume(cursor);
-    return this.publish('snapshot', []);
+    return this.publishState('snapshot');
   }
 
   private applySnapshot(jobs: Job[], seq: number, cause: 'snapshot' | 'resync', more = false): WatchUpdate | null {
@@ -106,7 +120,7 @@ export class ChannelState {
     this.pagedCause = more ? cause : null;
     if (more) return null;
     this.advanceResume(seq);
-    return this.publish(cause, []);
+    return this.publishState(cause);
   }
 
   private applyEvent(event: JobEvent, job: Job | undefined, cursor: number | undefined): WatchUpdate | null {
@@ -117,6 +131,10 @@ export class ChannelState {
     if (job && (!known || job.seq >= known.seq)) this.jobs.set(job.id, job);
     else if (known && event.seq > known.seq) this.jobs.set(known.id, patchFromEvent(known, event));
     this.advanceResume(this.isSingleJob() ? event.seq : cursor);
+    if (this.replayed) {
+      this.replayed.push(event);
+      return null;
+    }
     return this.publish('event', [event]);
   }
 
@@ -126,7 +144,7 @@ export class ChannelState {
     if (!known || seq < known.seq) return null;
     if (fields.updatedAt !== undefined && fields.updatedAt < known.updatedAt) return null;
     this.jobs.set(jobId, { ...known, ...fields });
-    return this.publish('progress', []);
+    return this.replayed ? null : this.publish('progress', []);
   }
 
   private isSingleJob(): boolean {
@@ -136,6 +154,13 @@ export class ChannelState {
   private advanceResume(point: number | undefined): void {
     if (point === undefined) return;
     this.resumePoint = this.resumePoint === null ? point : Math.max(this.resumePoint, point);
+  }
+
+  /** Publishes the newest state, with the events replayed before it. */
+  private publishState(cause: 'snapshot' | 'resync'): WatchUpdate {
+    const events = this.replayed ?? [];
+    this.replayed = null;
+    return this.publish(cause, events);
   }
 
   private publish(cause: WatchUpdate['cause'], events: JobEvent[]): WatchUpdate {

@@ -132,7 +132,7 @@ export class LiveHub {
       });
       if (generation !== this.generation) return transport.close();
       this.transport = transport;
-      for (const [channel, sub] of this.subs) transport.subscribe(channel, sub.state.resumeAfter);
+      for (const [channel, sub] of this.subs) transport.subscribe(channel, sub.state.subscribing());
     } catch (error) {
       if (generation === this.generation) await this.closed({ error: error instanceof Error ? error : new Error(String(error)), opened: false, fatal: false });
     }
@@ -189,7 +189,7 @@ export class LiveHub {
     this.kindIndex = this.options.transports.indexOf(transport.kind);
     this.attempt = 0;
     this.blockedStrikes = 0;
-    for (const [channel, sub] of this.subs) transport.subscribe(channel, sub.state.resumeAfter);
+    for (const [channel, sub] of this.subs) transport.subscribe(channel, sub.state.subscribing());
     this.connection.set({ status: 'open', transport: transport.kind, attempt: 0, retryAt: null, lastError: null });
   }
 

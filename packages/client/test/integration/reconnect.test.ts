@@ -66,4 +66,22 @@ describe('reconnect and resume', () => {
     expect(recorder.transitions(created.id)).toEqual(['queued→running', 'running→completed']);
     recorder.stop();
   });
+
+  it('a job that finished while the watcher was away is never shown finished at its old progress', async () => {
+    const job = await live.admin.createJob({ type: 'finished-away', total: 600, unit: 'rows' });
+    await live.admin.reportProgress(job.id, { done: 181 });
+    const recorder = new WatchRecorder(watcher, job.id);
+    await waitFor('the job at 181 rows', () => recorder.latest?.job?.done === 181);
+    proxy.block();
+    await waitFor('the reconnecting state', () => watcher.connection.get().status === 'reconnecting');
+    await live.admin.reportProgress(job.id, { done: 600 });
+    await live.admin.complete(job.id);
+    proxy.unblock();
+    await waitFor('the completion', () => recorder.latest?.job?.status === 'completed');
+    // The replayed completion carries no progress; it comes with the newest state, in one update.
+    const finished = recorder.updates.filter((update) => update.job?.status === 'completed');
+    expect(finished.map((update) => ({ done: update.job!.done, percent: update.job!.percent }))).toEqual(finished.map(() => ({ done: 600, percent: 100 })));
+    expect(recorder.transitions(job.id)).toEqual(['running→completed']); // it was running when the watch began
+    recorder.stop();
+  });
 });

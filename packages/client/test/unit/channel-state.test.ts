@@ -35,6 +35,37 @@ describe('ChannelState (merge, de-duplication, resume point)', () => {
     expect(state.current?.job?.seq).toBe(6);
   });
 
+  it('a resume delivers the events it replays together with the newest state, never a finished job at its old progress', () => {
+    const state = new ChannelState('job:a');
+    state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 3, status: 'running', percent: 30, done: 181 })], seq: 3 });
+    expect(state.subscribing()).toBe(3); // the connection dropped; the hub resubscribes after 3
+    // The job completed meanwhile: the replayed completion carries no progress.
+    const completion = transition('a', 4, 'running', 'completed');
+    expect(state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 4, event: completion })).toBeNull();
+    const newest = makeJob({ id: 'a', seq: 4, status: 'completed', percent: 100, done: 600, updatedAt: completion.at });
+    const update = state.apply({ type: 'snapshot', channel: 'job:a', jobs: [newest], seq: 4 });
+    expect(update?.events.map((event) => event.seq)).toEqual([4]);
+    expect(update?.job).toMatchObject({ status: 'completed', percent: 100, done: 600 });
+    // Live again: the next event is delivered on its own.
+    expect(state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 5, event: transition('a', 5, 'completed', 'queued') })?.events).toHaveLength(1);
+  });
+
+  it('a resync drops the events replayed before it: its state replaces everything', () => {
+    const state = new ChannelState('jobs');
+    state.apply({ type: 'snapshot', channel: 'jobs', jobs: [makeJob({ id: 'a', seq: 3 })], seq: 100 });
+    state.subscribing();
+    state.apply({ type: 'event', channel: 'jobs', jobId: 'a', seq: 4, cursor: 101, event: transition('a', 4, 'running', 'paused') });
+    const update = state.apply({ type: 'resync', channel: 'jobs', jobs: [makeJob({ id: 'a', seq: 9 })], seq: 140, reason: 'too much missed' });
+    expect(update).toMatchObject({ cause: 'resync', events: [] });
+  });
+
+  it('a first subscribe (no resume point) delivers events as they come', () => {
+    const state = new ChannelState('job:a');
+    expect(state.subscribing()).toBeNull();
+    state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 3 })], seq: 3 });
+    expect(state.apply({ type: 'event', channel: 'job:a', jobId: 'a', seq: 4, event: transition('a', 4, 'running', 'paused') })?.events).toHaveLength(1);
+  });
+
   it('takes the job attached to an event, and patches the status when none is attached', () => {
     const state = new ChannelState('job:a');
     state.apply({ type: 'snapshot', channel: 'job:a', jobs: [makeJob({ id: 'a', seq: 1 })], seq: 1 });
