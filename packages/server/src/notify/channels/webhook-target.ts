@@ -83,16 +83,27 @@ export class WebhookTargetPolicy {
 }
 
 /**
- * The IPv4 address an IPv6 one carries in its last 32 bits and leads to: IPv4-mapped
+ * The IPv4 address an IPv6 one carries and leads to: in its last 32 bits for IPv4-mapped
  * (::ffff:0:0/96, in any spelling, ::ffff:7f00:1 as well as ::ffff:127.0.0.1), IPv4-translated
- * (::ffff:0:0:0/96) and NAT64 (64:ff9b::/96), where 64:ff9b::7f00:1 reaches 127.0.0.1 through
- * the translator. Null for any other address. Parsed by ipaddr.js (what Fastify uses), not by hand.
+ * (::ffff:0:0:0/96) and NAT64, well-known (64:ff9b::/96) or local-use (64:ff9b:1::/48, RFC 8215),
+ * where 64:ff9b::7f00:1 reaches 127.0.0.1 through the translator; in bits 16-47 for 6to4
+ * (2002::/16), where 2002:7f00:1:: reaches 127.0.0.1 through a relay. Null for any other address.
+ * Parsed by ipaddr.js (what Fastify uses); only the position of the IPv4 address is ours.
  */
 function embeddedIpv4(address: string): string | null {
   if (isIP(address) !== 6) return null;
   const parsed = ipaddr.IPv6.parse(address);
-  const range = parsed.range();
-  const nat64 = range === 'rfc6052' && parsed.parts[2] === 0;
-  if (range !== 'ipv4Mapped' && range !== 'rfc6145' && !nat64) return null;
-  return ipaddr.fromByteArray(parsed.toByteArray().slice(12)).toString();
+  const bytes = parsed.toByteArray();
+  switch (parsed.range()) {
+    // A local-use translator may use a prefix shorter than /96 (RFC 6052 puts the IPv4 address
+    // around bits 64-71 then); /96 is what DNS64 synthesises, and the only length we can assume.
+    case 'ipv4Mapped':
+    case 'rfc6145':
+    case 'rfc6052':
+      return ipaddr.fromByteArray(bytes.slice(12)).toString();
+    case '6to4':
+      return ipaddr.fromByteArray(bytes.slice(2, 6)).toString();
+    default:
+      return null;
+  }
 }
