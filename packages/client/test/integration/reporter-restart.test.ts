@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, type HeadwayClient } from '../../src/index.js';
+import { retryTransient } from '../../src/reporter/retry.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
 import { waitFor } from '../support/wait.js';
 
@@ -41,7 +42,10 @@ describe('a paused worker across a server restart', () => {
     servers.push(second);
     const admin2 = createClient({ url: second.url, token: second.adminKey });
     clients.push(admin2);
-    await admin2.resume(job.id);
+    // This process may not yet have seen the old node close its keep-alive connections (undici
+    // pools them per origin, and the new node has the same one): a request sent on one fails with
+    // no answer ("other side closed", seen once with the whole suite running beside it). Again.
+    await retryTransient(() => admin2.resume(job.id));
 
     // The worker retried while no server answered, with jittered backoff that doubles up to 15 s:
     // a slow restart (a loaded machine) leaves it asleep for several seconds before it asks again.

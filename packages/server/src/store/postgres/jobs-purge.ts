@@ -4,7 +4,8 @@ import type { PgDb } from './pg-db.js';
 /**
  * Deletes up to `limit` top-level jobs that finished before `before` (the oldest first), each with its whole tree (a finished
  * child of a live batch stays). Events and tags go with their jobs (ON DELETE CASCADE), and so do
- * the jobs' watches and their notifications no longer waiting to be sent. The
+ * the jobs' watches, their notifications no longer waiting to be sent and their ids in users' muted
+ * jobs (which would otherwise fill up to MAX_MUTED_JOBS with jobs that are gone). The
  * tree is counted in the same statement: the cascade removes children before the DELETE would.
  */
 const PURGE = `WITH RECURSIVE doomed (id) AS (
@@ -19,6 +20,10 @@ const PURGE = `WITH RECURSIVE doomed (id) AS (
     DELETE FROM notifications WHERE job_id IN (SELECT id FROM doomed) AND ${NOT_PENDING}
   ), watches AS (
     DELETE FROM notification_watches WHERE target_kind = 'job' AND target IN (SELECT id FROM doomed)
+  ), unmuted AS (
+    UPDATE notification_preferences
+       SET prefs = jsonb_set(prefs, '{mutedJobs}', (SELECT COALESCE(jsonb_agg(muted.id ORDER BY muted.n), '[]') FROM jsonb_array_elements_text(prefs->'mutedJobs') WITH ORDINALITY AS muted (id, n) WHERE muted.id NOT IN (SELECT id FROM doomed)))
+     WHERE prefs->'mutedJobs' ?| ARRAY(SELECT id FROM doomed)
   )
   SELECT COUNT(*) AS n FROM doomed`;
 

@@ -14,11 +14,18 @@ const DOOMED = `WITH RECURSIVE doomed (id) AS (
   SELECT child.id FROM jobs child JOIN doomed ON child.parent_id = doomed.id
 )`;
 
+/** The purged ids out of every muted list that holds one, the others kept in their order (json() keeps the array an array). */
+const UNMUTE = `WITH purged (id) AS (SELECT value FROM json_each(?))
+UPDATE notification_preferences
+   SET prefs = json_set(prefs, '$.mutedJobs', json((SELECT json_group_array(value) FROM json_each(prefs, '$.mutedJobs') WHERE value NOT IN purged)))
+ WHERE EXISTS (SELECT 1 FROM json_each(prefs, '$.mutedJobs') WHERE value IN purged)`;
+
 /**
  * Deletes up to `limit` top-level jobs that finished before `before`, each with its whole tree
  * (a batch goes as one; a finished child of a live batch stays, so the batch's counts stay true).
- * Events and tags go with their jobs (ON DELETE CASCADE), and so do the jobs' watches and their
- * notifications that are no longer waiting to be sent. Returns how many jobs were deleted.
+ * Events and tags go with their jobs (ON DELETE CASCADE), and so do the jobs' watches, their
+ * notifications that are no longer waiting to be sent and their ids in users' muted jobs (which
+ * would otherwise fill up to MAX_MUTED_JOBS with jobs that are gone). Returns how many jobs were deleted.
  */
 export function purgeFinished(db: SqliteDb, before: number, limit: number): number {
   return db.write(() => {
@@ -30,6 +37,7 @@ export function purgeFinished(db: SqliteDb, before: number, limit: number): numb
     db.run('DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))', list);
     db.run(`DELETE FROM notifications WHERE job_id IN (SELECT value FROM json_each(?)) AND ${NOT_PENDING}`, list);
     db.run("DELETE FROM notification_watches WHERE target_kind = 'job' AND target IN (SELECT value FROM json_each(?))", list);
+    db.run(UNMUTE, list);
     return ids.length;
   });
 }

@@ -106,6 +106,25 @@ export function summaryTests(ctx: StoreContext): void {
     expect((await store.notifications.watchesOf('ada')).map((w) => `${w.target.kind}:${w.target.value}`).sort()).toEqual([`job:${recent.id}`, `type:${old.type}`].sort());
   });
 
+  it("purgeFinished takes the purged jobs' ids (a batch's items too) out of every user's muted jobs; other ids and preferences stay", async () => {
+    const store = ctx.store();
+    const oldBatch = makeJob({ status: 'completed', finishedAt: 1_000 });
+    const oldItem = makeJob({ parentId: oldBatch.id, status: 'completed', finishedAt: 900 });
+    const oldFailed = makeJob({ status: 'failed', finishedAt: 2_000 });
+    const recent = makeJob({ status: 'completed', finishedAt: 9_000 });
+    await seed(store, [oldBatch, oldItem, oldFailed, recent]);
+    const mute = (userId: string, jobIds: string[]) => store.notifications.updatePreferences(userId, (current) => ({ ...current, timeZone: 'Europe/Paris', mutedJobs: jobIds }), 1);
+    await mute('ada', [recent.id, oldBatch.id, 'not-a-job', oldItem.id, oldFailed.id]);
+    await mute('bob', [oldItem.id]);
+    await mute('cyd', [recent.id]);
+    await mute('dan', []);
+
+    expect(await store.jobs.purgeFinished(5_000, 100)).toBe(3);
+    const prefs = await store.notifications.getPreferences(['ada', 'bob', 'cyd', 'dan']);
+    expect(Object.fromEntries([...prefs].map(([user, p]) => [user, p.mutedJobs]))).toEqual({ ada: [recent.id, 'not-a-job'], bob: [], cyd: [recent.id], dan: [] });
+    for (const p of prefs.values()) expect(p.timeZone).toBe('Europe/Paris');
+  });
+
   it('cursors keep growing after events are purged', async () => {
     await seed(ctx.store(), [makeJob({ status: 'completed', finishedAt: 1 })]);
     const before = await ctx.store().jobs.latestCursor();
