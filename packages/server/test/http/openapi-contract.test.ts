@@ -186,6 +186,9 @@ describe('OpenAPI answers contract', () => {
     await documented('GET', '/v1/notification-templates', { status: 200 });
     await documented('GET', template, { url: '/v1/notification-templates/job.completed/email', status: 200 });
     await documented('PUT', template, { url: '/v1/notification-templates/job.completed/email', body: { subject: 'Done: {{ job.title }}', text: 'ok' }, status: 200 });
+    const listed = await documented<{ items: Array<{ source: string }> }>('GET', '/v1/notification-templates', { status: 200 });
+    expect(listed.body.items[0]!.source).toBe('custom');
+    await documented('GET', template, { url: '/v1/notification-templates/job.completed/email', status: 200 });
     await documented('POST', `${template}/preview`, { url: '/v1/notification-templates/job.completed/email/preview', body: { jobId: job.id }, status: 200 });
     await documented('PUT', template, { url: '/v1/notification-templates/job.completed/email', body: { subject: '{% if %}' }, status: 400 });
     await documented('DELETE', template, { url: '/v1/notification-templates/job.completed/email', status: 204 });

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mailingServerPerSuite, putPreferences, runJob } from './support/notify-server.js';
 
 interface TemplateAnswer {
+  type: string;
+  channel: string;
   source: string;
   template: { subject?: string; text?: string; html?: string };
+  overridden: string[];
+  updatedAt?: number;
 }
 
 describe('a template override that sets some fields', () => {
@@ -32,6 +36,22 @@ describe('a template override that sets some fields', () => {
     expect(body).toContain(`Job ${job.id} (report.build) is completed, 100% done.`);
     expect(body).toContain('Content-Type: text/html');
     expect(body).toContain('<p><strong>Import customers finished</strong></p>');
+  });
+
+  it('the list shows the template as sent (the override over the built-in fields) and names the overridden fields', async () => {
+    const listed = async (type: string, channel: string) =>
+      (await node().request<{ items: TemplateAnswer[] }>('GET', '/v1/notification-templates')).body.items.find((item) => item.type === type && item.channel === channel)!;
+    const builtIn = await listed('job.failed', 'email');
+    expect(builtIn).toMatchObject({ source: 'default', overridden: [] });
+    expect(builtIn.template.text).toContain('{{ job.id }}');
+
+    const override = { subject: 'Broken: {{ job.title }}', html: '<p>{{ job.error.message }}</p>' };
+    expect((await node().request('PUT', '/v1/notification-templates/job.failed/email', { body: override })).status).toBe(200);
+    const custom = await listed('job.failed', 'email');
+    expect(custom).toMatchObject({ source: 'custom', template: { ...builtIn.template, ...override }, overridden: ['subject', 'html'] });
+    expect(custom.updatedAt).toEqual(expect.any(Number));
+    const { updatedAt: _, ...inUse } = custom;
+    expect((await node().request<TemplateAnswer>('GET', '/v1/notification-templates/job.failed/email')).body).toEqual(inUse);
   });
 
   it('a preview of a partial template sent in the request fills the rest from the built-in one', async () => {

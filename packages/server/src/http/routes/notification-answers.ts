@@ -62,11 +62,18 @@ const Rendered = Type.Object({ subject: nullable(Type.String()), text: nullable(
 
 const templateFields = { type: Type.String(), channel: Channel, source: oneOf(['default', 'custom']), template: Template };
 
+/** The template in use (the override's fields over the built-in ones) and which fields are the override's. */
+const inUseFields = {
+  ...templateFields,
+  template: Type.Object(Template.properties, { description: 'the template in use, as sent: the saved override\'s fields over the built-in ones' }),
+  overridden: Type.Array(oneOf(Object.keys(Template.properties)), { description: 'the fields the saved override sets; the others are the built-in text (none for source default)' }),
+};
+
 export const TemplatesAnswer = Type.Object({
-  items: Type.Array(Type.Object({ ...templateFields, updatedAt: Type.Optional(epochMs) }), { description: 'saved overrides first, then the built-in template of every other type × channel' }),
+  items: Type.Array(Type.Object({ ...inUseFields, updatedAt: Type.Optional(epochMs) }), { description: 'saved overrides first, then the built-in template of every other type × channel' }),
 });
 
-export const TemplateAnswer = Type.Object(templateFields);
+export const TemplateAnswer = Type.Object(inUseFields);
 
 export const SavedTemplateAnswer = Type.Object({ ...templateFields, preview: Rendered });
 

@@ -2,7 +2,7 @@ import { HeadwayError } from '@headway/protocol';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Headway } from '../../headway.js';
-import { defaultTemplate, withBuiltIn } from '../../notify/templates/defaults.js';
+import { defaultTemplate, overriddenFields, withBuiltIn } from '../../notify/templates/defaults.js';
 import { TemplateCatalog } from '../../notify/templates/catalog.js';
 import { sampleData } from '../../notify/templates/sample.js';
 import { summaryOf } from '../../notify/triggers.js';
@@ -53,13 +53,22 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
   const route = '/v1/notification-templates/:type/:channel';
 
   const listAnswers = authenticatedAnswers({ 200: answer('The templates', TemplatesAnswer) }, []);
-  app.get('/v1/notification-templates', { schema: { tags: ['notifications'], summary: 'Every built-in template and every saved override', security: bearer, response: listAnswers } }, async (request) => {
+  app.get('/v1/notification-templates', { schema: { tags: ['notifications'], summary: 'Every template in use: each saved override over the built-in fields, then the built-in ones', security: bearer, response: listAnswers } }, async (request) => {
     requireNotificationsAdmin(request.actor);
     const custom = await headway.store.notifications.listTemplates();
     const items = TemplateCatalog.knownTypes().flatMap((type) =>
-      CHANNEL_NAMES.filter((channel) => !custom.some((c) => c.type === type && c.channel === channel)).map((channel) => ({ type, channel, source: 'default', template: defaultTemplate(type, channel) })),
+      CHANNEL_NAMES.filter((channel) => !custom.some((c) => c.type === type && c.channel === channel)).map((channel) => ({ type, channel, source: 'default', template: defaultTemplate(type, channel), overridden: [] })),
     );
-    return { items: [...custom.map((c) => ({ type: c.type, channel: c.channel, source: 'custom', template: c.template, updatedAt: c.updatedAt })), ...items] };
+    // An override may set some fields only: list what is sent, and which fields are the override's.
+    const overrides = custom.map((c) => ({
+      type: c.type,
+      channel: c.channel,
+      source: 'custom',
+      template: withBuiltIn(c.type, c.channel, c.template),
+      overridden: overriddenFields(c.channel, c.template),
+      updatedAt: c.updatedAt,
+    }));
+    return { items: [...overrides, ...items] };
   });
 
   const getAnswers = authenticatedAnswers({ 200: answer('The template in use', TemplateAnswer) }, [400]);
@@ -68,7 +77,7 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
     const { type, channel } = request.params;
     checkType(type);
     const custom = await headway.store.notifications.getTemplate(type, channel);
-    return { type, channel, source: custom ? 'custom' : 'default', template: withBuiltIn(type, channel, custom) };
+    return { type, channel, source: custom ? 'custom' : 'default', template: withBuiltIn(type, channel, custom), overridden: overriddenFields(channel, custom) };
   });
 
   app.put<{ Params: TemplateParams; Body: TemplateBody }>(

@@ -67,6 +67,11 @@ export function withBuiltIn(type: string, channel: ChannelName, override: Templa
   const builtIn = defaultTemplate(type, channel);
   if (!override) return builtIn;
   const merged: TemplateSource = { ...builtIn };
-  for (const field of TEMPLATE_FIELDS[channel]) if (override[field] !== undefined) merged[field] = override[field];
+  for (const field of overriddenFields(channel, override)) merged[field] = override[field];
   return merged;
+}
+
+/** The fields of the channel's template an override sets, in the channel's order; the others are built-in. */
+export function overriddenFields(channel: ChannelName, override: TemplateSource | null): Array<keyof TemplateSource> {
+  return override ? TEMPLATE_FIELDS[channel].filter((field) => override[field] !== undefined) : [];
 }
