@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Bus } from '../../src/bus/bus.js';
+import { LocalBus } from '../../src/bus/local-bus.js';
 import { SYSTEM } from '../../src/service/actor.js';
 import { eventually } from '../support/node.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -63,6 +65,38 @@ describe('resume', () => {
     expect(transitionsOf(fresh.messages, job.id)).toEqual(all.flatMap((e) => (e.kind === 'transition' ? [e.to] : [])));
     second.ws.close();
     fresh.ws.close();
+  });
+
+  // With Redis, a node hears even its own events a round trip after their commit.
+  it('an event committed while the catch-up reads, and heard on the bus only after it, is replayed', async () => {
+    const local = new LocalBus((error) => {
+      throw error;
+    });
+    const roundTrip: Bus = { publish: (message) => void setTimeout(() => local.publish(message), 200), subscribe: (listener) => local.subscribe(listener), close: () => local.close() };
+    server = await startTestServer({ headway: { bus: roundTrip } });
+    const { jobs, store } = server.headway;
+    const job = await jobs.create({ type: 'between-reads' }, SYSTEM);
+    await jobs.act(job.id, 'start', {}, SYSTEM);
+    const cut = (await jobs.get(job.id, SYSTEM)).seq;
+    // The pause request commits after the catch-up read the missed events and before it reads the job.
+    const readEvents = store.jobs.events.bind(store.jobs);
+    let pauseBetweenReads = true;
+    store.jobs.events = async (...args) => {
+      const read = await readEvents(...args);
+      if (pauseBetweenReads) {
+        pauseBetweenReads = false;
+        await jobs.act(job.id, 'pause', {}, SYSTEM);
+      }
+      return read;
+    };
+    const sub = await openSubscriber(server.url, server.adminKey);
+    sub.send({ type: 'subscribe', channel: `job:${job.id}`, after: cut - 1 });
+    const snapshot = await sub.next('snapshot');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the pause's bus message has come and gone
+    const all = await readEvents(job.id, cut - 1, 100);
+    expect(snapshot.seq).toBe(all.at(-1)!.seq);
+    expect(eventSeqsOf(sub.messages, job.id)).toEqual(all.map((event) => event.seq));
+    sub.ws.close();
   });
 
   it('resubscribing while events keep flowing delivers each event exactly once and in order', async () => {

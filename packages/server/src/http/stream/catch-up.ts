@@ -78,21 +78,43 @@ export async function stateOnly(headway: Headway, access: ChannelAccess, limits:
  */
 export async function catchUp(headway: Headway, access: ChannelAccess, after: number, limits: Limits): Promise<CatchUp> {
   const { channel } = access;
-  const single = access.jobId !== undefined;
-  const missed: JobEvent[] = single
-    ? await headway.store.jobs.events(access.jobId!, after, limits.replayLimit + 1)
-    : await headway.store.jobs.eventsSince(after, limits.replayLimit + 1, access.owner);
-  if (missed.length > limits.replayLimit) {
-    return stateOnly(headway, access, limits, `more than ${limits.replayLimit} events were missed; replace your state with this snapshot`);
-  }
-  const last = missed[missed.length - 1];
-  const replayedThrough = last === undefined ? after : single ? last.seq : (last.cursor ?? after);
-  const replayed: ServerMessage[] = missed.map((event) => ({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event }));
+  const tooMany = `more than ${limits.replayLimit} events were missed; replace your state with this snapshot`;
+  const missed = await missedEvents(headway, access, after, limits.replayLimit + 1);
+  if (missed.length > limits.replayLimit) return stateOnly(headway, access, limits, tooMany);
+  let replayedThrough = positionAfter(access, missed, after);
   const snapshot = await snapshotOf(headway, access);
   if (after > snapshot.seq) {
     // A resume point this server never gave out (another database, a restored backup).
     const reason = `the resume point ${after} is ahead of this server's ${snapshot.seq}; replace your state with this snapshot`;
     return { replayed: [], replayedThrough: snapshot.seq, pages: pagesOf(channel, snapshot, limits.snapshotPageSize, reason) };
   }
+  if (snapshot.seq > replayedThrough) {
+    // Events committed between the two reads are in the snapshot, yet may not have reached this
+    // node's bus when the subscription opens (another node's, or Redis's round trip): the client
+    // asked for history, so read them too. Seen: a start missing from a watch through a node.
+    const between = await missedEvents(headway, access, replayedThrough, limits.replayLimit + 1 - missed.length);
+    const covered = between.filter((event) => positionOf(access, event) <= snapshot.seq);
+    missed.push(...covered);
+    if (missed.length > limits.replayLimit) return stateOnly(headway, access, limits, tooMany);
+    replayedThrough = positionAfter(access, covered, replayedThrough);
+  }
+  const replayed: ServerMessage[] = missed.map((event) => ({ type: 'event', channel, jobId: event.jobId, seq: event.seq, ...(event.cursor !== undefined ? { cursor: event.cursor } : {}), event }));
   return { replayed, replayedThrough, pages: pagesOf(channel, snapshot, limits.snapshotPageSize) };
+}
+
+/** Durable events of the channel after `after` (a job seq, or a store cursor), oldest first. */
+function missedEvents(headway: Headway, access: ChannelAccess, after: number, limit: number): Promise<JobEvent[]> {
+  return access.jobId !== undefined ? headway.store.jobs.events(access.jobId, after, limit) : headway.store.jobs.eventsSince(after, limit, access.owner);
+}
+
+/** An event's position on the channel: its seq on a job channel, its store cursor otherwise. */
+function positionOf(access: ChannelAccess, event: JobEvent): number {
+  return access.jobId !== undefined ? event.seq : (event.cursor ?? Number.POSITIVE_INFINITY);
+}
+
+/** The position the channel reached after `events` (`from` when there are none). */
+function positionAfter(access: ChannelAccess, events: JobEvent[], from: number): number {
+  const last = events[events.length - 1];
+  if (last === undefined) return from;
+  return access.jobId !== undefined ? last.seq : (last.cursor ?? from);
 }
