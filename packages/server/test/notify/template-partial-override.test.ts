@@ -38,7 +38,7 @@ describe('a template override that sets some fields', () => {
     expect(body).toContain('<p><strong>Import customers finished</strong></p>');
   });
 
-  it('the list shows the template as sent (the override over the built-in fields) and names the overridden fields', async () => {
+  it('the list and the save show the template as sent (the override over the built-in fields) and name the overridden fields', async () => {
     const listed = async (type: string, channel: string) =>
       (await node().request<{ items: TemplateAnswer[] }>('GET', '/v1/notification-templates')).body.items.find((item) => item.type === type && item.channel === channel)!;
     const builtIn = await listed('job.failed', 'email');
@@ -46,12 +46,15 @@ describe('a template override that sets some fields', () => {
     expect(builtIn.template.text).toContain('{{ job.id }}');
 
     const override = { subject: 'Broken: {{ job.title }}', html: '<p>{{ job.error.message }}</p>' };
-    expect((await node().request('PUT', '/v1/notification-templates/job.failed/email', { body: override })).status).toBe(200);
+    const saved = await node().request<TemplateAnswer & { preview: unknown }>('PUT', '/v1/notification-templates/job.failed/email', { body: override });
+    expect(saved.status).toBe(200);
+    const { preview: _preview, ...savedInUse } = saved.body;
     const custom = await listed('job.failed', 'email');
     expect(custom).toMatchObject({ source: 'custom', template: { ...builtIn.template, ...override }, overridden: ['subject', 'html'] });
     expect(custom.updatedAt).toEqual(expect.any(Number));
     const { updatedAt: _, ...inUse } = custom;
     expect((await node().request<TemplateAnswer>('GET', '/v1/notification-templates/job.failed/email')).body).toEqual(inUse);
+    expect(savedInUse).toEqual(inUse); // the save answers what will be sent, as GET does
   });
 
   it('a preview of a partial template sent in the request fills the rest from the built-in one', async () => {

@@ -75,6 +75,6 @@ export const TemplatesAnswer = Type.Object({
 
 export const TemplateAnswer = Type.Object(inUseFields);
 
-export const SavedTemplateAnswer = Type.Object({ ...templateFields, preview: Rendered });
+export const SavedTemplateAnswer = Type.Object({ ...inUseFields, preview: Rendered });
 
 export const PreviewAnswer = Type.Object({ type: Type.String(), channel: Channel, rendered: Rendered });

@@ -97,7 +97,8 @@ export async function templateRoutes(app: FastifyInstance, headway: Headway): Pr
       const { type, channel } = request.params;
       checkType(type);
       const preview = await catalog.save(type, channel, request.body);
-      return { type, channel, source: 'custom', template: request.body, preview };
+      // Answered as GET answers it: the template that will be sent, not only the fields saved.
+      return { type, channel, source: 'custom', template: withBuiltIn(type, channel, request.body), overridden: overriddenFields(channel, request.body), preview };
     },
   );
 
