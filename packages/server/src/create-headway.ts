@@ -64,7 +64,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   // A bus shared with other nodes may have followers of any job there, and they may write any job.
   const sharedStore = config.redis !== undefined || options.bus !== undefined;
   const interest = new ProgressInterest(sharedStore);
-  const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now) });
+  const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now), sharedStore });
   followOtherNodes(bus, live, store, logger);
   const journal = new ProgressJournal(store, nodeId, logger);
   const milestonePercents = options.milestonePercents ?? ((type: string) => milestonesByType.get(type) ?? DEFAULT_MILESTONES);

@@ -69,5 +69,8 @@ describe.skipIf(!pgUrl || !redisUrl)('a worker whose requests reach different no
     await eventually(async () => (await cluster!.db.query('SELECT count(*)::int AS n FROM progress_journal')).rows[0].n === 0, 10_000, "node A's flush");
     expect(await stored()).toEqual({ done: 2_000, message: 'row 2,000' });
     for (const node of [a, b]) expect((await node.request<Job>('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ done: 2_000, message: 'row 2,000' });
+    // Completed through node A, whose cache holds its own older report: the final state is the newer one.
+    const completed = await a.request<Job>('POST', `/v1/jobs/${job.id}/complete`, {});
+    expect(completed.body).toMatchObject({ status: 'completed', done: 2_000, message: 'row 2,000' });
   });
 });

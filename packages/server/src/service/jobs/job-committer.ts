@@ -5,7 +5,7 @@ import { toJobView, type JobRecord } from '../../model/job-record.js';
 import type { TransitionPlan } from '../../model/transitions.js';
 import type { Store } from '../../store/store.js';
 import type { JobLocks } from './job-locks.js';
-import type { LiveJobs } from './live-jobs.js';
+import { holdsUnwritten, type LiveJobs } from './live-jobs.js';
 import { mergeDurable } from './progress-fields.js';
 
 const MAX_RACE_RETRIES = 5;
@@ -24,6 +24,8 @@ export interface CommitterDeps {
   now: () => number;
   /** Called after a change is stored and published (roll-up, ETA, runtime wake-ups). */
   afterCommit: (committed: Committed, previous: JobRecord) => void;
+  /** Other nodes write the same store (a shared bus): a cached job may be older than its row. */
+  sharedStore: boolean;
 }
 
 /**
@@ -54,14 +56,20 @@ export class JobCommitter {
     });
   }
 
-  /** The newest state: the cache, or the store (keeping unflushed progress from the cache). */
+  /**
+   * The newest state: the cache, or the store (keeping unflushed progress from the cache). With
+   * other nodes, a cached job holding nothing unwritten is read from the store: its reports may
+   * have gone through another node, and a completion planned from the cache announced its older
+   * progress as the final one.
+   */
   async load(id: string, fromStore = false): Promise<JobRecord> {
     const cached = this.deps.live.get(id);
-    if (cached && !fromStore) return cached.record;
+    const mayBeBehind = cached !== undefined && this.deps.sharedStore && !holdsUnwritten(cached);
+    if (cached && !fromStore && !mayBeBehind) return cached.record;
     const stored = await this.deps.store.jobs.get(id);
     if (!stored) throw new HeadwayError('JOB_NOT_FOUND', `job ${id} does not exist`);
     if (cached) {
-      cached.record = mergeDurable(cached.record, stored);
+      cached.record = holdsUnwritten(cached) ? mergeDurable(cached.record, stored) : stored;
       return cached.record;
     }
     return this.deps.live.put(stored)?.record ?? stored;
