@@ -18,7 +18,7 @@ import { ProgressInterest } from './service/jobs/progress-interest.js';
 import { LiveJobs } from './service/jobs/live-jobs.js';
 import { PriorDurations } from './service/jobs/prior-durations.js';
 import { ProgressFlusher } from './service/jobs/progress-flusher.js';
-import { ProgressJournal, replayJournal } from './service/jobs/progress-journal.js';
+import { JournalAdopter, ProgressJournal, replayJournal } from './service/jobs/progress-journal.js';
 import { FinishedTextIndexer } from './service/finished-text-indexer.js';
 import { RetentionSweeper } from './service/retention.js';
 import { openStore } from './store/open.js';
@@ -67,6 +67,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
   const committer = new JobCommitter({ store, bus, live, locks: new JobLocks(), logger, now, afterCommit: afterCommit(live, now), sharedStore });
   followOtherNodes(bus, live, store, logger);
   const journal = new ProgressJournal(store, nodeId, logger);
+  const adopter = new JournalAdopter(store, nodeId, config.journalAdoptAfterMs, logger);
   const milestonePercents = options.milestonePercents ?? ((type: string) => milestonesByType.get(type) ?? DEFAULT_MILESTONES);
   const jobs = new JobsService({
     store,
@@ -105,6 +106,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
     async start() {
       // Before anything reads a job: answered progress a crash kept from its row goes back first.
       await replayJournal(store, logger);
+      adopter.start();
       flusher.start();
       retention.start();
       textIndexer.start();
@@ -118,6 +120,7 @@ export async function createHeadway(config: Config, options: HeadwayOptions = {}
       retention.stop();
       await textIndexer.stop();
       await flusher.stop();
+      await adopter.stop();
       await notifier.stop();
       await bus.close();
       await store.close();

@@ -17,6 +17,8 @@ export const ConfigSchema = Type.Object({
   nodeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   /** Coalesced progress is written to the store once per this interval. */
   flushIntervalMs: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+  /** A progress journal row of another node older than this is a dead node's, and this node writes it back (PostgreSQL). */
+  journalAdoptAfterMs: Type.Integer({ minimum: 1_000, default: 30_000 }),
   /** Coalesced progress is announced to live subscribers once per this interval. */
   announceIntervalMs: Type.Integer({ minimum: 1, maximum: 1_000, default: 50 }),
   leaseMs: Type.Integer({ minimum: 1000, default: 30_000 }),

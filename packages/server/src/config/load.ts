@@ -27,6 +27,7 @@ const SOURCES: Record<string, { flag?: keyof ConfigFlags; env: string; numeric?:
   nodeId: { env: 'HEADWAY_NODE_ID' },
   flushIntervalMs: { env: 'HEADWAY_FLUSH_INTERVAL_MS', numeric: true },
   announceIntervalMs: { env: 'HEADWAY_ANNOUNCE_INTERVAL_MS', numeric: true },
+  journalAdoptAfterMs: { env: 'HEADWAY_JOURNAL_ADOPT_AFTER_MS', numeric: true },
   leaseMs: { env: 'HEADWAY_LEASE_MS', numeric: true },
   retentionDays: { env: 'HEADWAY_RETENTION_DAYS', numeric: true },
   bodyLimitBytes: { env: 'HEADWAY_BODY_LIMIT_BYTES', numeric: true },

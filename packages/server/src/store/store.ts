@@ -129,6 +129,12 @@ export interface JobStore {
   dropJournal(nodeId: string, throughId: number): Promise<void>;
   /** The journal no flush covered before its node stopped (what live nodes keep is theirs), oldest first; `clear` deletes what was read. */
   leftJournal(): Promise<LeftJournal>;
+  /**
+   * Journal rows other nodes wrote more than `olderThanMs` ago (by the database's clock) and never
+   * dropped: a live node drops its rows at every flush, so these are a dead node's. Oldest first.
+   * The embedded store has none: its journal is the files of one process, replayed at its next start.
+   */
+  abandonedJournal(nodeId: string, olderThanMs: number): Promise<LeftJournal>;
   /** Events of one job with seq > afterSeq, oldest first. */
   events(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
   /** Events of all jobs (optionally of one owner) with cursor > afterCursor, oldest first. */

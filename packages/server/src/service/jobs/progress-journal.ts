@@ -1,6 +1,6 @@
 import { HeadwayError } from '@headway/protocol';
 import type { Logger } from 'pino';
-import type { JournalEntry, Store } from '../../store/store.js';
+import type { JournalEntry, LeftJournal, Store } from '../../store/store.js';
 import type { LiveJob } from './live-jobs.js';
 
 interface Waiter {
@@ -92,12 +92,62 @@ export class ProgressJournal {
 
 /**
  * Writes back journaled progress no flush wrote before the process stopped (all nodes' rows: a
- * node that died leaves its rows to whichever starts next). A patch is written only where the job
- * still has its seq and nothing newer was stored since, so replaying a row a live node has
- * meanwhile flushed past changes nothing. Answers how many patches were written.
+ * node that died leaves its rows to whichever starts next). Answers how many patches were written.
  */
 export async function replayJournal(store: Store, logger: Logger): Promise<number> {
-  const left = await store.jobs.leftJournal();
+  const written = await writeBack(store, await store.jobs.leftJournal());
+  if (written > 0) logger.info({ patches: written }, 'progress:journal replayed: answered progress that was not yet written to its jobs');
+  return written;
+}
+
+/**
+ * Writes back the rows of nodes that died and were not restarted (see Store.abandonedJournal),
+ * every `adoptAfterMs / 2`: with several nodes, the others keep running, and a start may be far
+ * off. A live node's rows are never that old: it drops them at every flush.
+ */
+export class JournalAdopter {
+  private timer: NodeJS.Timeout | null = null;
+  private adopting: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly nodeId: string,
+    private readonly adoptAfterMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.adopt(), Math.max(500, this.adoptAfterMs / 2));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.adopting;
+  }
+
+  /** One pass; a pass still running (a slow database) is not doubled. */
+  adopt(): Promise<void> {
+    this.adopting ??= this.adoptOnce().finally(() => (this.adopting = null));
+    return this.adopting;
+  }
+
+  private async adoptOnce(): Promise<void> {
+    try {
+      const written = await writeBack(this.store, await this.store.jobs.abandonedJournal(this.nodeId, this.adoptAfterMs));
+      if (written > 0) this.logger.warn({ patches: written }, 'progress:journal adopted: answered progress of a node that stopped without writing it');
+    } catch (error) {
+      this.logger.error({ err: error }, 'progress:journal adoption failed; will retry');
+    }
+  }
+}
+
+/**
+ * Writes a journal's patches where the job still has their seq and nothing newer was stored
+ * since, so a row a live node has meanwhile flushed past changes nothing; then deletes the rows.
+ */
+async function writeBack(store: Store, left: LeftJournal): Promise<number> {
   let written = 0;
   for (const row of left.rows) {
     const stored = new Map((await store.jobs.getMany([...new Set(row.patches.map((patch) => patch.id))])).map((job) => [job.id, job]));
@@ -109,6 +159,5 @@ export async function replayJournal(store: Store, logger: Logger): Promise<numbe
     written += newer.length;
   }
   await left.clear();
-  if (written > 0) logger.info({ patches: written }, 'progress:journal replayed: answered progress that was not yet written to its jobs');
   return written;
 }

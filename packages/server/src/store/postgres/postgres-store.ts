@@ -17,7 +17,7 @@ import { postgresNotificationStore } from './notifications/index.js';
 import { assertPostgresSchemaNotNewer, migratePostgres } from './migrate.js';
 import type { PgDb } from './pg-db.js';
 import { saveProgress } from './progress.js';
-import { dropJournal, journalProgress, leftJournal } from './progress-journal.js';
+import { abandonedJournal, dropJournal, journalProgress, leftJournal } from './progress-journal.js';
 
 /**
  * The store for several nodes: every operation is one PostgreSQL transaction on a pooled
@@ -45,6 +45,7 @@ export class PostgresStore implements Store {
       journalProgress: (nodeId, entries) => journalProgress(db, nodeId, entries),
       dropJournal: (nodeId, throughId) => dropJournal(db, nodeId, throughId),
       leftJournal: () => leftJournal(db),
+      abandonedJournal: (nodeId, olderThanMs) => abandonedJournal(db, nodeId, olderThanMs),
       events: (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
       eventsSince: (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
       latestCursor: () => latestCursor(db),

@@ -14,7 +14,16 @@ export async function dropJournal(db: PgDb, nodeId: string, throughId: number): 
 
 /** Every node's rows: a live node's may be read too, since a replay writes nothing older than what is stored. */
 export async function leftJournal(db: PgDb): Promise<LeftJournal> {
-  const rows = await db.all<{ id: number; patches: string }>('SELECT id, patches FROM progress_journal ORDER BY id');
+  return journalRows(db, await db.all<{ id: number; patches: string }>('SELECT id, patches FROM progress_journal ORDER BY id'));
+}
+
+/** Other nodes' rows older than `olderThanMs` by the database's clock (node clocks may disagree). */
+export async function abandonedJournal(db: PgDb, nodeId: string, olderThanMs: number): Promise<LeftJournal> {
+  const sql = "SELECT id, patches FROM progress_journal WHERE node_id <> $1 AND written_at < now() - $2 * interval '1 millisecond' ORDER BY id";
+  return journalRows(db, await db.all<{ id: number; patches: string }>(sql, [nodeId, olderThanMs]));
+}
+
+function journalRows(db: PgDb, rows: Array<{ id: number; patches: string }>): LeftJournal {
   const ids = rows.map((row) => row.id);
   return {
     rows: rows.map((row) => ({ id: row.id, patches: JSON.parse(row.patches) as ProgressPatch[] })),

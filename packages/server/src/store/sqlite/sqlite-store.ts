@@ -74,6 +74,7 @@ export class SqliteStore implements Store {
         const { rows, files } = leftJournal(journalPath);
         return { rows, clear: async () => deleteFiles(files) };
       },
+      abandonedJournal: async () => ({ rows: [], clear: async () => undefined }),
       events: async (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
       eventsSince: async (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
       latestCursor: async () => latestCursor(db),
