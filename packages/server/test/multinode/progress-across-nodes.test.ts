@@ -73,4 +73,19 @@ describe.skipIf(!pgUrl || !redisUrl)('a worker whose requests reach different no
     const completed = await a.request<Job>('POST', `/v1/jobs/${job.id}/complete`, {});
     expect(completed.body).toMatchObject({ status: 'completed', done: 2_000, message: 'row 2,000' });
   });
+
+  // A node that dies leaves its answered, unflushed progress in the journal; the others keep running.
+  it('progress answered by a node killed before its flush is written back by a live node, with no restart', async () => {
+    cluster = await Cluster.create(pgUrl!, redisUrl!);
+    const [a, b] = await Promise.all([cluster.start('a', { flushIntervalMs: 10_000 }), cluster.start('b', { journalAdoptAfterMs: 1_000 })]);
+    const job = (await b.request<Job>('POST', '/v1/jobs', { type: 'import', total: 100_000, unit: 'rows' })).body;
+    expect((await b.request('POST', `/v1/jobs/${job.id}/start`, {})).status).toBe(200);
+    expect((await a.request('POST', `/v1/jobs/${job.id}/progress`, { done: 4_200, message: 'row 4,200' })).status).toBe(200);
+    a.child.kill('SIGKILL');
+    await a.exited;
+    const stored = async () => (await cluster!.db.query('SELECT done, message FROM jobs WHERE id = $1', [job.id])).rows[0] as { done: number; message: string };
+    await eventually(async () => (await stored()).done === 4_200, 10_000, "node A's answered report written back by node B");
+    expect(await stored()).toEqual({ done: 4_200, message: 'row 4,200' });
+    expect((await b.request<Job>('GET', `/v1/jobs/${job.id}`)).body).toMatchObject({ done: 4_200, message: 'row 4,200' });
+  });
 });

@@ -59,6 +59,22 @@ describe('the progress journal', () => {
     expect((await jobs.get(fresh, SYSTEM)).status).toBe('running');
   });
 
+  it("another node's rows older than the adoption age are abandoned (PostgreSQL; the embedded store's journal is one process's files)", async () => {
+    const node = await startNode({ config: { flushIntervalMs: 10_000 } });
+    const { store } = node.headway;
+    const job = (await store.jobs.get(await runningJob(node)))!;
+    const entry = { record: { ...job, done: 9, updatedAt: job.updatedAt + 1 }, fields: progressFieldBit('done') | progressFieldBit('updatedAt') };
+    await store.jobs.journalProgress('dead-node', [entry]);
+    await store.jobs.journalProgress('this-node', [entry]);
+    expect((await store.jobs.abandonedJournal('this-node', 60_000)).rows).toEqual([]); // young
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const abandoned = await store.jobs.abandonedJournal('this-node', 50);
+    if (!node.dbPath.startsWith('postgres')) return expect(abandoned.rows).toEqual([]);
+    expect(abandoned.rows.map((row) => row.patches.map((patch) => patch.done))).toEqual([[9]]);
+    await abandoned.clear();
+    expect((await store.jobs.leftJournal()).rows).toHaveLength(1); // this node's own row stays
+  });
+
   it('refuses the reports it could not store (NOT_READY, retry), and answers the next ones', async () => {
     const node = await startNode({ config: { flushIntervalMs: 10_000 } });
     const { jobs, store } = node.headway;
