@@ -26,7 +26,7 @@ export interface WatchUpdate {
   jobs: readonly Job[];
   /** The job of a `job:` channel (undefined until its snapshot arrived). */
   job: Job | undefined;
-  /** Durable events this change delivered, oldest first, each once. */
+  /** Durable events this change delivered, oldest first, each once; with any cause (a resume's snapshot carries the events it replayed). */
   events: readonly JobEvent[];
   cause: 'snapshot' | 'event' | 'progress' | 'resync';
 }

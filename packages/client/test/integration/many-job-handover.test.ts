@@ -45,13 +45,12 @@ class StatusTimeline {
     const transport = this.client.connection.get().transport;
     this.updates.push({ ...update, transport });
     // An event's attached job may already be past it (an error event comes with the failed job): read the event.
-    if (update.cause === 'event') {
-      for (const event of update.events) {
-        if (event.kind === 'created') this.push(event.jobId, { status: 'queued', via: 'event', transport, seq: event.seq });
-        if (event.kind === 'transition') this.push(event.jobId, { status: event.to, via: 'event', transport, seq: event.seq });
-      }
-      return;
+    // Any update may carry events: a resume delivers those it replays with the state that follows them.
+    for (const event of update.events) {
+      if (event.kind === 'created') this.push(event.jobId, { status: 'queued', via: 'event', transport, seq: event.seq });
+      if (event.kind === 'transition') this.push(event.jobId, { status: event.to, via: 'event', transport, seq: event.seq });
     }
+    if (update.cause === 'event') return;
     for (const job of update.jobs) if (this.last(job.id) !== job.status) this.push(job.id, { status: job.status, via: 'state', transport, seq: job.seq });
   }
 
