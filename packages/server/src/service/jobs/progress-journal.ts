@@ -144,19 +144,16 @@ export class JournalAdopter {
 }
 
 /**
- * Writes a journal's patches where the job still has their seq and nothing newer was stored
- * since, so a row a live node has meanwhile flushed past changes nothing; then deletes the rows.
+ * Writes a journal's patches back, then deletes its rows. The store's own guards make this safe
+ * on a row a live node has meanwhile flushed past: a patch is written only while its job still
+ * has its seq, and leaves the job as it is where the job holds a newer report (see saveProgress).
+ * Answers how many patches met a job still at their seq.
  */
 async function writeBack(store: Store, left: LeftJournal): Promise<number> {
   let written = 0;
   for (const row of left.rows) {
-    const stored = new Map((await store.jobs.getMany([...new Set(row.patches.map((patch) => patch.id))])).map((job) => [job.id, job]));
-    const newer = row.patches.filter((patch) => {
-      const job = stored.get(patch.id);
-      return job !== undefined && job.seq === patch.seq && patch.updatedAt !== undefined && patch.updatedAt > job.updatedAt;
-    });
-    if (newer.length > 0) await store.jobs.saveProgress(newer);
-    written += newer.length;
+    const stale = await store.jobs.saveProgress(row.patches);
+    written += row.patches.length - stale.length;
   }
   await left.clear();
   return written;
