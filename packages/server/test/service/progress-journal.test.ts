@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { SYSTEM } from '../../src/service/actor.js';
-import { replayJournal } from '../../src/service/jobs/progress-journal.js';
+import { JournalAdopter, replayJournal } from '../../src/service/jobs/progress-journal.js';
+import type { LeftJournal, Store } from '../../src/store/store.js';
 import { progressFieldBit } from '../../src/store/progress-fields.js';
 import { eventually, testNodePerTest } from '../support/node.js';
 
@@ -73,6 +74,35 @@ describe('the progress journal', () => {
     expect(abandoned.rows.map((row) => row.patches.map((patch) => patch.done))).toEqual([[9]]);
     await abandoned.clear();
     expect((await store.jobs.leftJournal()).rows).toHaveLength(1); // this node's own row stays
+  });
+
+  it('an adoption pass that fails is logged and changes nothing; the next pass writes the rows back and clears them', async () => {
+    const node = await startNode({ config: { flushIntervalMs: 10_000 } });
+    const { store } = node.headway;
+    const job = (await store.jobs.get(await runningJob(node)))!;
+    let cleared = 0;
+    const abandoned: LeftJournal = {
+      rows: [{ id: 1, patches: [{ id: job.id, seq: job.seq, done: 9, percent: 9, updatedAt: job.updatedAt + 1 }] }],
+      clear: async () => void cleared++,
+    };
+    // The real store, but the first read of abandoned rows fails as a lost database connection would.
+    let reads = 0;
+    const jobs = Object.create(store.jobs) as Store['jobs'];
+    jobs.abandonedJournal = async () => {
+      if (reads++ === 0) throw new Error('connection terminated unexpectedly');
+      return abandoned;
+    };
+    const logged: Array<{ level: number; msg: string; err?: { message: string } }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    const adopter = new JournalAdopter({ ...store, jobs } as Store, 'this-node', 30_000, logger);
+
+    await adopter.adopt(); // resolves: a failed pass must not stop the node
+    expect(logged.map((line) => [line.level, line.msg, line.err?.message])).toEqual([[50, 'progress:journal adoption failed; will retry', 'connection terminated unexpectedly']]);
+    expect([(await store.jobs.get(job.id))!.done, cleared]).toEqual([0, 0]);
+
+    await adopter.adopt();
+    expect([(await store.jobs.get(job.id))!.done, cleared]).toEqual([9, 1]);
+    expect(logged.at(-1)).toMatchObject({ level: 40, msg: 'progress:journal adopted: answered progress of a node that stopped without writing it', patches: 1 });
   });
 
   it('refuses the reports it could not store (NOT_READY, retry), and answers the next ones', async () => {
