@@ -11,6 +11,9 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** Methods whose request applied twice has the effect of applying it once. */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
 /** Where the server is and how to authenticate; shared by REST, SSE and WebSocket. */
 export class Endpoint {
   readonly baseUrl: string;
@@ -41,19 +44,23 @@ export class Endpoint {
 
   /**
    * One JSON request. Error answers become HeadwayError with the server's code; no answer at
-   * all becomes HeadwayNetworkError, so callers can tell "refused" from "unreachable".
+   * all becomes HeadwayNetworkError, so callers can tell "refused" from "unreachable" (a read is
+   * sent once more first, on a new connection).
    */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = this.url(path, options.query);
     const headers: Record<string, string> = { accept: 'application/json', ...this.authHeaders(), ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const init: RequestInit = { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: options.signal };
     let response: Response;
     try {
-      response = await this.fetch(url, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: options.signal,
+      response = await this.fetch(url, init).catch((error: unknown) => {
+        // A kept-alive connection the server has closed (a restart, an idle timeout) fails the
+        // request sent on it. Browsers send it again on a new connection; Node's fetch does not.
+        // Only a method that cannot apply twice is sent again (RFC 9110, 9.2.2): a POST may have
+        // been applied before its answer was lost.
+        if (options.signal?.aborted || !IDEMPOTENT_METHODS.has(method)) throw error;
+        return this.fetch(url, init);
       });
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason ?? error;
