@@ -32,6 +32,15 @@ describe('webhook address policy and IPv6 addresses that carry an IPv4 one', () 
     expect(policy.refusal('2002:808:808::7f00:1')).toBeNull();
   });
 
+  it('Teredo addresses (2001::/32) are judged by the client IPv4 address, stored inverted in their last 32 bits', () => {
+    expect(policy.refusal('2001:0:4136:e378:8000:63bf:80ff:fffe')).toBe('a loopback address'); // ~127.0.0.1
+    expect(policy.refusal('2001::80ff:fffe')).toBe('a loopback address');
+    expect(policy.refusal('2001:0:4136:e378:8000:63bf:5601:5601')).toBe('a link-local address'); // ~169.254.169.254
+    expect(policy.refusal('2001:0:4136:e378:8000:63bf:3f57:fefd')).toBeNull(); // ~192.168.1.2, a LAN address, allowed by default
+    expect(policy.refusal('2001:0:4136:e378:8000:63bf:f7f7:f7f7')).toBeNull(); // ~8.8.8.8
+    expect(new WebhookTargetPolicy(['loopback']).refusal('2001::80ff:fffe')).toBeNull();
+  });
+
   it('IPv4-mapped addresses are judged by their IPv4 address in every spelling', () => {
     for (const address of ['::ffff:127.0.0.1', '::ffff:7f00:1', '::FFFF:7F00:0001', '0:0:0:0:0:ffff:7f00:1']) {
       expect(policy.refusal(address), address).toBe('a loopback address');
@@ -58,11 +67,12 @@ describe('webhook address policy and IPv6 addresses that carry an IPv4 one', () 
     expect(policy.refusal('2001:db8::7f00:1')).toBeNull();
   });
 
-  it('a webhook to a NAT64 or 6to4 loopback address is refused before any connection', async () => {
+  it('a webhook to a NAT64, 6to4 or Teredo loopback address is refused before any connection', async () => {
     await expect(policy.resolve('[64:ff9b::7f00:1]')).rejects.toThrow(WebhookTargetRefused);
     await expect(policy.resolve('[64:ff9b::7f00:1]')).rejects.toThrow(/resolves to a loopback address/);
     await expect(policy.resolve('[64:ff9b:1::7f00:1]')).rejects.toThrow(/resolves to a loopback address/);
     await expect(policy.resolve('[2002:7f00:1::]')).rejects.toThrow(/resolves to a loopback address/);
+    await expect(policy.resolve('[2001::80ff:fffe]')).rejects.toThrow(/resolves to a loopback address/);
     await expect(policy.resolve('[2002:808:808::1]')).resolves.toEqual({ address: '2002:808:808::1', family: 6 });
   });
 });

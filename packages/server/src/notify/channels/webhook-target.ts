@@ -87,7 +87,9 @@ export class WebhookTargetPolicy {
  * (::ffff:0:0/96, in any spelling, ::ffff:7f00:1 as well as ::ffff:127.0.0.1), IPv4-translated
  * (::ffff:0:0:0/96) and NAT64, well-known (64:ff9b::/96) or local-use (64:ff9b:1::/48, RFC 8215),
  * where 64:ff9b::7f00:1 reaches 127.0.0.1 through the translator; in bits 16-47 for 6to4
- * (2002::/16), where 2002:7f00:1:: reaches 127.0.0.1 through a relay. Null for any other address.
+ * (2002::/16), where 2002:7f00:1:: reaches 127.0.0.1 through a relay; in the last 32 bits with
+ * every bit inverted for Teredo (2001::/32, RFC 4380), where 2001:0:…:80ff:fffe reaches the client
+ * 127.0.0.1. Null for any other address.
  * Parsed by ipaddr.js (what Fastify uses); only the position of the IPv4 address is ours.
  */
 function embeddedIpv4(address: string): string | null {
@@ -103,6 +105,8 @@ function embeddedIpv4(address: string): string | null {
       return ipaddr.fromByteArray(bytes.slice(12)).toString();
     case '6to4':
       return ipaddr.fromByteArray(bytes.slice(2, 6)).toString();
+    case 'teredo':
+      return ipaddr.fromByteArray(bytes.slice(12).map((byte) => byte ^ 0xff)).toString();
     default:
       return null;
   }
