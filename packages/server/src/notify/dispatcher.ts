@@ -1,10 +1,13 @@
 import { Delivery } from './delivery.js';
 import type { DispatcherDeps } from './dispatcher-deps.js';
+import type { Preferences } from './preferences/schema.js';
 import { SendPool, type ClaimedRow } from './send-pool.js';
 import { CHANNEL_NAMES } from './types.js';
 
 export type { DispatcherDeps };
 
+/** Preferences read with a claim this recently are used as read; a row that waited longer reads them again. */
+const PREFERENCES_FRESH_MS = 1_000;
 /** A claimed row whose channel has no free slot nor waiting place goes back to the outbox, due this much later. */
 const CHANNEL_BUSY_RETRY_MS = 1_000;
 
@@ -23,8 +26,13 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {
     const delivery = new Delivery(deps);
-    const send = ({ row, prefs }: ClaimedRow) =>
-      delivery.deliver(row, prefs).catch((err: unknown) => deps.logger.error({ err, notificationId: row.id }, 'notify:delivery failed before its outcome was recorded; the lease expiry re-sends it'));
+    const send = async ({ row, prefs, claimedAt }: ClaimedRow) => {
+      try {
+        await delivery.deliver(row, await this.currentPreferences(row.userId, prefs, claimedAt));
+      } catch (err) {
+        deps.logger.error({ err, notificationId: row.id }, 'notify:delivery failed before its outcome was recorded; the lease expiry re-sends it');
+      }
+    };
     this.pool = new SendPool(deps.settings, CHANNEL_NAMES, send, () => this.wake());
   }
 
@@ -86,6 +94,15 @@ export class Dispatcher {
     await this.release(overflow, now() + CHANNEL_BUSY_RETRY_MS);
     // A full claim that all found room means more may be due: go again without waiting for the timer.
     if (claimed.length === limit && overflow.length === 0) this.again = true;
+  }
+
+  /**
+   * The user's preferences as read with the claim, or read again when the row waited for a slot
+   * of its channel (up to a quarter of the lease): a mute or a channel turned off meanwhile holds.
+   */
+  private async currentPreferences(userId: string, claimed: Preferences | undefined, claimedAt: number): Promise<Preferences | undefined> {
+    if (this.deps.now() - claimedAt < PREFERENCES_FRESH_MS) return claimed;
+    return (await this.deps.store.notifications.getPreferences([userId])).get(userId);
   }
 
   /** Gives claimed rows back (not an attempt): due at `dueAt`, behind what is due now. */

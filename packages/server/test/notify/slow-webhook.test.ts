@@ -14,12 +14,15 @@ interface Listed {
 /** A webhook endpoint that takes every request and answers none until `release()`. */
 class HangingEndpoint {
   readonly held: ServerResponse[] = [];
+  /** Requests taken so far. */
+  received = 0;
   url = '';
   private server: Server | null = null;
 
   async start(): Promise<this> {
     const server = createServer((request, response) => {
       request.resume();
+      this.received++;
       this.held.push(response);
     });
     this.server = server;
@@ -76,5 +79,31 @@ describe('a slow webhook endpoint', () => {
       endpoint!.release();
       return (await server!.request<Listed>('GET', '/v1/notifications?user=ada&channel=webhook&status=sent')).body.items.length === 4;
     }, 15_000, 'all four webhooks sent');
+  });
+
+  it('a notification that waited for a slot reads the preferences again: a job muted meanwhile is skipped', async () => {
+    endpoint = await new HangingEndpoint().start();
+    // One webhook slot: the second notification is claimed with Ada's preferences and waits for it.
+    server = await startNotifyServer({ notify: { webhookTimeoutMs: 120_000, channelConcurrency: 1, webhookAllowedNetworks: ['private', 'loopback'] } as never });
+    await putPreferences(server, 'ada', { contacts: { webhook: { url: endpoint.url, secret: SECRET } }, types: { 'job.completed': { channels: { webhook: true, in_app: false } } } });
+    const first = await runJob(server, 'ada', 'completed', { title: 'Export 1' });
+    await eventually(() => endpoint!.held.length === 1, 15_000, 'the first webhook in flight');
+    const second = await runJob(server, 'ada', 'completed', { title: 'Export 2' });
+    const waiting = await eventually(async () => {
+      const items = (await server!.request<Listed & { items: Array<{ jobId: string }> }>('GET', `/v1/notifications?user=ada&channel=webhook&jobId=${second.id}`)).body.items;
+      return items[0]?.status === 'sending' ? items[0] : null;
+    }, 15_000, 'the second claimed and waiting for the slot');
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // older than preferences read with a claim are trusted
+    expect((await server.request('PUT', `/v1/users/ada/muted-jobs/${second.id}`)).status).toBe(200);
+
+    endpoint.release();
+    const skipped = await eventually(async () => {
+      const item = (await server!.request<{ items: Array<{ id: string; status: string; lastError: string | null }> }>('GET', `/v1/notifications?user=ada&channel=webhook&jobId=${second.id}`)).body.items[0];
+      return item?.status === 'skipped' ? item : null;
+    }, 15_000, 'the waiting one skipped');
+    expect(skipped).toMatchObject({ id: waiting.id, lastError: `skipped: ada muted job ${second.id}` });
+    expect(endpoint.received).toBe(1); // only the first reached the endpoint
+    const sent = (await server.request<Listed>('GET', `/v1/notifications?user=ada&channel=webhook&jobId=${first.id}&status=sent`)).body.items;
+    expect(sent).toHaveLength(1);
   });
 });
