@@ -36,6 +36,36 @@ describe('the progress journal on disk', () => {
     expect(progressShapeOf(rows[0]!.patches[1]!)).toBe(rich.fields);
   });
 
+  it('reads back metrics as numbers, and as JSON when a custom value is not a number', () => {
+    const metricsOf = (custom: Record<string, unknown>): JournalEntry => ({
+      record: jobWith({ id: 'm', seq: 2, metrics: { ratePerSec: null, errors: 4, custom: custom as Record<string, number> }, updatedAt: 5 }),
+      fields: bits('metrics', 'updatedAt'),
+    });
+    const entries = [metricsOf({ sentAt: 79_123_456.123456, 'é "odd"': -0.5, '7': 1e300 }), metricsOf({}), metricsOf({ legacy: 'text', n: 1 })];
+    const [row] = decodeRows(encodeRow(3, entries));
+    expect(row!.patches).toEqual(entries.map(patchOf));
+    expect(Object.keys((row!.patches[0]!.metrics as { custom: object }).custom)).toEqual(['7', 'sentAt', 'é "odd"']);
+  });
+
+  it('reads rows written with metrics as JSON (a journal left by an earlier version)', () => {
+    const id = Buffer.from('job-1');
+    const json = Buffer.from(JSON.stringify({ ratePerSec: 2.5, errors: 1, custom: { rejected: 3 } }));
+    const mask = bits('done', 'metrics');
+    const body = Buffer.alloc(8 + 14 + id.length + 8 + 4 + json.length);
+    let at = body.writeUInt32LE(1, 0);
+    at = body.writeUInt32LE(1, at);
+    at = body.writeUInt32LE(mask, at);
+    at = body.writeDoubleLE(6, at);
+    at = body.writeUInt16LE(id.length, at);
+    at += id.copy(body, at);
+    at = body.writeDoubleLE(42, at);
+    at = body.writeUInt32LE(json.length, at);
+    json.copy(body, at);
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(body.length);
+    expect(decodeRows(Buffer.concat([length, body]))).toEqual([{ id: 1, patches: [{ id: 'job-1', seq: 6, done: 42, metrics: { ratePerSec: 2.5, errors: 1, custom: { rejected: 3 } } }] }]);
+  });
+
   it('leaves out a last row cut short, as a crash mid-write leaves it', () => {
     const whole = encodeRow(1, [tick]);
     const cut = encodeRow(2, [rich]);
