@@ -175,6 +175,7 @@ function textOf(out: Outgoing): string {
   return (out.text ??= out.render ? out.render() : JSON.stringify(out.message));
 }
 
+/** A job channel names its job: its own string (whose hash V8 keeps) is the key, not a new one per message. */
 function progressKey(channel: Channel, jobId: string): string {
-  return `${channel}\u0000${jobId}`;
+  return channel.startsWith('job:') ? channel : `${channel}\u0000${jobId}`;
 }

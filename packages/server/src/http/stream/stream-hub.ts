@@ -22,12 +22,19 @@ export interface StreamPressure {
   overflows: number;
 }
 
+/** The subscriptions of the channels of one kind, keyed by what names the channel (a job id, a user id). */
+type ChannelIndex = Map<string, Set<Subscription>>;
+
 /**
  * Routes each bus message to the subscriptions of the channels it belongs to (its job, its
- * owner, and `jobs`) through a channel index, so fan-out costs the interested subscribers only.
+ * owner, and `jobs`) through channel indexes, so fan-out costs the interested subscribers only.
+ * Job and user channels are found by the message's own id strings, not by a `job:<id>` built per
+ * message: V8 keeps a string's hash, and hashing a fresh one cost 150 ns a lookup here.
  */
 export class StreamHub {
-  private readonly byChannel = new Map<string, Set<Subscription>>();
+  private readonly byJob: ChannelIndex = new Map();
+  private readonly byUser: ChannelIndex = new Map();
+  private readonly onAll = new Set<Subscription>();
   private readonly connections = new Set<TrackedConnection>();
   private readonly unsubscribe: () => void;
   private overflows = 0;
@@ -44,26 +51,30 @@ export class StreamHub {
 
   /** Whether any subscription here may want this job's updates (access is checked when delivering). */
   follows(jobId: string, owner: string | null): boolean {
-    return this.byChannel.has('jobs') || this.byChannel.has(`job:${jobId}`) || (owner !== null && this.byChannel.has(`user:${owner}`));
+    return this.onAll.size > 0 || this.byJob.has(jobId) || (owner !== null && this.byUser.has(owner));
   }
 
   add(subscription: Subscription): void {
-    const key = subscription.access.channel;
-    let set = this.byChannel.get(key);
+    const [index, key] = this.indexOf(subscription);
+    if (!index) {
+      if (this.onAll.size === 0) this.interest?.changed();
+      this.onAll.add(subscription);
+      return;
+    }
+    let set = index.get(key);
     if (!set) {
-      this.byChannel.set(key, (set = new Set()));
+      index.set(key, (set = new Set()));
       this.interest?.changed();
     }
     set.add(subscription);
   }
 
   remove(subscription: Subscription): void {
-    const set = this.byChannel.get(subscription.access.channel);
-    set?.delete(subscription);
-    if (set?.size === 0) {
-      this.byChannel.delete(subscription.access.channel);
-      this.interest?.changed();
-    }
+    const [index, key] = this.indexOf(subscription);
+    const set = index ? index.get(key) : this.onAll;
+    if (!set?.delete(subscription) || set.size > 0) return;
+    index?.delete(key);
+    this.interest?.changed();
   }
 
   track(connection: TrackedConnection): void {
@@ -85,46 +96,55 @@ export class StreamHub {
       maxPendingMessages = Math.max(maxPendingMessages, outbox.pending);
       maxBufferedBytes = Math.max(maxBufferedBytes, outbox.bufferedBytes);
     }
-    return { connections: this.connections.size, channels: this.byChannel.size, maxPendingMessages, maxBufferedBytes, overflows: this.overflows };
+    const channels = this.byJob.size + this.byUser.size + (this.onAll.size > 0 ? 1 : 0);
+    return { connections: this.connections.size, channels, maxPendingMessages, maxBufferedBytes, overflows: this.overflows };
   }
 
   close(): void {
     this.unsubscribe();
     this.stopAnswering();
-    this.byChannel.clear();
+    this.byJob.clear();
+    this.byUser.clear();
+    this.onAll.clear();
     this.connections.clear();
   }
 
-  private route(message: BusMessage): void {
-    const notification = notificationOf(message);
-    if (notification) {
-      for (const subscription of this.byChannel.get(`user:${notification.userId}`) ?? []) subscription.deliver(message);
-      return;
-    }
-    const target = targetOf(message);
-    if (!target) return;
-    const job = { id: target.jobId, owner: target.owner };
-    const jobChannel = `job:${target.jobId}`;
-    const userChannel = target.owner !== null ? `user:${target.owner}` : null;
-    const onJob = this.byChannel.get(jobChannel);
-    const onUser = userChannel !== null ? this.byChannel.get(userChannel) : undefined;
-    const onAll = this.byChannel.get('jobs');
-    const several = (onJob ? 1 : 0) + (onUser ? 1 : 0) + (onAll ? 1 : 0) > 1;
-    if (onJob) this.routeTo(jobChannel, onJob, message, job, several);
-    if (onUser) this.routeTo(userChannel!, onUser, message, job, several);
-    if (onAll) this.routeTo('jobs', onAll, message, job, several);
+  /** The index a subscription's channel is kept in and its key there; no index for `jobs`. */
+  private indexOf(subscription: Subscription): [ChannelIndex | null, string] {
+    const { channel, jobId, owner } = subscription.access;
+    if (jobId !== undefined) return [this.byJob, jobId];
+    if (channel.startsWith('user:')) return [this.byUser, owner!];
+    return [null, ''];
   }
 
-  /** One wire message per channel, built on first need and shared by all its subscribers. */
-  private routeTo(channel: string, set: Set<Subscription>, message: BusMessage, job: { id: string; owner: string | null }, onSeveralChannels: boolean): void {
-    let shared: Outgoing | undefined | null = null; // null: not built yet
-    const share = () => (shared === null ? (shared = outgoingOf(message, channel as Channel, onSeveralChannels)) : shared);
-    for (const subscription of set) if (subscription.access.includes(job)) subscription.deliver(message, share);
+  private route(message: BusMessage): void {
+    if (message.type === 'progress') return this.routeJob(message, message.update.jobId, message.owner);
+    if (message.type === 'event') return this.routeJob(message, message.job.id, message.job.owner);
+    const notification = notificationOf(message);
+    if (notification) for (const subscription of this.byUser.get(notification.userId) ?? []) subscription.deliver(message);
+  }
+
+  private routeJob(message: BusMessage, jobId: string, owner: string | null): void {
+    const onJob = this.byJob.get(jobId);
+    const onUser = owner !== null ? this.byUser.get(owner) : undefined;
+    const onAll = this.onAll.size > 0 ? this.onAll : undefined;
+    if (!onJob && !onUser && !onAll) return;
+    const job = { id: jobId, owner };
+    const several = (onJob ? 1 : 0) + (onUser ? 1 : 0) + (onAll ? 1 : 0) > 1;
+    if (onJob) routeTo(onJob, message, job, several);
+    if (onUser) routeTo(onUser, message, job, several);
+    if (onAll) routeTo(onAll, message, job, several);
   }
 }
 
-function targetOf(message: BusMessage): { jobId: string; owner: string | null } | null {
-  if (message.type === 'event') return { jobId: message.job.id, owner: message.job.owner };
-  if (message.type === 'progress') return { jobId: message.update.jobId, owner: message.owner };
-  return null;
+/** One wire message per channel (all of `set` follow the same one), built on first need and shared by its subscribers. */
+function routeTo(set: Set<Subscription>, message: BusMessage, job: { id: string; owner: string | null }, onSeveralChannels: boolean): void {
+  let shared: Outgoing | undefined | null = null; // null: not built yet
+  let channel: Channel | undefined;
+  const share = () => (shared === null ? (shared = outgoingOf(message, channel!, onSeveralChannels)) : shared);
+  for (const subscription of set) {
+    if (!subscription.access.includes(job)) continue;
+    channel ??= subscription.access.channel;
+    subscription.deliver(message, share);
+  }
 }
