@@ -64,6 +64,12 @@ describe('wire text of live messages', () => {
     }
   });
 
+  it('falls back to JSON.stringify for a shape it does not know', () => {
+    const odd = { ...update, job: { ...update.job, metrics: { ratePerSec: null, errors: 0 } as unknown as ProgressUpdate['job']['metrics'] } };
+    const out = outgoingOf({ type: 'progress', update: odd, owner: null, parentId: null }, 'job:job-1')!;
+    expect(out.render!()).toBe(JSON.stringify(out.message));
+  });
+
   it('serializes the body of one bus message once for all its channels', () => {
     let serialized = 0;
     const metrics = {
