@@ -7,6 +7,7 @@ import { fmt, stolenCoreMs } from './machine.js';
 import type { GcPauses } from './servers/gc-pauses.js';
 import { freshSchema, nextMessage, percentile, startChild } from './child.js';
 import { createRunningJobs, createWorkerKey } from './clients/setup.js';
+import { PACING_TICK_MS } from './pacer.js';
 
 const BATCH = 100;
 const JOBS = 1_000;
@@ -16,6 +17,8 @@ const here = import.meta.dirname;
 /** One measured round, as the subscribers saw it (ms); the segments are on the server's wall clock. */
 export interface LatencySamples {
   latencies: number[];
+  /** Per sample, when its batch was sent (the reporter's clock): samples of one request share it. */
+  sentAt: number[];
   applied: number[];
   announced: number[];
   received: number[];
@@ -185,7 +188,7 @@ export function whereTimeGoes(rounds: Array<Pick<LatencySamples, 'applied' | 'an
  * The same segments averaged over the slowest 1% of messages: which one the tail is made of.
  * Each segment's own p99 comes from different messages; this keeps each message whole.
  */
-export function whereTheTailGoes(rounds: Array<Pick<LatencySamples, 'latencies' | 'applied' | 'announced' | 'received'>>): string {
+export function whereTheTailGoes(rounds: Array<Pick<LatencySamples, 'latencies' | 'sentAt' | 'applied' | 'announced' | 'received'>>): string {
   const pooled = (key: 'latencies' | 'applied' | 'announced' | 'received') => rounds.flatMap((r) => r[key]);
   const [latencies, applied, announced, received] = [pooled('latencies'), pooled('applied'), pooled('announced'), pooled('received')];
   const slowest = latencies
@@ -193,7 +196,25 @@ export function whereTheTailGoes(rounds: Array<Pick<LatencySamples, 'latencies' 
     .sort((a, b) => latencies[b]! - latencies[a]!)
     .slice(0, Math.max(1, Math.floor(latencies.length / 100)));
   const mean = (values: number[]) => fmt(slowest.reduce((sum, i) => sum + values[i]!, 0) / slowest.length, 1);
-  return `slowest 1% (mean): total ${mean(latencies)} ms = applied ${mean(applied)} + announced ${mean(announced)} + received ${mean(received)} ms`;
+  const behind = rounds.flatMap(sentRightBehindAnother);
+  const behindSlowest = slowest.filter((i) => behind[i]).length;
+  const median = (values: number[]) => fmt(summarize([values]).p50, 1);
+  return (
+    `slowest 1% (mean): total ${mean(latencies)} ms = applied ${mean(applied)} + announced ${mean(announced)} + received ${mean(received)} ms; ` +
+    `sent right behind another batch (the reporter catching up a late tick): ${fmt((100 * behind.filter(Boolean).length) / Math.max(1, behind.length), 1)}% of reports, ` +
+    `${fmt((100 * behindSlowest) / slowest.length)}% of the slowest 1%, p50 ${median(latencies.filter((_, i) => behind[i]))} ms against ${median(latencies.filter((_, i) => !behind[i]))} ms`
+  );
+}
+
+/**
+ * Per sample of a round, whether its batch left the reporter within a third of the pacing tick
+ * of the one before: it reaches the server while that one is being applied and fanned out, and
+ * waits for it. Reporter and server are the same for Headway and the relay; the wait is what differs.
+ */
+function sentRightBehindAnother(round: Pick<LatencySamples, 'sentAt'>): boolean[] {
+  const batches = [...new Set(round.sentAt)].sort((a, b) => a - b);
+  const behind = new Set(batches.filter((sentAt, i) => i > 0 && sentAt - batches[i - 1]! < PACING_TICK_MS / 3));
+  return round.sentAt.map((sentAt) => behind.has(sentAt));
 }
 
 /** How long the process's main thread has waited on a run queue (/proc/<pid>/schedstat, ns). */

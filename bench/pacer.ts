@@ -1,8 +1,11 @@
+/** How often the pacer starts what is due; a tick that fires late starts two ticks' share at once. */
+export const PACING_TICK_MS = 10;
+
 /**
  * Sends at a steady rate: every `tickMs` it starts the share of `ratePerSec` due in that tick,
  * without waiting for earlier sends (an open-loop load, so latency is not hidden by back-off).
  */
-export async function paced(ratePerSec: number, seconds: number, send: (n: number) => Promise<unknown>, tickMs = 10): Promise<number> {
+export async function paced(ratePerSec: number, seconds: number, send: (n: number) => Promise<unknown>, tickMs = PACING_TICK_MS): Promise<number> {
   const perTick = (ratePerSec * tickMs) / 1000;
   const started = performance.now();
   let sent = 0;

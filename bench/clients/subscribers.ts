@@ -19,6 +19,8 @@ const sockets: WebSocket[] = [];
  */
 const CAPACITY = 1_000_000;
 const latencies = new Float64Array(CAPACITY);
+/** The send time of each sample's batch (one per request), to tell batches sent back to back. */
+const sentAts = new Float64Array(CAPACITY);
 /** Where the time went, on the wall clock the server stamps with (whole ms): sent → applied → announced → received. */
 const segments = { applied: new Float64Array(CAPACITY), announced: new Float64Array(CAPACITY), received: new Float64Array(CAPACITY) };
 let samples = 0;
@@ -47,6 +49,7 @@ async function subscribe(ids: string[]): Promise<void> {
       if (!measuring || typeof sentAt !== 'number' || samples === CAPACITY) return;
       const { at, job } = message.update!;
       latencies[samples] = arrived - sentAt;
+      sentAts[samples] = sentAt;
       segments.applied[samples] = job!.updatedAt - job!.metrics!.custom!.sentWall!;
       segments.announced[samples] = at - job!.updatedAt;
       segments.received[samples] = arrivedWall - at;
@@ -65,7 +68,7 @@ process.on('message', (command: Command) => {
   } else if (command.type === 'stop') {
     measuring = false;
     const taken = (values: Float64Array) => Array.from(values.subarray(0, samples));
-    process.send?.({ type: 'samples', latencies: taken(latencies), applied: taken(segments.applied), announced: taken(segments.announced), received: taken(segments.received) });
+    process.send?.({ type: 'samples', latencies: taken(latencies), sentAt: taken(sentAts), applied: taken(segments.applied), announced: taken(segments.announced), received: taken(segments.received) });
   } else if (command.type === 'exit') {
     for (const ws of sockets) ws.terminate();
     process.exit(0);
