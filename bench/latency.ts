@@ -196,12 +196,14 @@ export function whereTheTailGoes(rounds: Array<Pick<LatencySamples, 'latencies' 
     .sort((a, b) => latencies[b]! - latencies[a]!)
     .slice(0, Math.max(1, Math.floor(latencies.length / 100)));
   const mean = (values: number[]) => fmt(slowest.reduce((sum, i) => sum + values[i]!, 0) / slowest.length, 1);
+  const tail = `slowest 1% (mean): total ${mean(latencies)} ms = applied ${mean(applied)} + announced ${mean(announced)} + received ${mean(received)} ms`;
   const behind = rounds.flatMap(sentRightBehindAnother);
+  const behindCount = behind.filter(Boolean).length;
+  if (behindCount === 0) return `${tail}; no batch sent right behind another`;
   const behindSlowest = slowest.filter((i) => behind[i]).length;
   const median = (values: number[]) => fmt(summarize([values]).p50, 1);
   return (
-    `slowest 1% (mean): total ${mean(latencies)} ms = applied ${mean(applied)} + announced ${mean(announced)} + received ${mean(received)} ms; ` +
-    `sent right behind another batch (the reporter catching up a late tick): ${fmt((100 * behind.filter(Boolean).length) / Math.max(1, behind.length), 1)}% of reports, ` +
+    `${tail}; sent right behind another batch (the reporter catching up a late tick): ${fmt((100 * behindCount) / behind.length, 1)}% of reports, ` +
     `${fmt((100 * behindSlowest) / slowest.length)}% of the slowest 1%, p50 ${median(latencies.filter((_, i) => behind[i]))} ms against ${median(latencies.filter((_, i) => !behind[i]))} ms`
   );
 }
