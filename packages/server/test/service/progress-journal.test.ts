@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { SYSTEM } from '../../src/service/actor.js';
 import { JournalAdopter, replayJournal } from '../../src/service/jobs/progress-journal.js';
 import type { LeftJournal, Store } from '../../src/store/store.js';
+import { openStore } from '../../src/store/open.js';
 import { progressFieldBit } from '../../src/store/progress-fields.js';
 import { eventually, testNodePerTest } from '../support/node.js';
 
@@ -28,6 +29,22 @@ describe('the progress journal', () => {
     const reopened = await startNode({ config: { db: node.dbPath } });
     expect((await reopened.headway.store.jobs.leftJournal()).rows).toEqual([]);
     expect((await reopened.headway.jobs.get(a, SYSTEM)).done).toBe(6);
+  });
+
+  it('leaves no rows behind a clean stop, even for a report journaled while the last flush ran', async () => {
+    const node = await startNode({ config: { flushIntervalMs: 10_000 } });
+    const id = await runningJob(node);
+    // Journaled in the next turn of the event loop: after the stop's flush has begun.
+    const answered = node.headway.jobs.report(id, { done: 4 }, SYSTEM);
+    await node.stop();
+    await answered;
+    const store = await openStore(node.dbPath);
+    try {
+      expect((await store.jobs.leftJournal()).rows).toEqual([]);
+      expect((await store.jobs.get(id))!.done).toBe(4);
+    } finally {
+      await store.close();
+    }
   });
 
   it('is emptied by the next flush', async () => {

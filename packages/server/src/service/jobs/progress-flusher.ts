@@ -84,6 +84,11 @@ export class ProgressFlusher {
     await this.flush();
     // That pass rolled children up into their parents' cache entries: write those too.
     if (this.deps.live.dirtyCount > 0) await this.flush();
+    // A flush drops only the rows written before it began; reports answered meanwhile are journaled
+    // after it. With nothing left unwritten, those rows hold progress the store has too: a clean
+    // stop leaves none (they would be replayed, to no effect, at the next start).
+    await this.deps.journal.settled();
+    if (this.deps.live.dirtyCount === 0) await this.dropJournal(this.deps.journal.writtenThrough);
   }
 
   /** Publishes the newest progress of every job that changed since it was last announced. */

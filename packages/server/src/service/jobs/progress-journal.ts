@@ -19,7 +19,8 @@ interface Waiter {
 export class ProgressJournal {
   private queued: LiveJob[] = [];
   private waiters: Waiter[] = [];
-  private running = false;
+  /** The loop writing rows while reports wait for one; null when none waits. */
+  private writing: Promise<void> | null = null;
   private writtenThroughId = 0;
 
   constructor(
@@ -40,8 +41,13 @@ export class ProgressJournal {
   durable(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
-      void this.writeAll();
+      this.writing ??= this.writeAll(); // a running loop takes the new waiters too
     });
+  }
+
+  /** Resolves once no report waits for a row (a stop writes the last rows before it drops them). */
+  async settled(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 
   /** The newest row written: once a flush that began after it has written the jobs, rows up to it can go. */
@@ -54,8 +60,6 @@ export class ProgressJournal {
   }
 
   private async writeAll(): Promise<void> {
-    if (this.running) return; // the running loop takes the new waiters too
-    this.running = true;
     try {
       while (this.waiters.length > 0) {
         // Let every report of this turn of the event loop join the same row.
@@ -63,7 +67,8 @@ export class ProgressJournal {
         await this.writeOne();
       }
     } finally {
-      this.running = false;
+      // Cleared as the loop ends, not a microtask later: a report that waits from then on starts a new loop.
+      this.writing = null;
     }
   }
 
