@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 
 // PUT and PATCH too: browser code saves preferences (PATCH), mutes jobs and edits templates (PUT).
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
-const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, last-event-id';
-const EXPOSED_HEADERS = 'retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset';
+const DEFAULT_ALLOWED_HEADERS = 'authorization, content-type, last-event-id, idempotency-key';
+const EXPOSED_HEADERS = 'retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, idempotent-replayed';
 
 /**
  * Lets host apps' browser code call the API with user tokens. Credentials are bearer tokens,

@@ -35,6 +35,12 @@ export interface ActionInput {
  */
 export interface JobService {
   create(body: CreateJobBody, actor: Actor): Promise<Job>;
+  /**
+   * Creates the job once per caller and Idempotency-Key: the same key with the same body again
+   * answers the job it created, as it is now (`replayed`), for as long as that job is kept; with
+   * another body it is refused (409 CONFLICT). Safe for a client to resend after a lost answer.
+   */
+  createOnce(body: CreateJobBody, actor: Actor, idempotencyKey: string): Promise<{ job: Job; replayed: boolean }>;
   get(id: string, actor: Actor): Promise<Job>;
   list(query: ListJobsQuery, actor: Actor): Promise<{ items: Job[]; nextCursor: string | null }>;
   /** Accepts a progress report; answers at once with the job's seq and control intent. */

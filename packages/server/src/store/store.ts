@@ -1,4 +1,4 @@
-import type { JobEvent, JobEventData, JobStatus } from '@headway/protocol';
+import { HeadwayError, type JobEvent, type JobEventData, type JobStatus } from '@headway/protocol';
 import type { JobRecord } from '../model/job-record.js';
 import type { AnalyticsStore } from './analytics-store.js';
 import type { NotificationStore } from './notification-store.js';
@@ -113,9 +113,28 @@ export interface LeftJournal {
   clear(): Promise<void>;
 }
 
+/** A caller's Idempotency-Key for a new job tree, written with the tree (migration 0015). */
+export interface IdempotencyKeyRow {
+  /** The caller's identity and its key: equal keys of two callers are two keys. */
+  scopedKey: string;
+  /** The root of the tree the request created. */
+  jobId: string;
+  /** A hash of the request: the key sent again with another request is refused, not answered with this job. */
+  requestHash: string;
+}
+
+/** An insert's key was written by another request first (a concurrent resend): read it and answer that job. */
+export class IdempotencyKeyTaken extends HeadwayError {
+  constructor(readonly scopedKey: string) {
+    super('CONFLICT', 'another request with this Idempotency-Key created its job first');
+  }
+}
+
 export interface JobStore {
-  /** Inserts a job tree (parents before children) with its `created` events, all or nothing. */
-  insert(jobs: JobRecord[], now: number): Promise<JobEvent[]>;
+  /** Inserts job trees (parents before children) with their `created` events and the keys they were created under, all or nothing. */
+  insert(jobs: JobRecord[], now: number, keys?: readonly IdempotencyKeyRow[]): Promise<JobEvent[]>;
+  /** The job a caller's key created, while that job is kept. */
+  findIdempotencyKey(scopedKey: string): Promise<IdempotencyKeyRow | null>;
   get(id: string): Promise<JobRecord | null>;
   getMany(ids: string[]): Promise<JobRecord[]>;
   list(query: JobQuery): Promise<JobPage>;

@@ -5,7 +5,7 @@ import { analyticsTests } from './conformance/analytics.js';
 import { claimTests } from './conformance/claim.js';
 import { commitTests } from './conformance/commit.js';
 import { eventTests } from './conformance/events.js';
-import { insertTests } from './conformance/insert.js';
+import { idempotencyKeyTests, insertTests } from './conformance/insert.js';
 import { keyTests } from './conformance/keys.js';
 import { listTests } from './conformance/list.js';
 import { migrationTests } from './conformance/migrations.js';
@@ -41,6 +41,7 @@ export function describeStoreConformance(name: string, openFresh: () => Promise<
     const perTest = storePerTest(openFresh, harness.openSame);
     const context: StoreContext = { store: perTest.store, harness, openSame: perTest.openSame };
     describe('insert and get', () => insertTests(context));
+    describe('idempotency keys', () => idempotencyKeyTests(context));
     describe('list', () => listTests(context));
     describe('text search', () => textSearchTests(context));
     describe('commit', () => commitTests(context));

@@ -28,6 +28,16 @@ const JobListPage = Type.Object({
   }),
 });
 
+const CreateJobHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description:
+        'Makes the request safe to send again after a lost answer: the same key (1–255 visible ASCII characters, a UUID for one) with the same body answers the job it created, as it is now, with status 200 and Idempotent-Replayed: true, for as long as that job is kept; with another body it is refused (409 CONFLICT). Keys are per caller (API key or user).',
+    }),
+  ),
+});
+type CreateJobHeaders = Static<typeof CreateJobHeaders>;
+
 /** Create, read (with long-poll) and list jobs. */
 export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise<void> {
   // A node that is stopping answers its parked long-polls at once, with the job as it is: the
@@ -36,20 +46,31 @@ export async function jobRoutes(app: FastifyInstance, headway: Headway): Promise
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());
 
-  app.post<{ Body: CreateJobBody }>(
+  app.post<{ Body: CreateJobBody; Headers: CreateJobHeaders }>(
     '/v1/jobs',
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Create a job (with optional children)',
+        summary: 'Create a job (with optional children); with an Idempotency-Key, at most once',
         body: CreateJobBody,
+        headers: CreateJobHeaders,
         security: bearer,
-        response: authenticatedAnswers({ 201: answer('The job as created (queued); its children are listed with ?parentId=', JobRef) }, [400, 404, 413]),
+        response: authenticatedAnswers(
+          {
+            201: answer('The job as created (queued); its children are listed with ?parentId=', JobRef),
+            200: answer('The job an earlier request with the same Idempotency-Key and body created, as it is now (header Idempotent-Replayed: true)', JobRef),
+          },
+          [400, 404, 409, 413],
+        ),
       },
     },
     async (request, reply) => {
-      const job = await headway.jobs.create(request.body, requireScope(request, 'jobs:write'));
-      return reply.status(201).send(job);
+      const actor = requireScope(request, 'jobs:write');
+      const key = request.headers['idempotency-key'];
+      if (key === undefined) return reply.status(201).send(await headway.jobs.create(request.body, actor));
+      const { job, replayed } = await headway.jobs.createOnce(request.body, actor, key);
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(replayed ? 200 : 201).send(job);
     },
   );
 

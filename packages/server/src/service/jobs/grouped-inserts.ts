@@ -1,6 +1,6 @@
 import { HeadwayError, type JobEvent } from '@headway/protocol';
 import type { JobRecord } from '../../model/job-record.js';
-import type { JobStore } from '../../store/store.js';
+import type { IdempotencyKeyRow, JobStore } from '../../store/store.js';
 import { yieldToOtherWork } from '../yield-to-other-work.js';
 
 /** Jobs written in one store call at most (a request's own tree is never split). */
@@ -20,6 +20,7 @@ export interface Inserted {
 interface Waiting {
   jobs: JobRecord[];
   now: number;
+  keys: readonly IdempotencyKeyRow[];
   resolve: (inserted: Inserted) => void;
   reject: (error: unknown) => void;
 }
@@ -38,10 +39,10 @@ export class GroupedInserts {
 
   constructor(private readonly store: Pick<JobStore, 'insert' | 'getMany'>) {}
 
-  /** Inserts one tree (all or nothing); answers its `created` events and its records read back (one read per group too). */
-  insert(jobs: JobRecord[], now: number): Promise<Inserted> {
+  /** Inserts one tree with its key, if any (all or nothing); answers its `created` events and its records read back (one read per group too). */
+  insert(jobs: JobRecord[], now: number, keys: readonly IdempotencyKeyRow[] = []): Promise<Inserted> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ jobs, now, resolve, reject });
+      this.waiting.push({ jobs, now, keys, resolve, reject });
       if (!this.writing) void this.writeAll();
     });
   }
@@ -70,6 +71,7 @@ export class GroupedInserts {
       events = await this.store.insert(
         group.flatMap((item) => item.jobs),
         Math.max(...group.map((item) => item.now)),
+        group.flatMap((item) => item.keys),
       );
     } catch (error) {
       if (!(error instanceof HeadwayError)) {
@@ -113,7 +115,7 @@ export class GroupedInserts {
 
   private async writeAlone(item: Waiting): Promise<void> {
     try {
-      const events = await this.store.insert(item.jobs, item.now);
+      const events = await this.store.insert(item.jobs, item.now, item.keys);
       item.resolve({ events, stored: await this.readPaged(item.jobs.map((job) => job.id)) });
     } catch (error) {
       item.reject(error);

@@ -15,12 +15,13 @@ import type { Bus } from '../../bus/bus.js';
 import { toJobView, type JobRecord } from '../../model/job-record.js';
 import { applyProgress, assignProgress } from '../../model/progress.js';
 import { planAction, type TransitionInput } from '../../model/transitions.js';
-import type { Store } from '../../store/store.js';
+import { IdempotencyKeyTaken, type IdempotencyKeyRow, type Store } from '../../store/store.js';
 import type { HeadwayStats } from '../../headway.js';
 import { canSeeOwner, hasScope, type Actor } from '../actor.js';
 import type { ActionInput, BatchProgressAnswer, JobService } from '../job-service.js';
 import { applyToChildren } from './batch-control.js';
 import { GroupedInserts } from './grouped-inserts.js';
+import { checkIdempotencyKey, checkSameRequest, requestHashOf, scopedKeyOf } from './idempotency-key.js';
 import type { JobCommitter } from './job-committer.js';
 import { holdsUnwritten, refreshEstimates, type LiveJob, type LiveJobs } from './live-jobs.js';
 import { changedFieldsOf, CHECKPOINT_FIELD } from './progress-fields.js';
@@ -61,6 +62,32 @@ export class JobsService implements JobService {
 
   async create(body: CreateJobBody, actor: Actor): Promise<Job> {
     requireScope(actor, 'jobs:write');
+    return this.createTree(body, actor, null);
+  }
+
+  async createOnce(body: CreateJobBody, actor: Actor, idempotencyKey: string): Promise<{ job: Job; replayed: boolean }> {
+    requireScope(actor, 'jobs:write');
+    checkIdempotencyKey(idempotencyKey);
+    const key = { scopedKey: scopedKeyOf(actor, idempotencyKey), requestHash: requestHashOf(body) };
+    const earlier = await this.deps.store.jobs.findIdempotencyKey(key.scopedKey);
+    if (earlier) return { job: await this.replay(earlier, key.requestHash, actor), replayed: true };
+    try {
+      return { job: await this.createTree(body, actor, key), replayed: false };
+    } catch (error) {
+      // The same key sent twice at once (a resend racing the original): the first insert won.
+      const winner = error instanceof IdempotencyKeyTaken ? await this.deps.store.jobs.findIdempotencyKey(key.scopedKey) : null;
+      if (!winner) throw error;
+      return { job: await this.replay(winner, key.requestHash, actor), replayed: true };
+    }
+  }
+
+  /** The job an earlier request with this key created, as it is now. */
+  private async replay(earlier: IdempotencyKeyRow, requestHash: string, actor: Actor): Promise<Job> {
+    checkSameRequest(earlier, requestHash);
+    return toJobView(await this.visibleRecord(earlier.jobId, actor));
+  }
+
+  private async createTree(body: CreateJobBody, actor: Actor, key: Omit<IdempotencyKeyRow, 'jobId'> | null): Promise<Job> {
     const owner = actor.kind === 'user' ? actor.userId : (body.owner ?? null);
     if (actor.kind === 'user') {
       const foreign = [body, ...(body.children ?? [])].find((spec) => spec.owner !== undefined && spec.owner !== actor.userId);
@@ -70,7 +97,7 @@ export class JobsService implements JobService {
     const now = this.deps.now();
     const records = buildJobTree(body, owner, now);
     await Promise.all([...new Set(records.map((r) => r.type))].map((type) => this.deps.loadPrior(type)));
-    const { events: createdEvents, stored } = await this.inserts.insert(records, now);
+    const { events: createdEvents, stored } = await this.inserts.insert(records, now, key ? [{ ...key, jobId: records[0]!.id }] : []);
     const byId = new Map(stored.map((r) => [r.id, r]));
     for (let i = 0; i < createdEvents.length; i++) {
       // A batch of 10,000 children is 10,000 announcements: let reports and live updates in between.

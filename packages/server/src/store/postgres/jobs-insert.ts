@@ -1,5 +1,6 @@
 import { HeadwayError, type JobEvent } from '@headway/protocol';
 import type { JobRecord } from '../../model/job-record.js';
+import { IdempotencyKeyTaken, type IdempotencyKeyRow } from '../store.js';
 import { appendEventsCtes, eventRowsParam, withCursors, type NewEvent } from './events.js';
 import { JOB_COLUMN_LIST, jobToColumns } from './job-rows.js';
 import { sqlState, type PgDb } from './pg-db.js';
@@ -13,11 +14,13 @@ const INSERT_TREE = `WITH inserted AS (
     INSERT INTO jobs (${JOB_COLUMN_LIST}) SELECT ${JOB_COLUMN_LIST} FROM jsonb_populate_recordset(NULL::jobs, $1::jsonb)
   ), tagged AS (
     INSERT INTO job_tags (tag, job_id) SELECT * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING
+  ), keyed AS (
+    INSERT INTO job_idempotency_keys (scoped_key, job_id, request_hash) SELECT * FROM unnest($6::text[], $7::text[], $8::text[])
   ), ${appendEventsCtes('$4', '$5', '(SELECT 1) AS always')}
   SELECT cursor, job_id, seq FROM appended`;
 
-/** Inserts a job tree with one `created` event each, all or nothing. */
-export async function insertJobs(db: PgDb, jobs: readonly JobRecord[], now: number): Promise<JobEvent[]> {
+/** Inserts job trees with one `created` event each and the keys they were created under, all or nothing. */
+export async function insertJobs(db: PgDb, jobs: readonly JobRecord[], now: number, keys: readonly IdempotencyKeyRow[] = []): Promise<JobEvent[]> {
   if (jobs.length === 0) return [];
   const stored = jobs.map((job) => ({ ...job, seq: job.seq + 1 }));
   const tags: string[] = [];
@@ -36,15 +39,27 @@ export async function insertJobs(db: PgDb, jobs: readonly JobRecord[], now: numb
       tagged,
       eventRowsParam(events),
       db.options.schema,
+      keys.map((key) => key.scopedKey),
+      keys.map((key) => key.jobId),
+      keys.map((key) => key.requestHash),
     ]);
     return withCursors(events, rows);
   } catch (error) {
-    throw insertError(error, jobs);
+    throw insertError(error, jobs, keys);
   }
 }
 
-function insertError(error: unknown, jobs: readonly JobRecord[]): unknown {
+export async function findIdempotencyKey(db: PgDb, scopedKey: string): Promise<IdempotencyKeyRow | null> {
+  const row = await db.one<{ job_id: string; request_hash: string }>('SELECT job_id, request_hash FROM job_idempotency_keys WHERE scoped_key = $1', [scopedKey]);
+  return row ? { scopedKey, jobId: row.job_id, requestHash: row.request_hash } : null;
+}
+
+function insertError(error: unknown, jobs: readonly JobRecord[], keys: readonly IdempotencyKeyRow[]): unknown {
   const state = sqlState(error);
+  if (state === '23505' && (error as { constraint?: string }).constraint === 'job_idempotency_keys_pkey') {
+    const detail = (error as { detail?: string }).detail ?? '';
+    return new IdempotencyKeyTaken((keys.find((key) => detail.includes(key.scopedKey)) ?? keys[0]!).scopedKey);
+  }
   if (state === '23505') {
     const id = /\(id\)=\((.*)\)/.exec((error as { detail?: string }).detail ?? '')?.[1] ?? duplicateIn(jobs) ?? jobs[0]!.id;
     return new HeadwayError('CONFLICT', `job ${id} already exists; give the new job another id`);

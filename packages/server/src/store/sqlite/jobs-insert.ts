@@ -1,6 +1,7 @@
 import { HeadwayError, type JobEvent } from '@headway/protocol';
 import type { JobRecord } from '../../model/job-record.js';
 import { columnOf, JOB_FIELDS } from '../job-columns.js';
+import { IdempotencyKeyTaken, type IdempotencyKeyRow } from '../store.js';
 import { appendEvents } from './events.js';
 import { encodeJobValue } from './job-rows.js';
 import type { SqliteDb } from './sqlite-db.js';
@@ -8,8 +9,8 @@ import { replaceTags } from './tags.js';
 
 const INSERT_JOB = `INSERT INTO jobs (${JOB_FIELDS.map(columnOf).join(', ')}) VALUES (${JOB_FIELDS.map(() => '?').join(', ')})`;
 
-/** Inserts a job tree (parents first) with one `created` event each; all or nothing. */
-export function insertJobs(db: SqliteDb, jobs: readonly JobRecord[], now: number): JobEvent[] {
+/** Inserts job trees (parents first) with one `created` event each and the keys they were created under; all or nothing. */
+export function insertJobs(db: SqliteDb, jobs: readonly JobRecord[], now: number, keys: readonly IdempotencyKeyRow[] = []): JobEvent[] {
   return db.write(() => {
     const events: JobEvent[] = [];
     for (const job of jobs) {
@@ -18,8 +19,23 @@ export function insertJobs(db: SqliteDb, jobs: readonly JobRecord[], now: number
       replaceTags(db, job.id, job.tags);
       events.push(...appendEvents(db, job.id, seq, now, [{ kind: 'created' }]));
     }
+    for (const key of keys) insertKey(db, key);
     return events;
   });
+}
+
+export function findIdempotencyKey(db: SqliteDb, scopedKey: string): IdempotencyKeyRow | null {
+  const row = db.get<{ job_id: string; request_hash: string }>('SELECT job_id, request_hash FROM job_idempotency_keys WHERE scoped_key = ?', scopedKey);
+  return row ? { scopedKey, jobId: row.job_id, requestHash: row.request_hash } : null;
+}
+
+function insertKey(db: SqliteDb, key: IdempotencyKeyRow): void {
+  try {
+    db.run('INSERT INTO job_idempotency_keys (scoped_key, job_id, request_hash) VALUES (?, ?, ?)', key.scopedKey, key.jobId, key.requestHash);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new IdempotencyKeyTaken(key.scopedKey);
+    throw error;
+  }
 }
 
 function insertRow(db: SqliteDb, job: JobRecord): void {

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { IdempotencyKeyTaken } from '../../../src/store/store.js';
 import type { StoreContext } from '../conformance.js';
 import { ids, makeJob, seed } from '../fixtures.js';
 
@@ -82,5 +83,46 @@ export function insertTests(ctx: StoreContext): void {
     expect(await reopened.jobs.get(job!.id)).toEqual(job);
     expect(await reopened.jobs.events(job!.id, 0, 10)).toMatchObject([{ kind: 'created', seq: 1 }]);
     expect(ids((await reopened.jobs.list({ tag: 'kept', limit: 10 })).items)).toEqual([job!.id]);
+  });
+}
+
+export function idempotencyKeyTests(ctx: StoreContext): void {
+  const keyOf = (scopedKey: string, jobId: string, requestHash = 'hash-1') => ({ scopedKey, jobId, requestHash });
+
+  it('an insert writes the key of its tree; the key is found with the job and request it names', async () => {
+    const job = makeJob();
+    await ctx.store().jobs.insert([job], 1_000, [keyOf('key:k1 import-42', job.id)]);
+    expect(await ctx.store().jobs.findIdempotencyKey('key:k1 import-42')).toEqual(keyOf('key:k1 import-42', job.id));
+    expect(await ctx.store().jobs.findIdempotencyKey('key:k2 import-42')).toBeNull(); // another caller's namespace
+  });
+
+  it('a key already taken refuses the whole insert (IdempotencyKeyTaken): neither the tree nor its events are written', async () => {
+    const first = makeJob();
+    await ctx.store().jobs.insert([first], 1_000, [keyOf('user:ada same', first.id)]);
+    const parent = makeJob();
+    const child = makeJob({ parentId: parent.id });
+    const refused = ctx.store().jobs.insert([parent, child], 2_000, [keyOf('user:ada same', parent.id, 'hash-2')]);
+    await expect(refused).rejects.toBeInstanceOf(IdempotencyKeyTaken);
+    await expect(refused).rejects.toMatchObject({ scopedKey: 'user:ada same', code: 'CONFLICT' });
+    expect(await ctx.store().jobs.getMany([parent.id, child.id])).toEqual([]);
+    expect((await ctx.store().jobs.eventsSince(0, 100)).map((e) => e.jobId)).toEqual([first.id]);
+    expect(await ctx.store().jobs.findIdempotencyKey('user:ada same')).toEqual(keyOf('user:ada same', first.id));
+  });
+
+  it('two trees inserted together each keep their own key', async () => {
+    const [a, b] = [makeJob(), makeJob()];
+    await ctx.store().jobs.insert([a, b], 1_000, [keyOf('admin a', a.id), keyOf('admin b', b.id, 'hash-b')]);
+    expect(await ctx.store().jobs.findIdempotencyKey('admin a')).toEqual(keyOf('admin a', a.id));
+    expect(await ctx.store().jobs.findIdempotencyKey('admin b')).toEqual(keyOf('admin b', b.id, 'hash-b'));
+  });
+
+  it('a purged job takes its key with it (the key can create a new job again)', async () => {
+    const old = makeJob({ status: 'completed', finishedAt: 1_000 });
+    await ctx.store().jobs.insert([old], 1_000, [keyOf('admin nightly', old.id)]);
+    expect(await ctx.store().jobs.purgeFinished(5_000, 10)).toBe(1);
+    expect(await ctx.store().jobs.findIdempotencyKey('admin nightly')).toBeNull();
+    const again = makeJob();
+    await ctx.store().jobs.insert([again], 6_000, [keyOf('admin nightly', again.id)]);
+    expect((await ctx.store().jobs.findIdempotencyKey('admin nightly'))?.jobId).toBe(again.id);
   });
 }
