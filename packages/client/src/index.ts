@@ -1,6 +1,6 @@
 export { createClient, HeadwayClient, type ClientOptions, type WatchOptions } from './create-client.js';
 export { HeadwayNetworkError, JobCancelledError, isTransientError } from './errors.js';
-export type { BatchProgressAnswer, JobPage, MintedToken, WaitForChangeOptions } from './http/jobs-api.js';
+export type { BatchProgressAnswer, CreateJobOptions, JobPage, MintedToken, WaitForChangeOptions } from './http/jobs-api.js';
 export type { FetchLike } from './http/rest.js';
 export { backoffDelayMs, type BackoffOptions } from './live/backoff.js';
 export { ChannelState, type ChannelMessage, type WatchUpdate } from './live/channel-state.js';

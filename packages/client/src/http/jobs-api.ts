@@ -29,6 +29,19 @@ export interface WaitForChangeOptions {
   signal?: AbortSignal;
 }
 
+export interface CreateJobOptions {
+  /** 1–255 visible ASCII characters without spaces; a random UUID when left out. Keys are per API key or user. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** A random UUID (crypto.randomUUID is missing from browsers' plain-http pages: built from getRandomValues there). */
+export function newIdempotencyKey(): string {
+  if (typeof globalThis.crypto.randomUUID === 'function') return globalThis.crypto.randomUUID();
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 export interface MintedToken {
   token: string;
   expiresAt: number;
@@ -40,8 +53,16 @@ const enc = encodeURIComponent;
 export class JobsApi {
   constructor(private readonly endpoint: Endpoint) {}
 
-  createJob(body: CreateJobBody, signal?: AbortSignal): Promise<Job> {
-    return this.endpoint.request('POST', 'v1/jobs', { body, signal });
+  /**
+   * Creates a job, at most once: the request carries an Idempotency-Key (`options.idempotencyKey`,
+   * or a random one), so it is sent again when no answer came, and the server answers the job
+   * the first send created instead of creating another. Pass a key of your own (an order id, say)
+   * to make a worker that restarts and creates "the same" job again get the first one back.
+   * A bare AbortSignal as the second argument is still accepted.
+   */
+  createJob(body: CreateJobBody, options: CreateJobOptions | AbortSignal = {}): Promise<Job> {
+    const { idempotencyKey = newIdempotencyKey(), signal } = 'aborted' in options ? { signal: options } : options;
+    return this.endpoint.request('POST', 'v1/jobs', { body, signal, idempotencyKey });
   }
 
   getJob(id: string, signal?: AbortSignal): Promise<Job> {

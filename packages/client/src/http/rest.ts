@@ -9,6 +9,22 @@ export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /**
+   * Sent as the Idempotency-Key header: the server applies the request once per key, so it is
+   * sent again after no answer (a lost connection, a restarting server), a few times over seconds.
+   */
+  idempotencyKey?: string;
+}
+
+/**
+ * Further sends of a keyed request that got no answer: the first at once (a closed kept-alive
+ * connection), the others after 0.25–0.5, 0.5–1 and 1–2 s (a server restarting), 1.75–3.5 s in all.
+ */
+const KEYED_RESENDS = 4;
+
+function keyedResendDelayMs(attempt: number): number {
+  const cap = 250 * 2 ** attempt;
+  return cap / 2 + Math.random() * (cap / 2);
 }
 
 /** Methods whose request applied twice has the effect of applying it once. */
@@ -51,26 +67,44 @@ export class Endpoint {
     const url = this.url(path, options.query);
     const headers: Record<string, string> = { accept: 'application/json', ...this.authHeaders(), ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     const init: RequestInit = { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: options.signal };
+    // A kept-alive connection the server has closed (a restart, an idle timeout) fails the
+    // request sent on it. Browsers send it again on a new connection; Node's fetch does not.
+    // Only a request that cannot apply twice is sent again (RFC 9110, 9.2.2): a POST without a
+    // key may have been applied before its answer was lost.
+    const resends = options.idempotencyKey !== undefined ? KEYED_RESENDS : IDEMPOTENT_METHODS.has(method) ? 1 : 0;
     let response: Response;
-    try {
-      response = await this.fetch(url, init).catch((error: unknown) => {
-        // A kept-alive connection the server has closed (a restart, an idle timeout) fails the
-        // request sent on it. Browsers send it again on a new connection; Node's fetch does not.
-        // Only a method that cannot apply twice is sent again (RFC 9110, 9.2.2): a POST may have
-        // been applied before its answer was lost.
-        if (options.signal?.aborted || !IDEMPOTENT_METHODS.has(method)) throw error;
-        return this.fetch(url, init);
-      });
-    } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason ?? error;
-      throw new HeadwayNetworkError(url, error);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        response = await this.fetch(url, init);
+        break;
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason ?? error;
+        if (attempt >= resends) throw new HeadwayNetworkError(url, error);
+        if (attempt > 0) await sleep(keyedResendDelayMs(attempt), options.signal);
+      }
     }
     const text = await readText(response, url);
     const body = text ? parseJson(text) : undefined;
     if (!response.ok) throw errorFromAnswer(response.status, body);
     return body as T;
   }
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    }, ms);
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
 }
 
 async function readText(response: Response, url: string): Promise<string> {
