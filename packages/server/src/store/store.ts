@@ -133,8 +133,8 @@ export class IdempotencyKeyTaken extends HeadwayError {
 export interface JobStore {
   /** Inserts job trees (parents before children) with their `created` events and the keys they were created under, all or nothing. */
   insert(jobs: JobRecord[], now: number, keys?: readonly IdempotencyKeyRow[]): Promise<JobEvent[]>;
-  /** The job a caller's key created, while that job is kept. */
-  findIdempotencyKey(scopedKey: string): Promise<IdempotencyKeyRow | null>;
+  /** The keys among these that created a job still kept, with that job (one read for a group of creates). */
+  findIdempotencyKeys(scopedKeys: string[]): Promise<IdempotencyKeyRow[]>;
   get(id: string): Promise<JobRecord | null>;
   getMany(ids: string[]): Promise<JobRecord[]>;
   list(query: JobQuery): Promise<JobPage>;

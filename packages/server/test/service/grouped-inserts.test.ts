@@ -18,9 +18,9 @@ function holdFirstInsert(jobs: TestNode['headway']['store']['jobs']): { release:
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let calls = 0;
-  vi.spyOn(jobs, 'insert').mockImplementation(async (records, now) => {
+  vi.spyOn(jobs, 'insert').mockImplementation(async (...args) => {
     if (calls++ === 0) await gate;
-    return insert(records, now);
+    return insert(...args);
   });
   return { release, calls: () => calls };
 }
@@ -47,6 +47,29 @@ describe('new jobs are written in groups', () => {
       expect((await jobs.events(job.id, 0, 10, SYSTEM)).map((event) => [event.kind, event.seq])).toEqual([['created', 1]]);
       expect(published.filter((m) => m.type === 'event' && m.job.id === job.id)).toHaveLength(1);
     }
+  });
+
+  it('resends of keyed creates in a group are answered their earlier jobs, and the new ones are still written together', async () => {
+    const node = await startNode();
+    const { jobs, store } = node.headway;
+    const body = (n: number) => ({ type: 'grouped.keyed', title: `order ${n}` });
+    const earlier = await Promise.all([0, 1, 2].map((n) => jobs.createOnce(body(n), SYSTEM, `order-${n}`)));
+    const held = holdFirstInsert(store.jobs);
+    const queued = vi.spyOn(GroupedInserts.prototype, 'insert');
+
+    const first = jobs.createOnce(body(9), SYSTEM, 'order-9');
+    await vi.waitFor(() => expect(queued).toHaveBeenCalledTimes(1));
+    const mixed = [0, 3, 1, 4, 2, 5].map((n) => jobs.createOnce(body(n), SYSTEM, `order-${n}`));
+    await vi.waitFor(() => expect(queued).toHaveBeenCalledTimes(7));
+    held.release();
+    const answers = await Promise.all([first, ...mixed]);
+
+    // The first alone; the group of six, refused for the taken keys; orders 3, 4 and 5 together.
+    expect(held.calls()).toBe(3);
+    expect(answers.map((a) => a.replayed)).toEqual([false, true, false, true, false, true, false]);
+    expect(answers.map((a) => a.job.title)).toEqual(['order 9', 'order 0', 'order 3', 'order 1', 'order 4', 'order 2', 'order 5']);
+    expect([answers[1], answers[3], answers[5]].map((a) => a!.job.id)).toEqual(earlier.map((a) => a.job.id));
+    expect((await jobs.list({ type: 'grouped.keyed', limit: 100 }, SYSTEM)).items).toHaveLength(7);
   });
 
   it('a tree the store refuses fails alone: the others in its group are written', async () => {

@@ -69,15 +69,13 @@ export class JobsService implements JobService {
     requireScope(actor, 'jobs:write');
     checkIdempotencyKey(idempotencyKey);
     const key = { scopedKey: scopedKeyOf(actor, idempotencyKey), requestHash: requestHashOf(body) };
-    const earlier = await this.deps.store.jobs.findIdempotencyKey(key.scopedKey);
-    if (earlier) return { job: await this.replay(earlier, key.requestHash, actor), replayed: true };
     try {
       return { job: await this.createTree(body, actor, key), replayed: false };
     } catch (error) {
-      // The same key sent twice at once (a resend racing the original): the first insert won.
-      const winner = error instanceof IdempotencyKeyTaken ? await this.deps.store.jobs.findIdempotencyKey(key.scopedKey) : null;
-      if (!winner) throw error;
-      return { job: await this.replay(winner, key.requestHash, actor), replayed: true };
+      // A resend: the insert found its key taken (GroupedInserts looks keys up before writing).
+      const [earlier] = error instanceof IdempotencyKeyTaken ? await this.deps.store.jobs.findIdempotencyKeys([key.scopedKey]) : [];
+      if (!earlier) throw error;
+      return { job: await this.replay(earlier, key.requestHash, actor), replayed: true };
     }
   }
 

@@ -49,9 +49,12 @@ export async function insertJobs(db: PgDb, jobs: readonly JobRecord[], now: numb
   }
 }
 
-export async function findIdempotencyKey(db: PgDb, scopedKey: string): Promise<IdempotencyKeyRow | null> {
-  const row = await db.one<{ job_id: string; request_hash: string }>('SELECT job_id, request_hash FROM job_idempotency_keys WHERE scoped_key = $1', [scopedKey]);
-  return row ? { scopedKey, jobId: row.job_id, requestHash: row.request_hash } : null;
+export async function findIdempotencyKeys(db: PgDb, scopedKeys: readonly string[]): Promise<IdempotencyKeyRow[]> {
+  const rows = await db.all<{ scoped_key: string; job_id: string; request_hash: string }>(
+    'SELECT scoped_key, job_id, request_hash FROM job_idempotency_keys WHERE scoped_key = ANY($1::text[])',
+    [scopedKeys],
+  );
+  return rows.map((row) => ({ scopedKey: row.scoped_key, jobId: row.job_id, requestHash: row.request_hash }));
 }
 
 function insertError(error: unknown, jobs: readonly JobRecord[], keys: readonly IdempotencyKeyRow[]): unknown {

@@ -6,7 +6,7 @@ import { eventsSince, jobEvents, latestCursor } from './events.js';
 import { claimJobs, renewLeases } from './jobs-claim.js';
 import { commitChange } from './jobs-commit.js';
 import { getJob, getJobs } from './jobs-get.js';
-import { findIdempotencyKey, insertJobs } from './jobs-insert.js';
+import { findIdempotencyKeys, insertJobs } from './jobs-insert.js';
 import { listJobs } from './jobs-list.js';
 import { purgeFinished } from './jobs-purge.js';
 import { requeueJobs } from './jobs-requeue.js';
@@ -37,7 +37,7 @@ export class PostgresStore implements Store {
     this.notifications = postgresNotificationStore(db);
     this.jobs = {
       insert: (jobs, now, keys) => insertJobs(db, jobs, now, keys),
-      findIdempotencyKey: (scopedKey) => findIdempotencyKey(db, scopedKey),
+      findIdempotencyKeys: (scopedKeys) => findIdempotencyKeys(db, scopedKeys),
       get: (id) => getJob(db, id),
       getMany: (ids) => getJobs(db, ids),
       list: (query) => listJobs(db, query),

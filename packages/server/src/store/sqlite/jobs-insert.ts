@@ -24,9 +24,12 @@ export function insertJobs(db: SqliteDb, jobs: readonly JobRecord[], now: number
   });
 }
 
-export function findIdempotencyKey(db: SqliteDb, scopedKey: string): IdempotencyKeyRow | null {
-  const row = db.get<{ job_id: string; request_hash: string }>('SELECT job_id, request_hash FROM job_idempotency_keys WHERE scoped_key = ?', scopedKey);
-  return row ? { scopedKey, jobId: row.job_id, requestHash: row.request_hash } : null;
+export function findIdempotencyKeys(db: SqliteDb, scopedKeys: readonly string[]): IdempotencyKeyRow[] {
+  const rows = db.all<{ scoped_key: string; job_id: string; request_hash: string }>(
+    'SELECT scoped_key, job_id, request_hash FROM job_idempotency_keys WHERE scoped_key IN (SELECT value FROM json_each(?))',
+    JSON.stringify(scopedKeys),
+  );
+  return rows.map((row) => ({ scopedKey: row.scoped_key, jobId: row.job_id, requestHash: row.request_hash }));
 }
 
 function insertKey(db: SqliteDb, key: IdempotencyKeyRow): void {

@@ -6,7 +6,7 @@ import { eventsSince, jobEvents, latestCursor } from './events.js';
 import { claimJobs, renewLeases } from './jobs-claim.js';
 import { commitChange } from './jobs-commit.js';
 import { getJob, getJobs } from './jobs-get.js';
-import { findIdempotencyKey, insertJobs } from './jobs-insert.js';
+import { findIdempotencyKeys, insertJobs } from './jobs-insert.js';
 import { indexedPhraseFor, indexFinishedTexts, tidyFinishedTextIndex } from './finished-text-index.js';
 import { listJobs, listStatement, pageOf } from './jobs-list.js';
 import type { Row } from './job-rows.js';
@@ -57,7 +57,7 @@ export class SqliteStore implements Store {
     this.notifications = sqliteNotificationStore(db);
     this.jobs = {
       insert: async (jobs, now, keys) => insertJobs(db, jobs, now, keys),
-      findIdempotencyKey: async (scopedKey) => findIdempotencyKey(db, scopedKey),
+      findIdempotencyKeys: async (scopedKeys) => findIdempotencyKeys(db, scopedKeys),
       get: async (id) => getJob(db, id),
       getMany: async (ids) => getJobs(db, ids),
       list: async (query) => {

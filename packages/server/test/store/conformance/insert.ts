@@ -92,8 +92,8 @@ export function idempotencyKeyTests(ctx: StoreContext): void {
   it('an insert writes the key of its tree; the key is found with the job and request it names', async () => {
     const job = makeJob();
     await ctx.store().jobs.insert([job], 1_000, [keyOf('key:k1 import-42', job.id)]);
-    expect(await ctx.store().jobs.findIdempotencyKey('key:k1 import-42')).toEqual(keyOf('key:k1 import-42', job.id));
-    expect(await ctx.store().jobs.findIdempotencyKey('key:k2 import-42')).toBeNull(); // another caller's namespace
+    expect(await ctx.store().jobs.findIdempotencyKeys(['key:k1 import-42'])).toEqual([keyOf('key:k1 import-42', job.id)]);
+    expect(await ctx.store().jobs.findIdempotencyKeys(['key:k2 import-42'])).toEqual([]); // another caller's namespace
   });
 
   it('a key already taken refuses the whole insert (IdempotencyKeyTaken): neither the tree nor its events are written', async () => {
@@ -106,23 +106,24 @@ export function idempotencyKeyTests(ctx: StoreContext): void {
     await expect(refused).rejects.toMatchObject({ scopedKey: 'user:ada same', code: 'CONFLICT' });
     expect(await ctx.store().jobs.getMany([parent.id, child.id])).toEqual([]);
     expect((await ctx.store().jobs.eventsSince(0, 100)).map((e) => e.jobId)).toEqual([first.id]);
-    expect(await ctx.store().jobs.findIdempotencyKey('user:ada same')).toEqual(keyOf('user:ada same', first.id));
+    expect(await ctx.store().jobs.findIdempotencyKeys(['user:ada same'])).toEqual([keyOf('user:ada same', first.id)]);
   });
 
-  it('two trees inserted together each keep their own key', async () => {
+  it('two trees inserted together each keep their own key; one read finds those of many keys that exist', async () => {
     const [a, b] = [makeJob(), makeJob()];
     await ctx.store().jobs.insert([a, b], 1_000, [keyOf('admin a', a.id), keyOf('admin b', b.id, 'hash-b')]);
-    expect(await ctx.store().jobs.findIdempotencyKey('admin a')).toEqual(keyOf('admin a', a.id));
-    expect(await ctx.store().jobs.findIdempotencyKey('admin b')).toEqual(keyOf('admin b', b.id, 'hash-b'));
+    const found = await ctx.store().jobs.findIdempotencyKeys(['admin a', 'admin missing', 'admin b']);
+    expect(found.sort((x, y) => x.scopedKey.localeCompare(y.scopedKey))).toEqual([keyOf('admin a', a.id), keyOf('admin b', b.id, 'hash-b')]);
+    expect(await ctx.store().jobs.findIdempotencyKeys([])).toEqual([]);
   });
 
   it('a purged job takes its key with it (the key can create a new job again)', async () => {
     const old = makeJob({ status: 'completed', finishedAt: 1_000 });
     await ctx.store().jobs.insert([old], 1_000, [keyOf('admin nightly', old.id)]);
     expect(await ctx.store().jobs.purgeFinished(5_000, 10)).toBe(1);
-    expect(await ctx.store().jobs.findIdempotencyKey('admin nightly')).toBeNull();
+    expect(await ctx.store().jobs.findIdempotencyKeys(['admin nightly'])).toEqual([]);
     const again = makeJob();
     await ctx.store().jobs.insert([again], 6_000, [keyOf('admin nightly', again.id)]);
-    expect((await ctx.store().jobs.findIdempotencyKey('admin nightly'))?.jobId).toBe(again.id);
+    expect((await ctx.store().jobs.findIdempotencyKeys(['admin nightly']))[0]?.jobId).toBe(again.id);
   });
 }
