@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --db postgres://…] [-- --redis redis://…] [-- --only engine,recovery,http,bullmq,latency,nodes,history]`: prints figures and the
+ * `npm run bench [-- --db postgres://…] [-- --redis redis://…] [-- --only engine,recovery,creation,http,bullmq,latency,nodes,history]`: prints figures and the
  * machine; no thresholds. Compare ratios within one run. The script builds first: Headway runs from its
  * compiled output, as `headway serve` does (run from TypeScript sources, its server took a tenth more CPU).
  */
@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBullmq } from './bullmq.js';
 import { dropFreshSchemas } from './child.js';
+import { benchCreation } from './creation.js';
 import { benchEngineIngest, benchRecovery } from './engine.js';
 import { benchHttpIngest } from './http.js';
 import { benchHistory } from './history.js';
@@ -29,6 +30,7 @@ const stolenAtStart = stolenCoreMs();
 console.log(`store: ${values.db?.startsWith('postgres') ? 'postgres' : 'sqlite (temp file)'}`);
 const engine = wanted('engine') ? await benchEngineIngest(values.db) : null;
 if (wanted('recovery')) await benchRecovery(values.db);
+if (wanted('creation')) await benchCreation(values.db);
 const http = wanted('http') ? await benchHttpIngest(values.db) : null;
 const bull = wanted('bullmq') ? await startBullmq() : null;
 const bullUpdatesPerSec = bull ? await bull.throughput() : null;
