@@ -11,16 +11,21 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /**
    * Sent as the Idempotency-Key header: the server applies the request once per key, so it is
-   * sent again after no answer (a lost connection, a restarting server), a few times over seconds.
+   * sent again after no answer (a lost connection, a restarting server) or a 502, 503 or 504, a
+   * few times over seconds.
    */
   idempotencyKey?: string;
 }
 
 /**
  * Further sends of a keyed request that got no answer: the first at once (a closed kept-alive
- * connection), the others after 0.25–0.5, 0.5–1 and 1–2 s (a server restarting), 1.75–3.5 s in all.
+ * connection), the others after 0.25–0.5, 0.5–1 and 1–2 s (a server restarting), 1.75–3.5 s in
+ * all; after a 502, 503 or 504 the first waits 0.25–0.5 s too.
  */
 const KEYED_RESENDS = 4;
+
+/** Answers after which a keyed request is sent again too: a node starting (503), a proxy whose backend is away (502) or slow (504: it may have been applied, which the key makes safe). */
+const RESEND_STATUSES = new Set([502, 503, 504]);
 
 function keyedResendDelayMs(attempt: number): number {
   const cap = 250 * 2 ** attempt;
@@ -61,7 +66,7 @@ export class Endpoint {
   /**
    * One JSON request. Error answers become HeadwayError with the server's code; no answer at
    * all becomes HeadwayNetworkError, so callers can tell "refused" from "unreachable" (a read is
-   * sent once more first, on a new connection).
+   * sent once more first, on a new connection; a keyed request up to four more times).
    */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = this.url(path, options.query);
@@ -74,21 +79,26 @@ export class Endpoint {
     // Only a request that cannot apply twice is sent again (RFC 9110, 9.2.2): a POST without a
     // key may have been applied before its answer was lost.
     const resends = options.idempotencyKey !== undefined ? KEYED_RESENDS : IDEMPOTENT_METHODS.has(method) ? 1 : 0;
-    let response: Response;
     for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      let text: string;
       try {
         response = await this.fetch(url, init);
-        break;
+        text = await response.text(); // a connection lost in the answer is no answer too
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason ?? error;
         if (attempt >= resends) throw new HeadwayNetworkError(url, error);
         if (attempt > 0) await sleep(keyedResendDelayMs(attempt), options.signal);
+        continue;
       }
+      const body = text ? parseJson(text) : undefined;
+      if (response.ok) return body as T;
+      if (options.idempotencyKey !== undefined && attempt < resends && RESEND_STATUSES.has(response.status)) {
+        await sleep(keyedResendDelayMs(Math.max(attempt, 1)), options.signal);
+        continue;
+      }
+      throw errorFromAnswer(response.status, body);
     }
-    const text = await readText(response, url);
-    const body = text ? parseJson(text) : undefined;
-    if (!response.ok) throw errorFromAnswer(response.status, body);
-    return body as T;
   }
 }
 
@@ -105,14 +115,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     };
     signal?.addEventListener('abort', aborted, { once: true });
   });
-}
-
-async function readText(response: Response, url: string): Promise<string> {
-  try {
-    return await response.text();
-  } catch (error) {
-    throw new HeadwayNetworkError(url, error);
-  }
 }
 
 function parseJson(text: string): unknown {

@@ -39,6 +39,74 @@ describe('REST errors become typed errors', () => {
     expect((error as Error).message).toContain(closed.url);
   });
 
+  describe('a create (it carries an Idempotency-Key) is sent again while the answer says "not now"', () => {
+    it('503 from a starting node, 502 and 504 from a proxy: sent again with the same key until it is created', async () => {
+      const statuses = [503, 502, 504];
+      const refusing = await startRecordingServer((request) => {
+        const status = statuses.shift();
+        if (status) return { status, body: status === 503 ? { error: { code: 'NOT_READY', message: 'starting' } } : undefined };
+        return { status: 201, body: { id: 'created', type: (request.body as { type: string }).type } };
+      });
+      try {
+        const client = createClient({ url: refusing.url, token: 't' });
+        await expect(client.createJob({ type: 'import' })).resolves.toMatchObject({ id: 'created' });
+        const keys = refusing.requests.map((request) => request.headers['idempotency-key']);
+        expect(keys).toHaveLength(4);
+        expect(new Set(keys).size).toBe(1);
+        expect(keys[0]).toBeTruthy();
+      } finally {
+        await refusing.close();
+      }
+    });
+
+    it('an answer that refuses the request (409, 400) is not sent again', async () => {
+      const conflicting = await startRecordingServer(() => ({ status: 409, body: { error: { code: 'CONFLICT', message: 'this Idempotency-Key was sent before with another body' } } }));
+      try {
+        const client = createClient({ url: conflicting.url, token: 't' });
+        await expect(client.createJob({ type: 'import' }, { idempotencyKey: 'order-1' })).rejects.toMatchObject({ code: 'CONFLICT', status: 409 });
+        expect(conflicting.requests).toHaveLength(1);
+        expect(conflicting.requests[0]!.headers['idempotency-key']).toBe('order-1');
+      } finally {
+        await conflicting.close();
+      }
+    });
+
+    it('503 for every send: the last answer is thrown, after five sends', async () => {
+      const starting = await startRecordingServer(() => ({ status: 503, body: { error: { code: 'NOT_READY', message: 'the store is away' } } }));
+      try {
+        const client = createClient({ url: starting.url, token: 't' });
+        await expect(client.createJob({ type: 'import' })).rejects.toMatchObject({ code: 'NOT_READY', status: 503 });
+        expect(starting.requests).toHaveLength(5);
+      } finally {
+        await starting.close();
+      }
+    });
+
+    it('a connection lost in the middle of the answer is no answer: the create is sent again', async () => {
+      let sends = 0;
+      const cutting: Server = createServer((request, response) => {
+        request.resume();
+        request.on('end', () => {
+          if (++sends === 1) {
+            response.writeHead(201, { 'content-type': 'application/json', 'content-length': '100' });
+            response.write('{"id":"cr');
+            setTimeout(() => request.socket.destroy(), 20);
+            return;
+          }
+          response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"created"}');
+        });
+      });
+      await new Promise<void>((resolve) => cutting.listen(0, '127.0.0.1', resolve));
+      try {
+        const client = createClient({ url: `http://127.0.0.1:${(cutting.address() as AddressInfo).port}`, token: 't' });
+        await expect(client.createJob({ type: 'import' })).resolves.toMatchObject({ id: 'created' });
+        expect(sends).toBe(2);
+      } finally {
+        await new Promise((resolve) => cutting.close(resolve));
+      }
+    });
+  });
+
   describe('a request whose connection is closed before any answer (a server that restarted)', () => {
     /** Drops the connection of the first request it reads without answering, then answers each with 200 `{}`. */
     async function startDroppingServer(): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
