@@ -72,7 +72,7 @@ export class JobsService implements JobService {
     try {
       return { job: await this.createTree(body, actor, key), replayed: false };
     } catch (error) {
-      // A resend: the insert found its key taken (GroupedInserts looks keys up before writing).
+      // A resend (or a send racing the first one): the insert found its key taken.
       const [earlier] = error instanceof IdempotencyKeyTaken ? await this.deps.store.jobs.findIdempotencyKeys([key.scopedKey]) : [];
       if (!earlier) throw error;
       return { job: await this.replay(earlier, key.requestHash, actor), replayed: true };
