@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { Value } from '@sinclair/typebox/value';
-import { ConfigSchema, type Config } from '../packages/server/dist/config/config.js';
 import { createHeadway } from '../packages/server/dist/create-headway.js';
-import type { Headway } from '../packages/server/dist/headway.js';
 import { SYSTEM } from '../packages/server/dist/service/actor.js';
-import { freshSchema } from './child.js';
+import { config, freshDb } from './engine.js';
 import { fmt } from './machine.js';
 
 const JOBS = 4_000;
@@ -33,8 +30,7 @@ async function perSecond(create: (n: number) => Promise<unknown>): Promise<numbe
  */
 export async function benchCreation(db: string | undefined): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'headway-bench-'));
-  const config = Value.Default(ConfigSchema, { db: db ? freshSchema(db) : join(dir, 'bench.db'), logLevel: 'silent' }) as Config;
-  const headway: Headway = await createHeadway(config, { logger: pino({ level: 'silent' }) });
+  const headway = await createHeadway(config(freshDb(db, dir)), { logger: pino({ level: 'silent' }) });
   await headway.start();
   try {
     const body = (round: number, n: number) => ({ type: 'bench.create', title: `import ${round}-${n}`, total: 100 });

@@ -9,12 +9,12 @@ import { SYSTEM } from '../packages/server/dist/service/actor.js';
 import { freshSchema } from './child.js';
 import { fmt } from './machine.js';
 
-function config(db: string, overrides: Partial<Config> = {}): Config {
+export function config(db: string, overrides: Partial<Config> = {}): Config {
   return Value.Default(ConfigSchema, { db, logLevel: 'silent', ...overrides }) as Config;
 }
 
 /** A SQLite file in `dir`, or a fresh schema in the PostgreSQL `db` names, so earlier runs' jobs never count. */
-function freshDb(db: string | undefined, dir: string): string {
+export function freshDb(db: string | undefined, dir: string): string {
   return db ? freshSchema(db) : join(dir, 'bench.db');
 }
 

@@ -27,6 +27,16 @@ describe('createJob sends at most one job, whatever the network does', () => {
     for (const server of servers.reverse()) await server.close();
   });
 
+  /** A node started and stopped (its file and port kept for a restart), and a client of it whose sends are recorded. */
+  async function clientOfStoppedServer() {
+    const server = await startLiveServer();
+    servers.push(server);
+    await server.stop();
+    const recording = recordingFetch();
+    const client = createClient({ url: server.url, token: server.adminKey, fetch: recording.fetch });
+    return { server, recording, client };
+  }
+
   it('an answer lost after the server created the job: the SDK sends it again with the same key and gets that job, not a second one', async () => {
     const server = await startLiveServer();
     servers.push(server);
@@ -54,11 +64,7 @@ describe('createJob sends at most one job, whatever the network does', () => {
   });
 
   it('a server restarting while the job is created: the SDK keeps sending for a few seconds and the job is created once', async () => {
-    const first = await startLiveServer();
-    servers.push(first);
-    await first.stop();
-    const recording = recordingFetch();
-    const client = createClient({ url: first.url, token: first.adminKey, fetch: recording.fetch });
+    const { server: first, recording, client } = await clientOfStoppedServer();
     const creating = client.createJob({ type: 'sdk.restart' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const second = await startLiveServer({ dbPath: first.dbPath, port: first.port, adminKey: first.adminKey });
@@ -70,21 +76,13 @@ describe('createJob sends at most one job, whatever the network does', () => {
   });
 
   it('no answer at all for seconds: createJob gives up with a HeadwayNetworkError after five sends', async () => {
-    const gone = await startLiveServer();
-    servers.push(gone);
-    await gone.stop();
-    const recording = recordingFetch();
-    const client = createClient({ url: gone.url, token: gone.adminKey, fetch: recording.fetch });
+    const { recording, client } = await clientOfStoppedServer();
     await expect(client.createJob({ type: 'sdk.gone' })).rejects.toBeInstanceOf(HeadwayNetworkError);
     expect(recording.keys).toHaveLength(5);
   });
 
   it('an abort stops the resends at once', async () => {
-    const gone = await startLiveServer();
-    servers.push(gone);
-    await gone.stop();
-    const recording = recordingFetch();
-    const client = createClient({ url: gone.url, token: gone.adminKey, fetch: recording.fetch });
+    const { recording, client } = await clientOfStoppedServer();
     const abort = new AbortController();
     const creating = client.createJob({ type: 'sdk.aborted' }, { signal: abort.signal });
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -72,6 +72,26 @@ describe('new jobs are written in groups', () => {
     expect((await jobs.list({ type: 'grouped.keyed', limit: 100 }, SYSTEM)).items).toHaveLength(7);
   });
 
+  it('when the keys of a group refused for a taken key cannot be read, each request of the group gets that error and nothing is written', async () => {
+    const node = await startNode();
+    const { jobs, store } = node.headway;
+    await jobs.createOnce({ type: 'grouped.unread', title: 'order 0' }, SYSTEM, 'order-0');
+    const held = holdFirstInsert(store.jobs);
+    const queued = vi.spyOn(GroupedInserts.prototype, 'insert');
+    const away = new Error('the store went away');
+    vi.spyOn(store.jobs, 'findIdempotencyKeys').mockRejectedValue(away);
+
+    const first = jobs.create({ type: 'grouped.unread', title: 'unkeyed' }, SYSTEM);
+    await vi.waitFor(() => expect(queued).toHaveBeenCalledTimes(1));
+    const group = [0, 1].map((n) => jobs.createOnce({ type: 'grouped.unread', title: `order ${n}` }, SYSTEM, `order-${n}`));
+    await vi.waitFor(() => expect(queued).toHaveBeenCalledTimes(3));
+    held.release();
+
+    await expect(first).resolves.toMatchObject({ title: 'unkeyed' });
+    for (const request of group) await expect(request).rejects.toBe(away);
+    expect((await jobs.list({ type: 'grouped.unread', limit: 10 }, SYSTEM)).items.map((job) => job.title).sort()).toEqual(['order 0', 'unkeyed']);
+  });
+
   it('a tree the store refuses fails alone: the others in its group are written', async () => {
     const node = await startNode();
     const { store } = node.headway;
