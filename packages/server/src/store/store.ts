@@ -130,6 +130,16 @@ export class IdempotencyKeyTaken extends HeadwayError {
   }
 }
 
+export interface SavedProgress {
+  /** The ids of patches not written because their `seq` no longer holds (or the job is gone). */
+  stale: string[];
+  /**
+   * How long the write kept a thread of this process busy (the event loop, or SQLite's writer
+   * thread; not a wait on the network): the flusher paces itself on it.
+   */
+  busyMs: number;
+}
+
 export interface JobStore {
   /** Inserts job trees (parents before children) with their `created` events and the keys they were created under, all or nothing. */
   insert(jobs: JobRecord[], now: number, keys?: readonly IdempotencyKeyRow[]): Promise<JobEvent[]>;
@@ -140,8 +150,8 @@ export interface JobStore {
   list(query: JobQuery): Promise<JobPage>;
   /** Applies one change with its events atomically, if `expectedSeq` still holds. A change may carry no events (seq unchanged). */
   commit(change: JobChange, now: number): Promise<CommitResult>;
-  /** Writes many coalesced progress patches in one transaction; answers the ids of patches not written because their `seq` no longer holds (or the job is gone). */
-  saveProgress(patches: ProgressPatch[]): Promise<string[]>;
+  /** Writes many coalesced progress patches in one transaction (see SavedProgress). */
+  saveProgress(patches: ProgressPatch[]): Promise<SavedProgress>;
   /** Appends acknowledged progress (one row per call, ids never reused), read from the records before it yields; answers the row's id. */
   journalProgress(nodeId: string, entries: readonly JournalEntry[]): Promise<number>;
   /** Deletes this node's journal rows up to `throughId`: what they hold is in the jobs now. */

@@ -77,7 +77,7 @@ describe('following changes made by other nodes', () => {
     expect(taken).toBe(live.get(job.id));
     const patch = takeChangedProgress(taken!)!;
     expect(patch).toMatchObject({ seq: completed.seq, done: 2_000, message: 'row 2,000' });
-    expect(await store().jobs.saveProgress([patch])).toEqual([]);
+    expect((await store().jobs.saveProgress([patch])).stale).toEqual([]);
     expect(await store().jobs.get(job.id)).toMatchObject({ status: 'completed', done: 2_000, message: 'row 2,000' });
     stop();
   });

@@ -138,7 +138,7 @@ describe('progress reported through another node sharing the store', () => {
     const job = await jobs.create({ type: 'shared.transition', total: 1_000 }, SYSTEM);
     const started = await jobs.act(job.id, 'start', {}, SYSTEM); // this node caches the job, to write its ETA
     const reportedElsewhere = { id: job.id, seq: started.seq, done: 500, percent: 50, message: 'row 500', updatedAt: Date.now() };
-    expect(await store.jobs.saveProgress([reportedElsewhere])).toEqual([]);
+    expect((await store.jobs.saveProgress([reportedElsewhere])).stale).toEqual([]);
     await node.stop(); // the final flush
     const reopened = await openStore(node.dbPath);
     const stored = await reopened.jobs.get(job.id);
@@ -164,7 +164,7 @@ describe('progress reported through another node sharing the store', () => {
     // The held announcement refreshes the ETA after the write, leaving nothing but it unwritten.
     await eventually(() => announced.length === 2, 5_000, 'the report announced');
     const { seq } = (await store.jobs.get(job.id))!;
-    expect(await store.jobs.saveProgress([{ id: job.id, seq, done: 500, percent: 50, updatedAt: Date.now() }])).toEqual([]);
+    expect((await store.jobs.saveProgress([{ id: job.id, seq, done: 500, percent: 50, updatedAt: Date.now() }])).stale).toEqual([]);
     expect((await jobs.get(job.id, SYSTEM)).done).toBe(500);
     expect((await jobs.list({ type: 'shared.eta', limit: 10 }, SYSTEM)).items[0]).toMatchObject({ done: 500 });
   });

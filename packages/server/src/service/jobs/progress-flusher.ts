@@ -12,15 +12,16 @@ import type { ProgressJournal } from './progress-journal.js';
 import { takeChangedProgress } from './progress-fields.js';
 
 /**
- * Jobs written per store transaction. SQLite blocks the event loop while it writes, and every
- * report and announcement waits that long: 0.55 ms for 50 rows in id order here (p99 1.5 ms),
- * against 1.1 ms for 100, for the same total. At 25 the total grew by a third.
+ * Jobs written per store transaction. A transaction holds SQLite's write lock (on the writer
+ * thread; on the event loop where there is none), and a transition committed meanwhile waits that
+ * long: 0.55 ms for 50 rows in id order here (p99 1.5 ms), against 1.1 ms for 100, for the same
+ * total. At 25 the total grew by a third.
  */
 const FLUSH_SLICE = 50;
 /**
- * Share of the event loop the flush may take. Writing 1,000 busy jobs costs 7–13 ms on SQLite here
+ * Share of a core the flush may take. Writing 1,000 busy jobs costs 7–13 ms on SQLite here
  * whatever the interval, so under load the interval stretches (at most MAX_STRETCH times) rather
- * than letting the store starve reports and announcements. Rows need not be fresher: the journal
+ * than letting the store starve reports and announcements of CPU. Rows need not be fresher: the journal
  * holds answered progress and this node's reads and live updates come from the cache. At a tenth,
  * 1,000 jobs reported 10,000 times a second were rewritten every 100 ms and the server took 36%
  * of a core (mean of 8 rounds); at a fiftieth every ~400 ms, and 29%.
@@ -28,7 +29,7 @@ const FLUSH_SLICE = 50;
 const FLUSH_BUSY_SHARE = 0.02;
 const MAX_STRETCH = 10;
 
-/** The wait before the next flush, given how long the last one kept the event loop busy. */
+/** The wait before the next flush, given how long the last one kept a thread busy. */
 export function nextFlushDelayMs(intervalMs: number, lastFlushBusyMs: number): number {
   return Math.min(intervalMs * MAX_STRETCH, Math.max(intervalMs, lastFlushBusyMs / FLUSH_BUSY_SHARE));
 }
@@ -144,13 +145,12 @@ export class ProgressFlusher {
       if (patches.length === 0) continue;
       let stale: Set<string>;
       try {
-        const startedAt = performance.now();
-        const saving = store.jobs.saveProgress(patches);
-        // Only the time the call held the event loop counts (all of the write on SQLite, building
-        // the query on PostgreSQL): waiting on the network delays nothing else, so it must not
-        // stretch the interval and leave ticks unwritten for longer.
-        busyMs += performance.now() - startedAt;
-        stale = new Set(await saving);
+        const saved = await store.jobs.saveProgress(patches);
+        // Only the time the write held a thread counts (SQLite's, on its thread or the loop; building
+        // the query on PostgreSQL): waiting on the network takes no core, so it must not stretch
+        // the interval and leave ticks unwritten for longer.
+        busyMs += saved.busyMs;
+        stale = new Set(saved.stale);
       } catch (error) {
         slice.forEach((entry, i) => untake(entry, changes[i]!)); // their changes were taken: mark them again
         for (const entry of entries.slice(start)) live.markDirty(entry); // keep them for the next pass

@@ -157,7 +157,7 @@ export class JournalAdopter {
 async function writeBack(store: Store, left: LeftJournal): Promise<number> {
   let written = 0;
   for (const row of left.rows) {
-    const stale = await store.jobs.saveProgress(row.patches);
+    const { stale } = await store.jobs.saveProgress(row.patches);
     written += row.patches.length - stale.length;
   }
   await left.clear();

@@ -42,7 +42,13 @@ export class PostgresStore implements Store {
       getMany: (ids) => getJobs(db, ids),
       list: (query) => listJobs(db, query),
       commit: (change, now) => commitChange(db, change, now),
-      saveProgress: (patches) => saveProgress(db, patches),
+      saveProgress: async (patches) => {
+        // Only building the query holds the event loop; the round trip delays nothing else.
+        const startedAt = performance.now();
+        const saving = saveProgress(db, patches);
+        const busyMs = performance.now() - startedAt;
+        return { stale: await saving, busyMs };
+      },
       journalProgress: (nodeId, entries) => journalProgress(db, nodeId, entries),
       dropJournal: (nodeId, throughId) => dropJournal(db, nodeId, throughId),
       leftJournal: () => leftJournal(db),

@@ -9,14 +9,16 @@ import { SqliteStore } from './sqlite-store.js';
 import { startReaderThread } from './reader-thread.js';
 import { registerSqlFunctions } from './sql-functions.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
+import { startWriterThread } from './writer-thread.js';
+import { runProgressWrites } from './progress.js';
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
 
 export interface SqliteStoreOptions {
   /**
-   * A long-running node checkpoints a file's WAL and runs text searches on threads of their own,
-   * off the event loop; failures go to this logger.
+   * A long-running node checkpoints a file's WAL, runs text searches and writes progress on
+   * threads of their own, off the event loop; failures go to this logger.
    */
   background?: { logger: Logger };
 }
@@ -48,5 +50,8 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   const checkpointer = startWalCheckpointer(connection, background.logger);
   db.onWrite = checkpointer.wrote;
   const reader = startReaderThread(connection, background.logger, (sql, params) => db.all(sql, ...params));
-  return new SqliteStore(db, { checkpointer, reader });
+  const writer = startWriterThread(connection, background.logger, { busyTimeoutMs: BUSY_TIMEOUT_MS, onWrite: checkpointer.wrote }, (writes) =>
+    runProgressWrites(db, writes),
+  );
+  return new SqliteStore(db, { checkpointer, reader, writer });
 }

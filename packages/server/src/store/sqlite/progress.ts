@@ -1,8 +1,22 @@
-import type Database from 'better-sqlite3';
 import type { ProgressPatch } from '../store.js';
 import { columnOf, isJsonField, type JobField } from '../job-columns.js';
 import { ordersByReport, progressFieldsOfShape, progressShapeOf } from '../progress-fields.js';
 import type { SqliteDb } from './sqlite-db.js';
+
+/**
+ * The UPDATEs that write a set of progress patches, as SQL text and bound values: what the main
+ * connection runs, or what is posted to the writer thread (see writer-thread.ts).
+ */
+export interface ProgressWrites {
+  /** The distinct UPDATE texts, each named below by its index. */
+  sql: string[];
+  /** Per row to update: the index of its UPDATE in `sql`. */
+  statementOf: number[];
+  /** Per row: its bound values, in order. */
+  values: unknown[][];
+  /** Per row: the job's id where the UPDATE holds only at the patch's seq (no row changed means stale), else null. */
+  guardedIds: Array<string | null>;
+}
 
 interface ShapedUpdate {
   fields: JobField[];
@@ -11,53 +25,75 @@ interface ShapedUpdate {
   byReport: boolean[];
   /** Whether the shape holds a report (updatedAt): its time is bound once more, for reported_at. */
   reported: boolean;
-  statement: Database.Statement<unknown[], unknown>;
-  /** The bound values, reused row after row (better-sqlite3 binds an array's elements in order). */
-  values: unknown[];
+  sql: string;
 }
 
-const updatesByDb = new WeakMap<SqliteDb, Map<number, ShapedUpdate>>();
+/** One UPDATE per patch shape (and seq guard), found by bit mask rather than built at tick rate. */
+const updatesByShape = new Map<number, ShapedUpdate>();
 
 /**
- * Writes coalesced progress for many jobs in one transaction, which is what lets tens of
- * thousands of ticks per second cost a few transactions. Never touches status or seq; a job
- * deleted meanwhile is skipped; of two patches to one job the later wins.
+ * Plans the writes of coalesced progress for many jobs, to run in one transaction, which is what
+ * lets tens of thousands of ticks per second cost a few transactions. Never touches status or
+ * seq; a job deleted meanwhile is skipped; of two patches to one job the later wins.
  */
-export function saveProgress(db: SqliteDb, patches: readonly ProgressPatch[]): string[] {
-  const stale: string[] = [];
-  if (patches.length === 0) return stale;
-  db.write(() => {
-    for (const patch of patches) {
-      const guarded = patch.seq !== undefined;
-      const update = updateFor(db, progressShapeOf(patch), guarded);
-      if (!update) continue;
-      const { fields, json, byReport, values } = update;
-      let at = 0;
-      for (let i = 0; i < fields.length; i++) {
-        const value = (patch as Record<string, unknown>)[fields[i]!];
-        if (byReport[i]) values[at++] = patch.updatedAt;
-        values[at++] = value === undefined || value === null ? null : json[i] ? JSON.stringify(value) : value;
-      }
-      if (update.reported) values[at++] = patch.updatedAt;
-      values[at++] = patch.id;
-      if (guarded) values[at] = patch.seq;
-      if (update.statement.run(values).changes === 0 && guarded) stale.push(patch.id);
+export function progressWrites(patches: readonly ProgressPatch[]): ProgressWrites {
+  const writes: ProgressWrites = { sql: [], statementOf: [], values: [], guardedIds: [] };
+  const indexOfSql = new Map<string, number>();
+  for (const patch of patches) {
+    const guarded = patch.seq !== undefined;
+    const update = updateFor(progressShapeOf(patch), guarded);
+    if (!update) continue;
+    const { fields, json, byReport } = update;
+    const values: unknown[] = [];
+    for (let i = 0; i < fields.length; i++) {
+      const value = (patch as Record<string, unknown>)[fields[i]!];
+      if (byReport[i]) values.push(patch.updatedAt);
+      values.push(value === undefined || value === null ? null : json[i] ? JSON.stringify(value) : value);
     }
+    if (update.reported) values.push(patch.updatedAt);
+    values.push(patch.id);
+    if (guarded) values.push(patch.seq);
+    let index = indexOfSql.get(update.sql);
+    if (index === undefined) indexOfSql.set(update.sql, (index = writes.sql.push(update.sql) - 1));
+    writes.statementOf.push(index);
+    writes.values.push(values);
+    writes.guardedIds.push(guarded ? patch.id : null);
+  }
+  return writes;
+}
+
+/** The ids of the guarded rows among those no UPDATE changed: their seq no longer holds, or the job is gone. */
+export function staleIds(writes: ProgressWrites, unchangedRows: readonly number[]): string[] {
+  return unchangedRows.map((row) => writes.guardedIds[row]).filter((id): id is string => id !== null && id !== undefined);
+}
+
+/** Runs planned writes on the main connection in one transaction; answers the rows no UPDATE changed. */
+export function runProgressWrites(db: SqliteDb, writes: ProgressWrites): number[] {
+  const unchanged: number[] = [];
+  if (writes.values.length === 0) return unchanged;
+  const statements = writes.sql.map((sql) => db.statement(sql));
+  db.write(() => {
+    writes.values.forEach((values, row) => {
+      if (statements[writes.statementOf[row]!]!.run(values).changes === 0) unchanged.push(row);
+    });
   });
-  return stale;
+  return unchanged;
+}
+
+/** Writes progress patches on the main connection; answers the ids of stale ones (see progressWrites, staleIds). */
+export function saveProgress(db: SqliteDb, patches: readonly ProgressPatch[]): string[] {
+  const writes = progressWrites(patches);
+  return staleIds(writes, runProgressWrites(db, writes));
 }
 
 /**
- * One prepared UPDATE per patch shape (and seq guard), found by bit mask rather than by SQL text
- * at tick rate. A patch holding a report (its updatedAt) sets its fields only where the row holds
- * no newer report (see ordersByReport); the row still counts as written: what it holds is newer.
+ * A patch holding a report (its updatedAt) sets its fields only where the row holds no newer
+ * report (see ordersByReport); the row still counts as written: what it holds is newer.
  */
-function updateFor(db: SqliteDb, shape: number, guarded: boolean): ShapedUpdate | null {
+function updateFor(shape: number, guarded: boolean): ShapedUpdate | null {
   if (shape === 0) return null;
-  let updates = updatesByDb.get(db);
-  if (!updates) updatesByDb.set(db, (updates = new Map()));
   const key = guarded ? -shape : shape;
-  let update = updates.get(key);
+  let update = updatesByShape.get(key);
   if (!update) {
     const fields = progressFieldsOfShape(shape);
     const reported = fields.includes('updatedAt');
@@ -67,10 +103,9 @@ function updateFor(db: SqliteDb, shape: number, guarded: boolean): ShapedUpdate 
       return byReport[i] ? `${column} = CASE WHEN reported_at <= ? THEN ? ELSE ${column} END` : `${column} = ?`;
     });
     if (reported) sets.push('reported_at = MAX(reported_at, ?)');
-    const statement = db.statement(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?${guarded ? ' AND seq = ?' : ''}`);
-    const bound = fields.length + byReport.filter(Boolean).length + (reported ? 1 : 0) + (guarded ? 2 : 1);
-    update = { fields, json: fields.map(isJsonField), byReport, reported, statement, values: new Array<unknown>(bound) };
-    updates.set(key, update);
+    const sql = `UPDATE jobs SET ${sets.join(', ')} WHERE id = ?${guarded ? ' AND seq = ?' : ''}`;
+    update = { fields, json: fields.map(isJsonField), byReport, reported, sql };
+    updatesByShape.set(key, update);
   }
   return update;
 }

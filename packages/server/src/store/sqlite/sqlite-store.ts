@@ -17,23 +17,26 @@ import { childSummary, recentDurations } from './jobs-summary.js';
 import { sqliteKeyStore } from './keys.js';
 import { sqliteNotificationStore } from './notifications/index.js';
 import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
-import { saveProgress } from './progress.js';
+import { progressWrites, runProgressWrites, staleIds } from './progress.js';
 import { deleteFiles, FileJournal, leftJournal } from './progress-journal.js';
 import type { SqliteDb } from './sqlite-db.js';
 import type { ReaderThread, Scan } from './reader-thread.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
+import type { WriterThread } from './writer-thread.js';
 
 /** The threads a long-running node's store works with (see open.ts). */
 export interface SqliteThreads {
   checkpointer: WalCheckpointer;
   reader: ReaderThread;
+  writer: WriterThread;
 }
 
 /**
  * The embedded store. better-sqlite3 is synchronous, so each operation runs to completion
  * (one transaction) before any other code in this process runs; the async surface is the
  * contract shared with PostgreSQL. The queries that must read every job of a range (a text
- * search, the analytics) run on the reader thread when there is one.
+ * search, the analytics) run on the reader thread when there is one, and progress is written on
+ * the writer thread.
  */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -48,6 +51,7 @@ export class SqliteStore implements Store {
     private readonly threads?: SqliteThreads,
   ) {
     const reader = threads?.reader;
+    const writer = threads?.writer;
     const { connection } = db;
     const journalPath = connection.memory || connection.name.startsWith('file:') ? null : connection.name;
     const journal = (this.journal = new FileJournal(journalPath));
@@ -66,7 +70,16 @@ export class SqliteStore implements Store {
         return pageOf(query, await scan<Row>(sql, params));
       },
       commit: async (change, now) => commitChange(db, change, now),
-      saveProgress: async (patches) => saveProgress(db, patches),
+      saveProgress: async (patches) => {
+        const writes = progressWrites(patches);
+        if (writer) {
+          const { unchanged, busyMs } = await writer.write(writes);
+          return { stale: staleIds(writes, unchanged), busyMs };
+        }
+        const startedAt = performance.now();
+        const unchanged = runProgressWrites(db, writes);
+        return { stale: staleIds(writes, unchanged), busyMs: performance.now() - startedAt };
+      },
       // One process per node here: the files are this process's, whatever node id it runs.
       journalProgress: async (_nodeId, entries) => journal.append(entries),
       dropJournal: async (_nodeId, throughId) => journal.drop(throughId),
@@ -102,7 +115,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.threads?.checkpointer.stop(), this.threads?.reader.stop()]);
+    await Promise.all([this.threads?.checkpointer.stop(), this.threads?.reader.stop(), this.threads?.writer.stop()]);
     this.journal.close();
     this.db.close();
   }

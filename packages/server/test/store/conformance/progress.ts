@@ -54,7 +54,7 @@ export function progressTests(ctx: StoreContext): void {
     const [current, moved] = await seed(ctx.store(), [makeJob({ status: 'running' }), makeJob({ status: 'running' })]);
     const committed = await ctx.store().jobs.commit({ id: moved!.id, expectedSeq: moved!.seq, patch: { control: 'pause' }, events: [{ kind: 'control', intent: 'pause' }] }, 5_000);
     expect(committed.ok).toBe(true);
-    const stale = await ctx.store().jobs.saveProgress([
+    const { stale } = await ctx.store().jobs.saveProgress([
       { id: current!.id, seq: current!.seq, done: 7, updatedAt: 6_000 },
       { id: moved!.id, seq: moved!.seq, done: 9, updatedAt: 6_000 },
       { id: 'deleted-meanwhile', seq: 1, done: 1 },
@@ -62,20 +62,20 @@ export function progressTests(ctx: StoreContext): void {
     expect(stale.sort()).toEqual([moved!.id, 'deleted-meanwhile'].sort());
     expect(await ctx.store().jobs.get(current!.id)).toMatchObject({ done: 7, updatedAt: 6_000 });
     expect((await ctx.store().jobs.get(moved!.id))?.done).toBe(moved!.done);
-    expect(await ctx.store().jobs.saveProgress([{ id: moved!.id, seq: moved!.seq + 1, done: 9 }])).toEqual([]);
+    expect((await ctx.store().jobs.saveProgress([{ id: moved!.id, seq: moved!.seq + 1, done: 9 }])).stale).toEqual([]);
     expect((await ctx.store().jobs.get(moved!.id))?.done).toBe(9);
   });
 
   it('a patch holding an older report than the row holds leaves its progress as it is, yet counts as written; a checkpoint and a patch with no report are written', async () => {
     const [job] = await seed(ctx.store(), [makeJob({ status: 'running', total: 100 })]);
     // Two nodes answered reports of one job; the newer one's node flushes first.
-    expect(await ctx.store().jobs.saveProgress([{ id: job!.id, seq: job!.seq, done: 20, percent: 20, message: 'row 20', updatedAt: 6_000 }])).toEqual([]);
+    expect((await ctx.store().jobs.saveProgress([{ id: job!.id, seq: job!.seq, done: 20, percent: 20, message: 'row 20', updatedAt: 6_000 }])).stale).toEqual([]);
     const older: ProgressPatch = { id: job!.id, seq: job!.seq, done: 10, percent: 10, message: 'row 10', checkpoint: { row: 10 }, updatedAt: 5_000 };
-    expect(await ctx.store().jobs.saveProgress([older])).toEqual([]);
+    expect((await ctx.store().jobs.saveProgress([older])).stale).toEqual([]);
     expect(await ctx.store().jobs.get(job!.id)).toMatchObject({ done: 20, percent: 20, message: 'row 20', updatedAt: 6_000, checkpoint: { row: 10 } });
     // A refreshed ETA holds no report: written whatever the row holds.
     const eta = { remainingMs: 8_000, low: 6_000, high: 9_000, confidence: 0.5, method: 'ewma' as const, at: 5_500 };
-    expect(await ctx.store().jobs.saveProgress([{ id: job!.id, seq: job!.seq, eta }])).toEqual([]);
+    expect((await ctx.store().jobs.saveProgress([{ id: job!.id, seq: job!.seq, eta }])).stale).toEqual([]);
     expect((await ctx.store().jobs.get(job!.id))?.eta).toEqual(eta);
     // A newer report, or one of the same moment, is written.
     await ctx.store().jobs.saveProgress([{ id: job!.id, seq: job!.seq, done: 30, percent: 30, updatedAt: 6_000 }]);
