@@ -161,7 +161,8 @@ export interface JobStore {
   /**
    * Journal rows other nodes wrote more than `olderThanMs` ago (by the database's clock) and never
    * dropped: a live node drops its rows at every flush, so these are a dead node's. Oldest first.
-   * The embedded store has none: its journal is the files of one process, replayed at its next start.
+   * On the embedded store, the files of other processes on the same file that are gone and wrote
+   * nothing for that long.
    */
   abandonedJournal(nodeId: string, olderThanMs: number): Promise<LeftJournal>;
   /** Events of one job with seq > afterSeq, oldest first. */

@@ -1,3 +1,7 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { SYSTEM } from '../../src/service/actor.js';
@@ -77,7 +81,7 @@ describe('the progress journal', () => {
     expect((await jobs.get(fresh, SYSTEM)).status).toBe('running');
   });
 
-  it("another node's rows older than the adoption age are abandoned (PostgreSQL; the embedded store's journal is one process's files)", async () => {
+  it("another node's rows older than the adoption age are abandoned (PostgreSQL; on the embedded store, this process's own files never are)", async () => {
     const node = await startNode({ config: { flushIntervalMs: 10_000 } });
     const { store } = node.headway;
     const job = (await store.jobs.get(await runningJob(node)))!;
@@ -136,5 +140,31 @@ describe('the progress journal', () => {
     expect(await jobs.report(id, { done: 11 }, SYSTEM)).toMatchObject({ control: 'run' });
     const [row] = (await store.jobs.leftJournal()).rows;
     expect(row!.patches.map((patch) => patch.done)).toEqual([11]);
+  });
+
+  it('on SQLite, a process that keeps running writes back what a second process on the same file answered and never wrote before it was killed, without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headway-adopt-'));
+    try {
+      const dbPath = join(dir, 'shared.db');
+      const node = await startNode({ config: { db: dbPath, flushIntervalMs: 20, journalAdoptAfterMs: 1_000 } });
+      const id = await runningJob(node);
+      const second = fork(join(import.meta.dirname, '..', 'store', 'fixtures', 'report-and-wait.ts'), [dbPath, id], {
+        execArgv: ['--conditions=headway-src', '--import', 'tsx'],
+        stdio: 'ignore',
+      });
+      try {
+        await new Promise((resolve, reject) => (second.once('message', resolve), second.once('exit', (code) => reject(new Error(`exited early with ${code}`)))));
+        expect(readdirSync(dir).some((name) => name.startsWith(`shared.db-progress-${second.pid}-`))).toBe(true);
+      } finally {
+        second.kill('SIGKILL');
+      }
+      await new Promise((resolve) => second.once('exit', resolve));
+      expect((await node.headway.store.jobs.get(id))?.done).toBe(76); // 77 was answered, journaled, never written
+      await eventually(async () => (await node.headway.store.jobs.get(id))?.done === 77, 10_000, "the dead process's report written back");
+      expect(await node.headway.store.jobs.get(id)).toMatchObject({ done: 77, message: 'row 77', status: 'running' });
+      expect(readdirSync(dir).filter((name) => name.includes(`-progress-${second.pid}-`))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { progressFieldBit } from '../../src/store/progress-fields.js';
 import { encodeRow } from '../../src/store/sqlite/journal-codec.js';
-import { deleteFiles, FileJournal, leftJournal } from '../../src/store/sqlite/progress-journal.js';
+import { abandonedJournal, deleteFiles, FileJournal, leftJournal } from '../../src/store/sqlite/progress-journal.js';
 import type { JournalEntry } from '../../src/store/store.js';
 import { jobWith } from '../model/job.js';
 
@@ -48,5 +48,29 @@ describe('the SQLite progress journal files', () => {
     deleteFiles(left.files);
     expect(existsSync(`${db}-progress-${livePid}-1`)).toBe(true);
     expect(readdirSync(dir)).toEqual([`h.db-progress-${livePid}-1`]);
+  });
+
+  it("a process that keeps running adopts the files of processes that are gone once they wrote nothing for the adoption age; never its own, a live one's or a fresh one's", () => {
+    dir = mkdtempSync(join(tmpdir(), 'headway-journal-'));
+    const db = join(dir, 'h.db');
+    const gonePid = spawnSync(process.execPath, ['-e', '']).pid;
+    const goneJustNowPid = spawnSync(process.execPath, ['-e', '']).pid;
+    const livePid = process.ppid;
+    const minuteAgo = new Date(Date.now() - 60_000);
+    const write = (pid: number, n: number, done: number, old: boolean) => {
+      const path = `${db}-progress-${pid}-${n}`;
+      writeFileSync(path, encodeRow(n, [entry(done)]));
+      if (old) utimesSync(path, minuteAgo, minuteAgo);
+    };
+    write(gonePid, 2, 11, true);
+    write(gonePid, 1, 10, true);
+    write(goneJustNowPid, 1, 40, false);
+    write(livePid, 1, 20, true);
+    write(process.pid, 1, 30, true);
+    const abandoned = abandonedJournal(db, 30_000);
+    expect(dones(abandoned.rows)).toEqual([10, 11]); // oldest file first
+    deleteFiles(abandoned.files);
+    expect(readdirSync(dir).sort()).toEqual([`h.db-progress-${goneJustNowPid}-1`, `h.db-progress-${livePid}-1`, `h.db-progress-${process.pid}-1`].sort());
+    expect(dones(abandonedJournal(db, 30_000).rows)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { JournalEntry, JournalRow } from '../store.js';
 import { decodeRows, encodeRow } from './journal-codec.js';
@@ -65,15 +65,59 @@ export class FileJournal {
  * crash was never answered and is left out.
  */
 export function leftJournal(dbPath: string): { rows: JournalRow[]; files: string[] } {
+  return rowsOf(journalFiles(dbPath).filter((file) => file.pid === process.pid || !isRunning(file.pid)));
+}
+
+/**
+ * The rows of other processes on the same file that are gone and wrote nothing for `olderThanMs`,
+ * for a process that keeps running to write back (see JournalAdopter). The age guards a live
+ * process the PID check cannot see (one in another PID namespace sharing the folder): a live one
+ * rotates its files at every flush, so none of them gets that old.
+ */
+export function abandonedJournal(dbPath: string, olderThanMs: number, now = Date.now()): { rows: JournalRow[]; files: string[] } {
+  const abandoned = journalFiles(dbPath).filter((file) => file.pid !== process.pid && !isRunning(file.pid) && now - modifiedAt(file.path) > olderThanMs);
+  return rowsOf(abandoned);
+}
+
+interface JournalFile {
+  path: string;
+  pid: number;
+  n: number;
+}
+
+function journalFiles(dbPath: string): JournalFile[] {
   const folder = dirname(dbPath);
   const pattern = new RegExp(`^${escapeRegExp(basename(dbPath))}-progress-(\\d+)-(\\d+)$`);
-  const found = readdirSync(folder).flatMap((name) => {
+  return readdirSync(folder).flatMap((name) => {
     const match = pattern.exec(name);
     return match ? [{ path: join(folder, name), pid: Number(match[1]), n: Number(match[2]) }] : [];
   });
-  const files = found.filter((file) => file.pid === process.pid || !isRunning(file.pid)).sort((a, b) => a.pid - b.pid || a.n - b.n);
-  const rows = files.flatMap((file) => decodeRows(readFileSync(file.path)));
+}
+
+/** Rows in order, oldest file of each process first; a file gone meanwhile (another process adopted it) has none. */
+function rowsOf(found: JournalFile[]): { rows: JournalRow[]; files: string[] } {
+  const files = found.sort((a, b) => a.pid - b.pid || a.n - b.n);
+  const rows = files.flatMap((file) => decodeRows(readIfThere(file.path)));
   return { rows, files: files.map((file) => file.path) };
+}
+
+function readIfThere(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw error;
+  }
+}
+
+/** A file deleted meanwhile counts as new: nothing to adopt. */
+function modifiedAt(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Infinity;
+    throw error;
+  }
 }
 
 export function deleteFiles(paths: readonly string[]): void {

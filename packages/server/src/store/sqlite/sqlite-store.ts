@@ -18,7 +18,7 @@ import { sqliteKeyStore } from './keys.js';
 import { sqliteNotificationStore } from './notifications/index.js';
 import { assertSqliteSchemaNotNewer, migrateSqlite } from './migrate.js';
 import { progressWrites, runProgressWrites, staleIds } from './progress.js';
-import { deleteFiles, FileJournal, leftJournal } from './progress-journal.js';
+import { abandonedJournal, deleteFiles, FileJournal, leftJournal } from './progress-journal.js';
 import type { SqliteDb } from './sqlite-db.js';
 import type { ReaderThread, Scan } from './reader-thread.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
@@ -88,7 +88,11 @@ export class SqliteStore implements Store {
         const { rows, files } = leftJournal(journalPath);
         return { rows, clear: async () => deleteFiles(files) };
       },
-      abandonedJournal: async () => ({ rows: [], clear: async () => undefined }),
+      abandonedJournal: async (_nodeId, olderThanMs) => {
+        if (!journalPath) return { rows: [], clear: async () => undefined };
+        const { rows, files } = abandonedJournal(journalPath, olderThanMs);
+        return { rows, clear: async () => deleteFiles(files) };
+      },
       events: async (jobId, afterSeq, limit) => jobEvents(db, jobId, afterSeq, limit),
       eventsSince: async (afterCursor, limit, owner) => eventsSince(db, afterCursor, limit, owner),
       latestCursor: async () => latestCursor(db),
