@@ -7,6 +7,8 @@ import { encodeJobValue } from './job-rows.js';
 import type { SqliteDb } from './sqlite-db.js';
 import { replaceTags } from './tags.js';
 
+const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
+
 const INSERT_JOB = `INSERT INTO jobs (${JOB_FIELDS.map(columnOf).join(', ')}) VALUES (${JOB_FIELDS.map(() => '?').join(', ')})`;
 
 /** Inserts job trees (parents first) with one `created` event each and the keys they were created under; all or nothing. */
@@ -16,6 +18,8 @@ export function insertJobs(db: SqliteDb, jobs: readonly JobRecord[], now: number
     for (const job of jobs) {
       const seq = job.seq + 1;
       insertRow(db, { ...job, seq });
+      // Listed for the text index like a job that finishes (see migration 0016: no trigger for this).
+      if (FINISHED.has(job.status)) db.run('INSERT INTO finished_texts (job_id) VALUES (?)', job.id);
       replaceTags(db, job.id, job.tags);
       events.push(...appendEvents(db, job.id, seq, now, [{ kind: 'created' }]));
     }
