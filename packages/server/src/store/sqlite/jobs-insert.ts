@@ -5,7 +5,7 @@ import { IdempotencyKeyTaken, type IdempotencyKeyRow } from '../store.js';
 import { appendEvents } from './events.js';
 import { encodeJobValue } from './job-rows.js';
 import type { SqliteDb } from './sqlite-db.js';
-import { replaceTags } from './tags.js';
+import { insertTags } from './tags.js';
 
 const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 
@@ -20,7 +20,7 @@ export function insertJobs(db: SqliteDb, jobs: readonly JobRecord[], now: number
       insertRow(db, { ...job, seq });
       // Listed for the text index like a job that finishes (see migration 0016: no trigger for this).
       if (FINISHED.has(job.status)) db.run('INSERT INTO finished_texts (job_id) VALUES (?)', job.id);
-      replaceTags(db, job.id, job.tags);
+      insertTags(db, job.id, job.tags);
       events.push(...appendEvents(db, job.id, seq, now, [{ kind: 'created' }]));
     }
     for (const key of keys) insertKey(db, key);
