@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createHeadway } from '../packages/server/dist/create-headway.js';
 import { SYSTEM } from '../packages/server/dist/service/actor.js';
+import type { Headway } from '../packages/server/dist/headway.js';
 import { config, freshDb } from './engine.js';
 import { fmt } from './machine.js';
 
 const JOBS = 4_000;
 const IN_FLIGHT = 32;
 const ROUNDS = 3;
+const TRANSITION_JOBS = 1_000;
+const TRANSITION_ROUNDS = 5;
 
 /** Runs `create(n)` for n < JOBS with IN_FLIGHT at a time; answers creates per second. */
 async function perSecond(create: (n: number) => Promise<unknown>): Promise<number> {
@@ -23,10 +26,29 @@ async function perSecond(create: (n: number) => Promise<unknown>): Promise<numbe
   return JOBS / ((performance.now() - started) / 1000);
 }
 
+/** Transitions per second of fresh jobs (created first, not timed): each started then completed, IN_FLIGHT jobs at a time. */
+async function transitionsPerSecond(headway: Headway, round: number): Promise<number> {
+  const ids: string[] = [];
+  for (let n = 0; n < TRANSITION_JOBS; n++) ids.push((await headway.jobs.create({ type: 'bench.transitions', title: `run ${round}-${n}` }, SYSTEM)).id);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        await headway.jobs.act(id, 'start', {}, SYSTEM);
+        await headway.jobs.act(id, 'complete', {}, SYSTEM);
+      }
+    }),
+  );
+  return (2 * ids.length) / ((performance.now() - started) / 1000);
+}
+
 /**
  * Jobs created per second through the in-process API (32 in flight, so they are written in
  * groups): plain, with an Idempotency-Key (first sends), and the same keys sent again (resends,
  * answered the jobs they created). Rounds alternate plain and keyed; the medians are printed.
+ * Then transitions per second (transitionsPerSecond).
  */
 export async function benchCreation(db: string | undefined): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'headway-bench-'));
@@ -46,6 +68,12 @@ export async function benchCreation(db: string | undefined): Promise<void> {
       `job creation (${headway.store.dialect}, ${fmt(JOBS)} jobs a round, ${IN_FLIGHT} in flight, median of ${ROUNDS}): plain ${fmt(median(rates.plain))}/s (${each(rates.plain)}); ` +
         `with an Idempotency-Key ${fmt(median(rates.keyed))}/s (${each(rates.keyed)}), ${fmt(median(rates.keyed) / median(rates.plain), 2)} of plain; ` +
         `resends answered ${fmt(median(rates.resent))}/s (${each(rates.resent)})`,
+    );
+    const transitions: number[] = [];
+    for (let round = 0; round < TRANSITION_ROUNDS; round++) transitions.push(await transitionsPerSecond(headway, round));
+    console.log(
+      `job transitions (${headway.store.dialect}, ${fmt(TRANSITION_JOBS)} jobs a round each started then completed, ${IN_FLIGHT} jobs in flight, median of ${TRANSITION_ROUNDS}): ` +
+        `${fmt(median(transitions))}/s (${each(transitions)})`,
     );
   } finally {
     await headway.stop();

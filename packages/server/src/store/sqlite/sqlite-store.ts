@@ -4,7 +4,7 @@ import type { JobStore, KeyStore, Store } from '../store.js';
 import { sqliteAnalyticsStore } from './analytics.js';
 import { eventsSince, jobEvents, latestCursor } from './events.js';
 import { claimJobs, renewLeases } from './jobs-claim.js';
-import { commitChange } from './jobs-commit.js';
+import { GroupedCommits } from './grouped-commits.js';
 import { getJob, getJobs } from './jobs-get.js';
 import { findIdempotencyKeys, insertJobs } from './jobs-insert.js';
 import { indexedPhraseFor, indexFinishedTexts, tidyFinishedTextIndex } from './finished-text-index.js';
@@ -45,6 +45,7 @@ export class SqliteStore implements Store {
   readonly analytics: AnalyticsStore;
   readonly notifications: NotificationStore;
   private readonly journal: FileJournal;
+  private readonly commits: GroupedCommits;
 
   constructor(
     private readonly db: SqliteDb,
@@ -55,6 +56,7 @@ export class SqliteStore implements Store {
     const { connection } = db;
     const journalPath = connection.memory || connection.name.startsWith('file:') ? null : connection.name;
     const journal = (this.journal = new FileJournal(journalPath));
+    const commits = (this.commits = new GroupedCommits(db));
     const scan: Scan = reader ? (sql, params) => reader.all(sql, params) : async (sql, params) => db.all(sql, ...params);
     this.keys = sqliteKeyStore(db);
     this.analytics = sqliteAnalyticsStore(db, scan);
@@ -69,7 +71,7 @@ export class SqliteStore implements Store {
         const { sql, params } = listStatement(query, await indexedPhraseFor(scan, query.text.toLowerCase()));
         return pageOf(query, await scan<Row>(sql, params));
       },
-      commit: async (change, now) => commitChange(db, change, now),
+      commit: (change, now) => commits.commit(change, now),
       saveProgress: async (patches) => {
         const startedAt = performance.now();
         const writes = progressWrites(patches);
@@ -121,6 +123,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.commits.writeAll(); // changes asked for in this turn, before the connection goes
     await Promise.all([this.threads?.checkpointer.stop(), this.threads?.reader.stop(), this.threads?.writer.stop()]);
     this.journal.close();
     this.db.close();
