@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTsProcess } from '../support/ts-process.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { startReaderThread } from '../../src/store/sqlite/reader-thread.js';
 import type { JobRecord } from '../../src/model/job-record.js';
@@ -103,11 +103,6 @@ describe('SQLite text searches on the reader thread', () => {
   });
 
   it('a process with nothing else to do waits for its search instead of ending before the answer', async () => {
-    const child = spawn(process.execPath, ['--conditions=headway-src', '--import', 'tsx', SEARCH_AND_EXIT, join(root, 'alone.db')], { cwd: process.cwd() });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect({ code, out }).toEqual({ code: 0, out: '["the one to find"]\n' });
+    expect(await runTsProcess(SEARCH_AND_EXIT, [join(root, 'alone.db')])).toEqual({ code: 0, out: '["the one to find"]\n' });
   });
 });

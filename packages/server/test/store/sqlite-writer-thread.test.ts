@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTsProcess } from '../support/ts-process.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { progressWrites } from '../../src/store/sqlite/progress.js';
 import { startWriterThread } from '../../src/store/sqlite/writer-thread.js';
@@ -126,11 +126,6 @@ describe('SQLite progress writes on the writer thread', () => {
 
   it('a process with nothing else to do waits for its write instead of ending before it is committed', async () => {
     const path = join(root, 'alone.db');
-    const child = spawn(process.execPath, ['--conditions=headway-src', '--import', 'tsx', SAVE_AND_EXIT, path], { cwd: process.cwd() });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect({ code, out }).toEqual({ code: 0, out: '{"done":42,"stale":[]}\n' });
+    expect(await runTsProcess(SAVE_AND_EXIT, [path])).toEqual({ code: 0, out: '{"done":42,"stale":[]}\n' });
   });
 });

@@ -1,13 +1,11 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { startDbThread } from './db-thread.js';
 import type { ProgressWrites } from './progress.js';
 import { registerSqlFunctions } from './sql-functions.js';
 
 /**
- * The thread's code, as CommonJS text (a worker cannot load this package's TypeScript sources
- * under the test runner). A connection of its own to the same file, set up as the main one
+ * The thread's code (see DbThreadOptions.source). A connection of its own to the same file, set up as the main one
  * (open.ts), whose commits seldom reach SQLite's checkpoint threshold while the checkpoint thread
  * keeps the WAL short (wal-checkpointer.ts). Each message is one
  * BEGIN IMMEDIATE transaction: SQLite's single write lock orders it with the main connection's.
@@ -43,10 +41,10 @@ parentPort.on('message', (message) => {
   const startedAt = performance.now();
   try {
     const unchanged = [];
-    write.immediate(message.writes, unchanged);
-    parentPort.postMessage({ id: message.id, unchanged, busyMs: performance.now() - startedAt });
+    write.immediate(message.question, unchanged);
+    parentPort.postMessage({ id: message.id, answer: { unchanged, busyMs: performance.now() - startedAt } });
   } catch (error) {
-    parentPort.postMessage({ id: message.id, error: String((error && error.message) || error), busyMs: performance.now() - startedAt });
+    parentPort.postMessage({ id: message.id, error: String((error && error.message) || error) });
   }
 });
 `;
@@ -63,13 +61,6 @@ export interface WriterThread {
   write(writes: ProgressWrites): Promise<WrittenProgress>;
   /** Stops the thread (its connection closed) once the writes posted before are committed. */
   stop(): Promise<void>;
-}
-
-interface Answer {
-  id: number;
-  unchanged?: number[];
-  error?: string;
-  busyMs: number;
 }
 
 export interface WriterThreadOptions {
@@ -93,71 +84,25 @@ export function startWriterThread(
   options: WriterThreadOptions,
   fallback: (writes: ProgressWrites) => number[],
 ): WriterThread {
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-      path: connection.name,
-      busyTimeoutMs: options.busyTimeoutMs,
+  const thread = startDbThread<ProgressWrites, WrittenProgress>({
+    source: WORKER_SOURCE,
+    workerData: { path: connection.name, busyTimeoutMs: options.busyTimeoutMs },
+    logger,
+    stoppedMessage: 'sqlite:writer thread stopped; progress is written on the main connection',
+    path: connection.name,
+    // A write the thread committed without answering runs again: the same values under the same guards.
+    fallback: (writes) => {
+      const startedAt = performance.now();
+      const unchanged = fallback(writes);
+      return { unchanged, busyMs: performance.now() - startedAt };
     },
   });
-  const waiting = new Map<number, { writes: ProgressWrites; resolve: (written: WrittenProgress) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  let gone = false;
-  const writeHere = (writes: ProgressWrites): WrittenProgress => {
-    const startedAt = performance.now();
-    const unchanged = fallback(writes);
-    return { unchanged, busyMs: performance.now() - startedAt };
-  };
-  // Writes the thread took but never answered run on the main connection instead: a write it
-  // committed without answering runs twice, which changes nothing (the same values, the same guards).
-  const answerHere = () => {
-    for (const { writes, resolve, reject } of waiting.values()) {
-      try {
-        resolve(writeHere(writes));
-      } catch (error) {
-        reject(error as Error);
-      }
-    }
-    waiting.clear();
-  };
-  worker.on('message', ({ id, unchanged, error, busyMs }: Answer) => {
-    const caller = waiting.get(id);
-    waiting.delete(id);
-    if (waiting.size === 0) worker.unref();
-    if (error !== undefined) return caller?.reject(new Error(error));
-    options.onWrite();
-    caller?.resolve({ unchanged: unchanged ?? [], busyMs });
-  });
-  worker.on('error', (error) => {
-    if (!gone) logger.error({ err: error, db: connection.name }, 'sqlite:writer thread stopped; progress is written on the main connection');
-    gone = true;
-    answerHere();
-  });
-  const exited = new Promise<void>((resolve) =>
-    worker.once('exit', () => {
-      gone = true;
-      answerHere();
-      resolve();
-    }),
-  );
-  // Idle, the thread must not keep a process alive that is otherwise done; a write not yet answered must.
-  worker.unref();
   return {
-    write(writes) {
-      if (gone) return new Promise<WrittenProgress>((resolve) => resolve(writeHere(writes))); // a throw becomes a rejection
-      const id = nextId++;
-      return new Promise<WrittenProgress>((resolve, reject) => {
-        waiting.set(id, { writes, resolve, reject });
-        worker.ref();
-        worker.postMessage({ id, writes });
-      });
+    async write(writes) {
+      const written = await thread.ask(writes);
+      options.onWrite();
+      return written;
     },
-    async stop() {
-      if (gone) return;
-      worker.ref(); // or nothing would keep the process alive until the thread has closed its connection
-      worker.postMessage('stop');
-      await exited;
-    },
+    stop: () => thread.stop(),
   };
 }
