@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HeadwayError } from '@headway/protocol';
 import { createClient, HeadwayNetworkError } from '../../src/index.js';
 import { startRecordingServer } from '../support/recording-server.js';
@@ -40,46 +40,45 @@ describe('REST errors become typed errors', () => {
   });
 
   describe('a create (it carries an Idempotency-Key) is sent again while the answer says "not now"', () => {
+    /** Servers started by the running test, closed after it. */
+    const started: Array<{ close: () => Promise<void> }> = [];
+    afterEach(async () => {
+      for (const each of started.splice(0)) await each.close();
+    });
+    const recording = async (answer: Parameters<typeof startRecordingServer>[0]) => {
+      const recorder = await startRecordingServer(answer);
+      started.push(recorder);
+      return recorder;
+    };
+
     it('503 from a starting node, 502 and 504 from a proxy: sent again with the same key until it is created', async () => {
       const statuses = [503, 502, 504];
-      const refusing = await startRecordingServer((request) => {
+      const refusing = await recording((request) => {
         const status = statuses.shift();
         if (status) return { status, body: status === 503 ? { error: { code: 'NOT_READY', message: 'starting' } } : undefined };
         return { status: 201, body: { id: 'created', type: (request.body as { type: string }).type } };
       });
-      try {
-        const client = createClient({ url: refusing.url, token: 't' });
-        await expect(client.createJob({ type: 'import' })).resolves.toMatchObject({ id: 'created' });
-        const keys = refusing.requests.map((request) => request.headers['idempotency-key']);
-        expect(keys).toHaveLength(4);
-        expect(new Set(keys).size).toBe(1);
-        expect(keys[0]).toBeTruthy();
-      } finally {
-        await refusing.close();
-      }
+      const client = createClient({ url: refusing.url, token: 't' });
+      await expect(client.createJob({ type: 'import' })).resolves.toMatchObject({ id: 'created' });
+      const keys = refusing.requests.map((request) => request.headers['idempotency-key']);
+      expect(keys).toHaveLength(4);
+      expect(new Set(keys).size).toBe(1);
+      expect(keys[0]).toBeTruthy();
     });
 
     it('an answer that refuses the request (409, 400) is not sent again', async () => {
-      const conflicting = await startRecordingServer(() => ({ status: 409, body: { error: { code: 'CONFLICT', message: 'this Idempotency-Key was sent before with another body' } } }));
-      try {
-        const client = createClient({ url: conflicting.url, token: 't' });
-        await expect(client.createJob({ type: 'import' }, { idempotencyKey: 'order-1' })).rejects.toMatchObject({ code: 'CONFLICT', status: 409 });
-        expect(conflicting.requests).toHaveLength(1);
-        expect(conflicting.requests[0]!.headers['idempotency-key']).toBe('order-1');
-      } finally {
-        await conflicting.close();
-      }
+      const conflicting = await recording(() => ({ status: 409, body: { error: { code: 'CONFLICT', message: 'this Idempotency-Key was sent before with another body' } } }));
+      const client = createClient({ url: conflicting.url, token: 't' });
+      await expect(client.createJob({ type: 'import' }, { idempotencyKey: 'order-1' })).rejects.toMatchObject({ code: 'CONFLICT', status: 409 });
+      expect(conflicting.requests).toHaveLength(1);
+      expect(conflicting.requests[0]!.headers['idempotency-key']).toBe('order-1');
     });
 
     it('503 for every send: the last answer is thrown, after five sends', async () => {
-      const starting = await startRecordingServer(() => ({ status: 503, body: { error: { code: 'NOT_READY', message: 'the store is away' } } }));
-      try {
-        const client = createClient({ url: starting.url, token: 't' });
-        await expect(client.createJob({ type: 'import' })).rejects.toMatchObject({ code: 'NOT_READY', status: 503 });
-        expect(starting.requests).toHaveLength(5);
-      } finally {
-        await starting.close();
-      }
+      const starting = await recording(() => ({ status: 503, body: { error: { code: 'NOT_READY', message: 'the store is away' } } }));
+      const client = createClient({ url: starting.url, token: 't' });
+      await expect(client.createJob({ type: 'import' })).rejects.toMatchObject({ code: 'NOT_READY', status: 503 });
+      expect(starting.requests).toHaveLength(5);
     });
 
     it('a connection lost in the middle of the answer is no answer: the create is sent again', async () => {

@@ -76,6 +76,28 @@ describe('SQLite job changes asked for in one turn are committed together', () =
     }
   });
 
+  it('when the transaction itself cannot begin (another process holds the write lock past busy_timeout), every change of the group is refused and none written', async () => {
+    const { store, path } = await openCounting();
+    try {
+      const [a, b] = await seed(store, [makeJob(), makeJob()]);
+      const other = new Database(path);
+      other.exec('BEGIN IMMEDIATE');
+      try {
+        const answers = await Promise.allSettled([store.jobs.commit(start(a!.id, a!.seq), 2_000), store.jobs.commit(start(b!.id, b!.seq), 2_000)]);
+        expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
+        expect(answers[0]).toMatchObject({ reason: { code: 'SQLITE_BUSY' } });
+      } finally {
+        other.exec('ROLLBACK');
+        other.close();
+      }
+      expect(committedStatuses(path, [a!.id, b!.id])).toEqual(['queued', 'queued']);
+      // The store goes on: the next change commits.
+      await expect(store.jobs.commit(start(a!.id, a!.seq), 2_000)).resolves.toMatchObject({ ok: true });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a change asked for just before the store closes is written, not lost', async () => {
     const { store, path } = await openCounting();
     const [job] = await seed(store, [makeJob()]);
