@@ -42,7 +42,12 @@ export function appendEventsCtes(eventsParam: string, schemaParam: string, after
 
 /** The events as the JSON parameter appendEventsCtes and appendEvents read. */
 export function eventRowsParam(events: readonly NewEvent[]): string {
-  return JSON.stringify(events.map(({ jobId, seq, at, event }) => ({ job_id: jobId, seq, at, kind: event.kind, data: dataOf(event) })));
+  return JSON.stringify(eventRows(events));
+}
+
+/** The events as rows of job_events (before their cursors). */
+export function eventRows(events: readonly NewEvent[]): Array<{ job_id: string; seq: number; at: number; kind: JobEvent['kind']; data: Record<string, unknown> }> {
+  return events.map(({ jobId, seq, at, event }) => ({ job_id: jobId, seq, at, kind: event.kind, data: dataOf(event) }));
 }
 
 /** The events with the cursors the database gave them, in the order given. */

@@ -4,8 +4,8 @@ import type { JobStore, KeyStore, Store } from '../store.js';
 import { postgresAnalyticsStore } from './analytics.js';
 import { eventsSince, jobEvents, latestCursor } from './events.js';
 import { claimJobs, renewLeases } from './jobs-claim.js';
-import { commitChange } from './jobs-commit.js';
 import { getJob, getJobs } from './jobs-get.js';
+import { PgGroupedCommits } from './grouped-commits.js';
 import { findIdempotencyKeys, insertJobs } from './jobs-insert.js';
 import { listJobs } from './jobs-list.js';
 import { purgeFinished } from './jobs-purge.js';
@@ -30,18 +30,20 @@ export class PostgresStore implements Store {
   readonly keys: KeyStore;
   readonly analytics: AnalyticsStore;
   readonly notifications: NotificationStore;
+  private readonly commits: PgGroupedCommits;
 
   constructor(private readonly db: PgDb) {
     this.keys = postgresKeyStore(db);
     this.analytics = postgresAnalyticsStore(db);
     this.notifications = postgresNotificationStore(db);
+    const commits = (this.commits = new PgGroupedCommits(db));
     this.jobs = {
       insert: (jobs, now, keys) => insertJobs(db, jobs, now, keys),
       findIdempotencyKeys: (scopedKeys) => findIdempotencyKeys(db, scopedKeys),
       get: (id) => getJob(db, id),
       getMany: (ids) => getJobs(db, ids),
       list: (query) => listJobs(db, query),
-      commit: (change, now) => commitChange(db, change, now),
+      commit: (change, now) => commits.commit(change, now),
       saveProgress: async (patches) => {
         // Only building the query holds the event loop; the round trip delays nothing else.
         const startedAt = performance.now();
@@ -80,7 +82,8 @@ export class PostgresStore implements Store {
     await this.db.run('SELECT 1');
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.commits.settled(); // changes asked for before the close are written, as on SQLite
     return this.db.close();
   }
 }

@@ -26,7 +26,10 @@ const updatesByShape = new Map<number, string>();
 export async function saveProgress(db: PgDb, patches: readonly ProgressPatch[]): Promise<string[]> {
   const byShape = new Map<number, Array<Record<string, unknown>>>();
   const guardedIds = new Set<string>();
-  for (const patch of mergeByJob(patches).values()) {
+  // In id order: each UPDATE walks its rows in the order given, locking each as it writes it, so
+  // two flushes (two nodes reporting the same jobs) never hold a row each that the other waits
+  // for; in opposite orders they deadlocked, which PostgreSQL breaks only after 1 s.
+  for (const patch of [...mergeByJob(patches).values()].sort(byId)) {
     const shape = progressShapeOf(patch);
     if (shape === 0) continue;
     const key = patch.seq !== undefined ? -shape : shape;
@@ -50,6 +53,10 @@ export async function saveProgress(db: PgDb, patches: readonly ProgressPatch[]):
     });
   }
   return [...guardedIds].filter((id) => !written.has(id));
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function mergeByJob(patches: readonly ProgressPatch[]): Map<string, ProgressPatch> {
