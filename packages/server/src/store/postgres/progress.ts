@@ -49,6 +49,9 @@ export async function saveProgress(db: PgDb, patches: readonly ProgressPatch[]):
     await write(key, rows);
   } else {
     await db.transaction(async (client) => {
+      // Each UPDATE locks its rows in id order, but one after another they would not be: all of them first.
+      const ids = [...byShape.values()].flat().map((row) => row.id as string).sort();
+      await db.run('SELECT id FROM jobs WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE', [ids], client);
       for (const [key, rows] of byShape) await write(key, rows, client);
     });
   }
