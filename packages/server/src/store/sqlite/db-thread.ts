@@ -20,7 +20,7 @@ export interface DbThreadOptions<Question, Answer> {
   source: string;
   workerData: Record<string, unknown>;
   logger: Logger;
-  /** Logged once (with the error and `path`) when the thread dies. */
+  /** Logged once (with the error or exit code, and `path`) when the thread ends without being stopped. */
   stoppedMessage: string;
   path: string;
   /** Answers in this process, on the main connection, once the thread is gone. */
@@ -63,13 +63,16 @@ export function startDbThread<Question, Answer>(options: DbThreadOptions<Questio
     if (error !== undefined) caller?.reject(new Error(error));
     else caller?.resolve(answer as Answer);
   });
+  let stopping = false;
   worker.on('error', (error) => {
     if (!gone) options.logger.error({ err: error, db: options.path }, options.stoppedMessage);
     gone = true;
     answerHere();
   });
   const exited = new Promise<void>((resolve) =>
-    worker.once('exit', () => {
+    worker.once('exit', (exitCode) => {
+      // Ended without being asked to and without an error event (terminated, or exited by itself).
+      if (!gone && !stopping) options.logger.error({ exitCode, db: options.path }, options.stoppedMessage);
       gone = true;
       answerHere();
       resolve();
@@ -88,6 +91,7 @@ export function startDbThread<Question, Answer>(options: DbThreadOptions<Questio
     },
     async stop() {
       if (gone) return;
+      stopping = true;
       worker.ref(); // or nothing would keep the process alive until the thread has closed its connection
       worker.postMessage('stop');
       await exited;
