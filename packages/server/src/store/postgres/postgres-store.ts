@@ -3,9 +3,9 @@ import type { NotificationStore } from '../notification-store.js';
 import type { JobStore, KeyStore, Store } from '../store.js';
 import { postgresAnalyticsStore } from './analytics.js';
 import { eventsSince, jobEvents, latestCursor } from './events.js';
+import { PgGroupedCommits } from './grouped-commits.js';
 import { claimJobs, renewLeases } from './jobs-claim.js';
 import { getJob, getJobs } from './jobs-get.js';
-import { PgGroupedCommits } from './grouped-commits.js';
 import { findIdempotencyKeys, insertJobs } from './jobs-insert.js';
 import { listJobs } from './jobs-list.js';
 import { purgeFinished } from './jobs-purge.js';
@@ -36,14 +36,14 @@ export class PostgresStore implements Store {
     this.keys = postgresKeyStore(db);
     this.analytics = postgresAnalyticsStore(db);
     this.notifications = postgresNotificationStore(db);
-    const commits = (this.commits = new PgGroupedCommits(db));
+    this.commits = new PgGroupedCommits(db);
     this.jobs = {
       insert: (jobs, now, keys) => insertJobs(db, jobs, now, keys),
       findIdempotencyKeys: (scopedKeys) => findIdempotencyKeys(db, scopedKeys),
       get: (id) => getJob(db, id),
       getMany: (ids) => getJobs(db, ids),
       list: (query) => listJobs(db, query),
-      commit: (change, now) => commits.commit(change, now),
+      commit: (change, now) => this.commits.commit(change, now),
       saveProgress: async (patches) => {
         // Only building the query holds the event loop; the round trip delays nothing else.
         const startedAt = performance.now();
